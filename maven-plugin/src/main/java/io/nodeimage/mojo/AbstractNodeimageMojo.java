@@ -1,0 +1,98 @@
+package io.nodeimage.mojo;
+
+import io.nodeimage.ConfigurationException;
+import io.nodeimage.NodeimageException;
+import io.nodeimage.ViolationException;
+import io.nodeimage.profile.ProfileSources;
+import java.io.File;
+import java.util.List;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * What every goal shares: the common parameters, skipping with a reason, and the one place where
+ * core exceptions become Maven's: a violation fails the build, anything else is an error with a hint.
+ */
+abstract class AbstractNodeimageMojo extends AbstractMojo {
+
+    /** The project's base directory; paths in messages are shown relative to it. */
+    @Parameter(defaultValue = "${project.basedir}", readonly = true, required = true)
+    protected File basedir;
+
+    /**
+     * The project's profiles: one YAML file per profile, named like the profile.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PROFILES_DIRECTORY, defaultValue = "${project.basedir}/src/main/nodeimage/profiles")
+    protected File profilesDirectory;
+
+    /**
+     * Profiles to act on: names or globs ({@code *}, {@code ?}), comma-separated. Names and globs also
+     * reach the bundled catalog. Empty means every profile in {@link #profilesDirectory}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PROFILES)
+    protected List<String> profiles;
+
+    /**
+     * Where everything is written: {@code <outputDirectory>/<profile>/}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.OUTPUT_DIRECTORY, defaultValue = "${project.build.directory}/nodeimage")
+    protected File outputDirectory;
+
+    /**
+     * Skip every nodeimage goal.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.SKIP, defaultValue = "false")
+    protected boolean skip;
+
+    @Override
+    public final void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("Skipping nodeimage:" + goal() + " because " + PropertyNames.SKIP + " is true");
+            return;
+        }
+        if (skipGoal()) {
+            getLog().info("Skipping nodeimage:" + goal() + " because nodeimage." + goal() + ".skip is true");
+            return;
+        }
+        try {
+            run();
+        } catch (ViolationException e) {
+            throw new MojoFailureException(withHint(e));
+        } catch (ConfigurationException e) {
+            throw new MojoExecutionException(withHint(e));
+        } catch (NodeimageException e) {
+            throw new MojoExecutionException(withHint(e), e);
+        }
+    }
+
+    /** The goal's name as users type it. */
+    abstract String goal();
+
+    /** The goal's own skip flag. */
+    abstract boolean skipGoal();
+
+    /** The goal's work: adapt parameters, one call into the core, log the outcome. */
+    abstract void run();
+
+    ProfileSources profileSources() {
+        return ProfileSources.withBundledCatalog(profilesDirectory.toPath(), basedir.toPath());
+    }
+
+    List<String> selection() {
+        return profiles == null ? List.of() : profiles;
+    }
+
+    private static String withHint(NodeimageException e) {
+        return e.hint().isEmpty() ? e.getMessage() : e.getMessage() + System.lineSeparator() + "Hint: " + e.hint();
+    }
+}

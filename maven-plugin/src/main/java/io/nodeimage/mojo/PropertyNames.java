@@ -1,0 +1,20 @@
+package io.nodeimage.mojo;
+
+/** Every user property nodeimage reads, in one place, so scripts can rely on the names. */
+public final class PropertyNames {
+
+    public static final String PROFILES_DIRECTORY = "nodeimage.profilesDirectory";
+    public static final String POLICIES_DIRECTORY = "nodeimage.policiesDirectory";
+    public static final String PROFILES = "nodeimage.profiles";
+    public static final String OUTPUT_DIRECTORY = "nodeimage.outputDirectory";
+    public static final String IMAGE = "nodeimage.image";
+    public static final String FAIL_ON = "nodeimage.failOn";
+    public static final String SKIP = "nodeimage.skip";
+    public static final String VALIDATE_SKIP = "nodeimage.validate.skip";
+    public static final String VALIDATE_CATALOG = "nodeimage.validate.catalog";
+    public static final String EFFECTIVE_PROFILE_SKIP = "nodeimage.effective-profile.skip";
+    public static final String ORIGINS = "nodeimage.origins";
+
+    private PropertyNames() {
+    }
+}

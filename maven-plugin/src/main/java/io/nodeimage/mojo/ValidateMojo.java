@@ -1,0 +1,55 @@
+package io.nodeimage.mojo;
+
+import io.nodeimage.profile.ProfileSources;
+import io.nodeimage.profile.ProfileValidation;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Checks profiles: YAML syntax, keys, value shapes, {@code extends} chains and the rules hardware
+ * imposes. Fails listing every problem with its file:line:column.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "validate", defaultPhase = LifecyclePhase.VALIDATE, threadSafe = true)
+public class ValidateMojo extends AbstractNodeimageMojo {
+
+    /**
+     * Also validate every profile of the bundled catalog.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VALIDATE_CATALOG, defaultValue = "false")
+    boolean catalog;
+
+    /**
+     * Skip this goal.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VALIDATE_SKIP, defaultValue = "false")
+    boolean skipValidate;
+
+    @Override
+    String goal() {
+        return "validate";
+    }
+
+    @Override
+    boolean skipGoal() {
+        return skipValidate;
+    }
+
+    @Override
+    void run() {
+        ProfileSources sources = profileSources();
+        ProfileValidation.Report report = ProfileValidation.run(sources, selection(), catalog);
+        if (report.checked().isEmpty()) {
+            getLog().warn("No profiles to validate in " + profilesDirectory
+                    + " (set " + PropertyNames.PROFILES + " or " + PropertyNames.VALIDATE_CATALOG + "=true)");
+        }
+        ProfileValidation.requirePassed(report);
+        getLog().info(report.valid().size() + " profiles valid: " + String.join(", ", report.checked()));
+    }
+}

@@ -1,0 +1,413 @@
+package io.nodeimage.profile;
+
+import static io.nodeimage.yaml.Syntax.BRANCH;
+import static io.nodeimage.yaml.Syntax.FILE_MODE;
+import static io.nodeimage.yaml.Syntax.IMAGE;
+import static io.nodeimage.yaml.Syntax.KERNEL_ARG;
+import static io.nodeimage.yaml.Syntax.MODULE;
+import static io.nodeimage.yaml.Syntax.MODULE_OPTIONS;
+import static io.nodeimage.yaml.Syntax.NAME;
+import static io.nodeimage.yaml.Syntax.PACKAGE;
+import static io.nodeimage.yaml.Syntax.PATH;
+import static io.nodeimage.yaml.Syntax.SERVICE;
+import static io.nodeimage.yaml.Syntax.SYSCTL_KEY;
+import static io.nodeimage.yaml.Syntax.SYSCTL_VALUE;
+import static io.nodeimage.yaml.Syntax.TEXT;
+import static io.nodeimage.yaml.Syntax.URL;
+import static io.nodeimage.yaml.Syntax.USER;
+import static io.nodeimage.yaml.Syntax.VERSION;
+import static io.nodeimage.yaml.Syntax.WORD;
+
+import io.nodeimage.yaml.Doc;
+import io.nodeimage.yaml.Key;
+import io.nodeimage.yaml.Required;
+import io.nodeimage.yaml.Shape;
+import io.nodeimage.yaml.YamlEnum;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node image target: the operating system, its kernel and modules, the accelerators and the
+ * plumbing they need, and what the image must contain. Loaded from YAML with {@code extends}
+ * resolved; every value has been checked for shape when a record exists.
+ */
+@Doc("A nodeimage profile: one Linux image target for AI hardware.")
+public record Profile(
+        @Required @Doc("Always nodeimage/v1.") String apiVersion,
+        @Required @Doc("Always Profile.") String kind,
+        @Required @Doc("The profile's name; equal to its file name without .yaml.") @Shape(NAME) String name,
+        @Key("extends") @Doc("The profile this one builds on: maps deep-merge, lists replace (write 'key+' to append).")
+        @Shape(NAME) String parent,
+        @Key("abstract") @Doc("A base to extend, never rendered or built on its own. Not inherited.") Boolean isAbstract,
+        @Doc("What this profile is for.") String description,
+        @Required @Doc("Operating system of the image.") Os os,
+        @Required @Doc("The container image the build starts from.") Base base,
+        @Doc("Kernel package, command line and modules.") Kernel kernel,
+        @Doc("The CPU platform and interconnect of the node.") Platform platform,
+        @Doc("GPUs and other accelerators, with their drivers.") List<Accelerator> accelerators,
+        @Doc("High-speed networking: InfiniBand and RoCE.") Network network,
+        @Doc("Package repositories added before packages are installed.") List<Repository> repositories,
+        @Doc("Packages to install, remove and pin.") Packages packages,
+        @Doc("Kernel parameters written to sysctl.d.") Map<@Shape(SYSCTL_KEY) String, @Shape(SYSCTL_VALUE) String> sysctl,
+        @Doc("systemd units to enable, disable and mask.") Services services,
+        @Doc("Files written into the image.") List<FileSpec> files,
+        @Doc("Local users created in the image.") List<User> users,
+        @Doc("The hardening baseline applied to the image.") Hardening hardening,
+        @Doc("The definitions rendered for this profile.") List<Output> outputs) {
+
+    public Profile {
+        isAbstract = isAbstract != null && isAbstract;
+        kernel = kernel == null ? Kernel.NONE : kernel;
+        platform = platform == null ? Platform.NONE : platform;
+        accelerators = list(accelerators);
+        network = network == null ? Network.NONE : network;
+        repositories = list(repositories);
+        packages = packages == null ? Packages.NONE : packages;
+        sysctl = map(sysctl);
+        services = services == null ? Services.NONE : services;
+        files = list(files);
+        users = list(users);
+        hardening = hardening == null ? Hardening.NONE : hardening;
+        outputs = list(outputs);
+    }
+
+    /** Operating system family, with the releases nodeimage knows. */
+    public enum Family implements YamlEnum {
+        UBUNTU("ubuntu"), RHEL("rhel"), DEBIAN("debian");
+
+        private final String yamlName;
+
+        Family(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    public enum Arch implements YamlEnum {
+        X86_64("x86_64"), AARCH64("aarch64");
+
+        private final String yamlName;
+
+        Arch(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    public record Os(
+            @Required @Doc("ubuntu, rhel or debian.") Family family,
+            @Required @Doc("The release: 22.04, 24.04 (ubuntu); 9, 9.6, 10 (rhel); 12 (debian).") @Shape(WORD) String release,
+            @Required @Doc("x86_64 or aarch64.") Arch arch) {
+    }
+
+    public record Base(
+            @Required @Doc("Image reference, optionally pinned by @sha256 digest (strict mode demands the pin).")
+            @Shape(IMAGE) String image) {
+    }
+
+    public enum PageSize implements YamlEnum {
+        SIZE_4K("4k"), SIZE_64K("64k");
+
+        private final String yamlName;
+
+        PageSize(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    public record Kernel(
+            @Key("package") @Doc("The kernel package to install, such as linux-image-nvidia-64k or kernel-64k.")
+            @Shape(PACKAGE) String packageName,
+            @Doc("Page size of that kernel: 4k, or 64k on aarch64.") PageSize pageSize,
+            @Doc("Kernel command-line arguments.") List<@Shape(KERNEL_ARG) String> cmdline,
+            @Doc("Modules to load at boot, disable, and configure.") Modules modules) {
+        static final Kernel NONE = new Kernel(null, null, null, null);
+
+        public Kernel {
+            cmdline = list(cmdline);
+            modules = modules == null ? Modules.NONE : modules;
+        }
+    }
+
+    public record Modules(
+            @Doc("Modules listed in modules-load.d.") List<@Shape(MODULE) String> load,
+            @Doc("Modules blacklisted and replaced by 'install <name> /bin/false', then the initramfs rebuilt.")
+            List<@Shape(MODULE) String> disable,
+            @Doc("modprobe.d 'options' per module.") Map<@Shape(MODULE) String, @Shape(MODULE_OPTIONS) String> options) {
+        static final Modules NONE = new Modules(null, null, null);
+
+        public Modules {
+            load = list(load);
+            disable = list(disable);
+            options = map(options);
+        }
+    }
+
+    public enum Cpu implements YamlEnum {
+        X86("x86"), GRACE("grace"), VERA("vera");
+
+        private final String yamlName;
+
+        Cpu(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    public record Platform(
+            @Doc("x86, grace or vera.") Cpu cpu,
+            @Doc("The GPUs are joined by NVSwitch inside the node (HGX 8-GPU): Fabric Manager is needed.") Boolean nvswitch,
+            @Doc("NVLink spans several nodes (GB200 NVL72, Vera Rubin NVL144): IMEX is needed.") Boolean multiNodeNvlink) {
+        static final Platform NONE = new Platform(null, null, null);
+
+        public Platform {
+            nvswitch = nvswitch != null && nvswitch;
+            multiNodeNvlink = multiNodeNvlink != null && multiNodeNvlink;
+        }
+    }
+
+    public enum Vendor implements YamlEnum {
+        NVIDIA("nvidia"), AMD("amd");
+
+        private final String yamlName;
+
+        Vendor(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    /** GPU architecture generation. */
+    public enum GpuFamily implements YamlEnum {
+        HOPPER("hopper", Vendor.NVIDIA), BLACKWELL("blackwell", Vendor.NVIDIA), RUBIN("rubin", Vendor.NVIDIA),
+        CDNA3("cdna3", Vendor.AMD), CDNA4("cdna4", Vendor.AMD);
+
+        private final String yamlName;
+        private final Vendor vendor;
+
+        GpuFamily(String yamlName, Vendor vendor) {
+            this.yamlName = yamlName;
+            this.vendor = vendor;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+
+        public Vendor vendor() {
+            return vendor;
+        }
+    }
+
+    /** How a driver's kernel modules are built: NVIDIA open or proprietary; AMD DKMS or in-box. */
+    public enum Flavor implements YamlEnum {
+        OPEN("open", Vendor.NVIDIA), PROPRIETARY("proprietary", Vendor.NVIDIA),
+        DKMS("dkms", Vendor.AMD), INBOX("inbox", Vendor.AMD);
+
+        private final String yamlName;
+        private final Vendor vendor;
+
+        Flavor(String yamlName, Vendor vendor) {
+            this.yamlName = yamlName;
+            this.vendor = vendor;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+
+        public Vendor vendor() {
+            return vendor;
+        }
+    }
+
+    public record Driver(
+            @Required @Doc("Driver branch: NVIDIA 580, AMD ROCm 6.4.") @Shape(BRANCH) String branch,
+            @Required @Doc("open or proprietary (NVIDIA); dkms or inbox (AMD).") Flavor flavor,
+            @Doc("An exact driver version to pin within the branch.") @Shape(VERSION) String version) {
+    }
+
+    public record Accelerator(
+            @Required @Doc("nvidia or amd.") Vendor vendor,
+            @Required @Doc("hopper, blackwell, rubin (NVIDIA); cdna3, cdna4 (AMD).") GpuFamily family,
+            @Doc("Models this profile targets, such as H100, B200, MI300X.") List<@Shape(WORD) String> models,
+            @Required @Doc("The driver to install.") Driver driver,
+            @Doc("Install and enable NVIDIA Fabric Manager.") Boolean fabricManager,
+            @Doc("Install and enable the NVIDIA IMEX service.") Boolean imex,
+            @Doc("Enable nvidia-persistenced.") Boolean persistenced,
+            @Doc("Install the NVIDIA Container Toolkit.") Boolean containerToolkit,
+            @Doc("Generate CDI specifications at boot.") Boolean cdi) {
+
+        public Accelerator {
+            models = list(models);
+            fabricManager = fabricManager != null && fabricManager;
+            imex = imex != null && imex;
+            persistenced = persistenced != null && persistenced;
+            containerToolkit = containerToolkit != null && containerToolkit;
+            cdi = cdi != null && cdi;
+        }
+    }
+
+    public enum RdmaStack implements YamlEnum {
+        INBOX("inbox"), DOCA("doca");
+
+        private final String yamlName;
+
+        RdmaStack(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    public record Network(
+            @Doc("Install the RDMA stack and load its modules.") Boolean rdma,
+            @Doc("inbox (the distribution's rdma-core) or doca (NVIDIA DOCA-OFED).") RdmaStack stack,
+            @Doc("NICs the image serves, such as connectx-7, bluefield-3.") List<@Shape(WORD) String> nics) {
+        static final Network NONE = new Network(null, null, null);
+
+        public Network {
+            rdma = rdma != null && rdma;
+            nics = list(nics);
+        }
+    }
+
+    public record Repository(
+            @Required @Doc("A name for the repository, used for its file names.") @Shape(NAME) String name,
+            @Required @Doc("https:// URL, or mirror://<id>/<path> resolved against the site's mirrors.") @Shape(URL) String url,
+            @Required @Doc("Where the signing key is: https:// or mirror:// URL.") @Shape(URL) String key,
+            @Doc("Debian/Ubuntu suite (distribution), such as noble.") @Shape(WORD) String suite,
+            @Doc("Debian/Ubuntu components, such as main.") List<@Shape(WORD) String> components) {
+
+        public Repository {
+            components = list(components);
+        }
+    }
+
+    public record Packages(
+            @Doc("Packages to install.") List<@Shape(PACKAGE) String> install,
+            @Doc("Packages to remove.") List<@Shape(PACKAGE) String> remove,
+            @Doc("Versions to pin, by package name.") Map<@Shape(PACKAGE) String, @Shape(VERSION) String> pins) {
+        static final Packages NONE = new Packages(null, null, null);
+
+        public Packages {
+            install = list(install);
+            remove = list(remove);
+            pins = map(pins);
+        }
+    }
+
+    public record Services(
+            @Doc("Units to enable.") List<@Shape(SERVICE) String> enable,
+            @Doc("Units to disable.") List<@Shape(SERVICE) String> disable,
+            @Doc("Units to mask.") List<@Shape(SERVICE) String> mask) {
+        static final Services NONE = new Services(null, null, null);
+
+        public Services {
+            enable = list(enable);
+            disable = list(disable);
+            mask = list(mask);
+        }
+    }
+
+    public record FileSpec(
+            @Required @Doc("Absolute path in the image.") @Shape(PATH) String path,
+            @Doc("Octal mode, quoted: \"0644\".") @Shape(FILE_MODE) String mode,
+            @Doc("Owning user.") @Shape(USER) String owner,
+            @Doc("Owning group.") @Shape(USER) String group,
+            @Required @Doc("The file's content.") @Shape(TEXT) String content) {
+    }
+
+    public record User(
+            @Required @Doc("User name.") @Shape(USER) String name,
+            @Doc("Numeric user id.") Integer uid,
+            @Doc("Supplementary groups.") List<@Shape(USER) String> groups,
+            @Doc("Login shell.") @Shape(PATH) String shell,
+            @Doc("Public keys for ~/.ssh/authorized_keys.") List<String> sshAuthorizedKeys) {
+
+        public User {
+            groups = list(groups);
+            sshAuthorizedKeys = list(sshAuthorizedKeys);
+        }
+    }
+
+    public enum Baseline implements YamlEnum {
+        NONE("none"), CIS_LEVEL1_SERVER("cis-level1-server"), CIS_LEVEL2_SERVER("cis-level2-server");
+
+        private final String yamlName;
+
+        Baseline(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    public record Hardening(
+            @Doc("none, cis-level1-server or cis-level2-server.") Baseline baseline,
+            @Doc("Benchmark ids of the baseline not to apply, each needing a reason in review.")
+            List<@Shape(WORD) String> exclude) {
+        static final Hardening NONE = new Hardening(null, null);
+
+        public Hardening {
+            baseline = baseline == null ? Baseline.NONE : baseline;
+            exclude = list(exclude);
+        }
+    }
+
+    /** A definition format nodeimage renders. */
+    public enum Output implements YamlEnum {
+        CONTAINERFILE("containerfile"), BOOTC("bootc"), AUTOINSTALL("autoinstall"), KICKSTART("kickstart"),
+        BLUEPRINT("blueprint"), PACKER("packer");
+
+        private final String yamlName;
+
+        Output(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    static <T> List<T> list(List<T> values) {
+        return values == null ? List.of() : Collections.unmodifiableList(new java.util.ArrayList<>(values));
+    }
+
+    static <V> Map<String, V> map(Map<String, V> values) {
+        return values == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+}

@@ -1,0 +1,202 @@
+package io.nodeimage.profile;
+
+import io.nodeimage.yaml.DidYouMean;
+import io.nodeimage.yaml.Location;
+import io.nodeimage.yaml.Problem;
+import io.nodeimage.yaml.Problems;
+import io.nodeimage.yaml.Quote;
+import io.nodeimage.yaml.Syntax;
+import io.nodeimage.yaml.YNode;
+import io.nodeimage.yaml.YamlBinder;
+import io.nodeimage.yaml.YamlException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Loads profiles by name, resolves {@code extends}, binds and checks them. Problems of every profile
+ * asked for are gathered before anything is thrown, so one run reports them all.
+ */
+public final class ProfileResolver {
+
+    public static final String API_VERSION = "nodeimage/v1";
+    public static final String KIND = "Profile";
+    /** Keys that describe one file and are not passed down to profiles that extend it. */
+    private static final String[] NOT_INHERITED = {"name", "extends", "abstract", "description"};
+
+    private final ProfileSources sources;
+    /** Merged trees by name, so a base shared by many profiles is read once per run. */
+    private final Map<String, Optional<Chain>> trees = new HashMap<>();
+    private final Map<String, List<Problem>> problemsByName = new HashMap<>();
+
+    public ProfileResolver(ProfileSources sources) {
+        this.sources = sources;
+    }
+
+    public ProfileSources sources() {
+        return sources;
+    }
+
+    /** Resolves one profile, or throws with every problem found along its chain. */
+    public ResolvedProfile resolve(String name) {
+        return resolveAll(List.of(name)).get(0);
+    }
+
+    /** Resolves several profiles; throws once, with all problems of all of them, if any has one. */
+    public List<ResolvedProfile> resolveAll(List<String> names) {
+        Result result = check(names);
+        if (!result.problems().isEmpty()) {
+            throw new ProfileException(result.problems());
+        }
+        return result.profiles();
+    }
+
+    /** What a validation run found: the profiles that resolved cleanly, and every problem. */
+    public record Result(List<ResolvedProfile> profiles, List<Problem> problems) {
+        public Result {
+            profiles = List.copyOf(profiles);
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /** Resolves the named profiles without throwing for problems in them. */
+    public Result check(List<String> names) {
+        Problems problems = new Problems();
+        problems.addAll(sources.folderProblems());
+        List<ResolvedProfile> resolved = new ArrayList<>();
+        for (String name : names) {
+            if (sources.find(name).isEmpty()) {
+                problems.add(new Problem(Location.startOf("(selection)"), "", "no profile named '"
+                        + Quote.forMessage(name) + "'", DidYouMean.hint(name, sources.allNames())));
+                continue;
+            }
+            Problems own = new Problems();
+            Optional<Chain> chain = tree(name, null, new LinkedHashSet<>(), own);
+            if (chain.isPresent() && own.isEmpty()) {
+                YamlBinder binder = new YamlBinder(own);
+                Profile profile = binder.bindDocument(chain.get().tree(), Profile.class);
+                if (own.isEmpty()) {
+                    new ProfileRules(own).check(profile, chain.get().tree());
+                }
+                if (own.isEmpty()) {
+                    resolved.add(new ResolvedProfile(profile, chain.get().tree(), chain.get().names(),
+                            chain.get().files()));
+                }
+            }
+            problems.addAll(own.list());
+        }
+        return new Result(resolved, problems.list());
+    }
+
+    private record Chain(YNode.Mapping tree, List<String> names, List<String> files) {
+    }
+
+    /** The merged tree of a profile and its ancestors; empty if any of them has a problem. */
+    private Optional<Chain> tree(String name, YNode.Scalar referencedBy, LinkedHashSet<String> path, Problems problems) {
+        if (path.contains(name)) {
+            List<String> cycle = new ArrayList<>(path);
+            cycle = cycle.subList(cycle.indexOf(name), cycle.size());
+            problems.add(referencedBy.location(), "extends", "extends cycle: " + String.join(" -> ", cycle)
+                    + " -> " + name, "a profile cannot extend itself, directly or through others");
+            return Optional.empty();
+        }
+        Optional<Chain> cached = trees.get(name);
+        if (cached != null) {
+            if (cached.isEmpty()) {
+                problems.addAll(problemsOf(name));
+            }
+            return cached;
+        }
+        Problems own = new Problems();
+        Optional<Chain> result = load(name, referencedBy, path, own);
+        trees.put(name, result);
+        problemsByName.put(name, own.list());
+        problems.addAll(own.list());
+        return result;
+    }
+
+    private List<Problem> problemsOf(String name) {
+        return problemsByName.getOrDefault(name, List.of());
+    }
+
+    private Optional<Chain> load(String name, YNode.Scalar referencedBy, LinkedHashSet<String> path, Problems problems) {
+        Optional<ProfileSources.Source> found = sources.find(name);
+        if (found.isEmpty()) {
+            problems.add(referencedBy.location(), "extends", "no profile named '" + Quote.forMessage(name)
+                    + "' in the profiles folder or the bundled catalog", DidYouMean.hint(name, sources.allNames()));
+            return Optional.empty();
+        }
+        ProfileSources.Source source = found.get();
+        YNode root;
+        try {
+            root = sources.read(source);
+        } catch (YamlException e) {
+            problems.addAll(e.problems());
+            return Optional.empty();
+        }
+        if (!(root instanceof YNode.Mapping doc)) {
+            problems.add(root.location(), "", "a profile is a YAML mapping, but this document is "
+                    + YNode.describe(root), "start with 'apiVersion: nodeimage/v1'");
+            return Optional.empty();
+        }
+        boolean ok = header(doc, source, problems);
+        Optional<YNode> parentNode = doc.get("extends");
+        if (parentNode.isEmpty()) {
+            if (!ok) {
+                return Optional.empty();
+            }
+            YNode.Mapping tree = new ProfileMerger(problems).merge(
+                    new YNode.Mapping(doc.location(), List.of()), doc, "");
+            return Optional.of(new Chain(tree, List.of(name), List.of(source.shownAs())));
+        }
+        if (!(parentNode.get() instanceof YNode.Scalar parentName) || parentName.type() == YNode.ScalarType.NULL
+                || !Syntax.NAME.accepts(parentName.text())) {
+            String shown = parentNode.get() instanceof YNode.Scalar s ? "'" + Quote.forMessage(s.text()) + "'"
+                    : YNode.describe(parentNode.get());
+            problems.add(parentNode.get().location(), "extends", shown + " is not a profile name",
+                    "extends takes the name of a profile in the profiles folder or the bundled catalog, never a path");
+            return Optional.empty();
+        }
+        path.add(name);
+        Optional<Chain> parent = tree(parentName.text(), parentName, path, problems);
+        path.remove(name);
+        if (parent.isEmpty() || !ok) {
+            return Optional.empty();
+        }
+        YNode.Mapping tree = new ProfileMerger(problems).merge(parent.get().tree().without(NOT_INHERITED), doc, "");
+        List<String> names = new ArrayList<>(parent.get().names());
+        names.add(name);
+        List<String> files = new ArrayList<>(parent.get().files());
+        files.add(source.shownAs());
+        return Optional.of(new Chain(tree, names, files));
+    }
+
+    /** Each file says what it is and is named like its file, so 'extends' by name finds it. */
+    private static boolean header(YNode.Mapping doc, ProfileSources.Source source, Problems problems) {
+        int before = problems.size();
+        expect(doc, "apiVersion", API_VERSION, problems);
+        expect(doc, "kind", KIND, problems);
+        Optional<YNode> name = doc.get("name");
+        if (name.isEmpty()) {
+            problems.add(doc.location(), "", "missing required key 'name'",
+                    "add 'name: " + source.name() + "' (the file name without .yaml)");
+        } else if (name.get() instanceof YNode.Scalar s && !s.text().equals(source.name())) {
+            problems.add(s.location(), "name", "'" + Quote.forMessage(s.text()) + "' differs from the file name '"
+                    + source.name() + "'", "rename the file or the profile so that they match");
+        }
+        return problems.size() == before;
+    }
+
+    private static void expect(YNode.Mapping doc, String key, String value, Problems problems) {
+        Optional<YNode> node = doc.get(key);
+        if (node.isEmpty()) {
+            problems.add(doc.location(), "", "missing required key '" + key + "'", "add '" + key + ": " + value + "'");
+        } else if (!(node.get() instanceof YNode.Scalar s) || !s.text().equals(value)) {
+            problems.add(node.get().location(), key, "expected '" + value + "', found " + YNode.describe(node.get()),
+                    "write '" + key + ": " + value + "'");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.nodeimage.profile;
+
+import io.nodeimage.ViolationException;
+import io.nodeimage.yaml.Problem;
+import io.nodeimage.yaml.Problems;
+import java.util.List;
+
+/** Checks a selection of profiles and reports every problem of every one of them together. */
+public final class ProfileValidation {
+
+    private ProfileValidation() {
+    }
+
+    /** What validation found; {@code checked} names every profile looked at, valid or not. */
+    public record Report(List<String> checked, List<ResolvedProfile> valid, List<Problem> problems) {
+        public Report {
+            checked = List.copyOf(checked);
+            valid = List.copyOf(valid);
+            problems = List.copyOf(problems);
+        }
+
+        public boolean passed() {
+            return problems.isEmpty();
+        }
+    }
+
+    public static Report run(ProfileSources sources, List<String> selection, boolean includeCatalog) {
+        ProfileSelection.Selected selected = ProfileSelection.select(sources, selection, includeCatalog);
+        ProfileResolver.Result result = new ProfileResolver(sources).check(selected.names());
+        Problems problems = new Problems();
+        problems.addAll(selected.problems());
+        problems.addAll(result.problems());
+        return new Report(selected.names(), result.profiles(), problems.list());
+    }
+
+    /** Throws a violation listing every problem when the report has any. */
+    public static Report requirePassed(Report report) {
+        if (!report.passed()) {
+            StringBuilder message = new StringBuilder()
+                    .append(report.problems().size()).append(report.problems().size() == 1 ? " problem" : " problems")
+                    .append(" in ").append(report.checked().size() - report.valid().size()).append(" of ")
+                    .append(report.checked().size()).append(" profiles:");
+            for (Problem p : report.problems()) {
+                message.append(System.lineSeparator()).append("  ").append(p.format());
+            }
+            throw new ViolationException(message.toString(),
+                    "fix each one at the file:line:column shown; docs/profiles.md describes every key");
+        }
+        return report;
+    }
+}

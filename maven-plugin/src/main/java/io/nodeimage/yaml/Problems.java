@@ -1,0 +1,36 @@
+package io.nodeimage.yaml;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/** Collects every problem of a run, so users see them all at once rather than one per attempt. */
+public final class Problems {
+
+    private final TreeSet<Problem> problems = new TreeSet<>();
+
+    public void add(Problem problem) {
+        problems.add(problem);
+    }
+
+    public void add(Location location, String path, String message, String hint) {
+        add(new Problem(location, path, message, hint));
+    }
+
+    public void addAll(Iterable<Problem> more) {
+        more.forEach(this::add);
+    }
+
+    public boolean isEmpty() {
+        return problems.isEmpty();
+    }
+
+    public int size() {
+        return problems.size();
+    }
+
+    /** Sorted by file, line and column; duplicates (the same error reached twice) appear once. */
+    public List<Problem> list() {
+        return List.copyOf(new ArrayList<>(problems));
+    }
+}

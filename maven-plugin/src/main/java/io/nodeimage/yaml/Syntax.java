@@ -1,0 +1,86 @@
+package io.nodeimage.yaml;
+
+import java.util.regex.Pattern;
+
+/**
+ * The shapes a value may take in a profile or policy. Checking shape at load time is the first
+ * defence against hostile values: none of these admits whitespace that could split a shell word,
+ * quotes, {@code $}, backticks, {@code ;} or newlines, except {@link #TEXT}, which is only ever
+ * written into files and comments by emitters, never into a command line.
+ */
+public enum Syntax {
+    /** Profile and policy names; also what {@code extends} refers to, so no path can be formed. */
+    NAME("[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?", 64,
+            "a name: lower-case letters, digits, '.' and '-', starting and ending with a letter or digit"),
+    /** A kernel module name as modprobe knows it (MODULE_NAME_LEN is 56 with the NUL). */
+    MODULE("[A-Za-z0-9_-]{1,55}", 55, "a kernel module name: letters, digits, '_' or '-'"),
+    /** Debian and RPM package names alike. */
+    PACKAGE("[A-Za-z0-9][A-Za-z0-9._+-]{0,127}", 128,
+            "a package name: letters, digits and '.', '_', '+', '-', starting with a letter or digit"),
+    /** A package version to pin: Debian (epoch, '~') and RPM (release after '-') shapes; '*' at the end for a prefix. */
+    VERSION("[0-9A-Za-z][0-9A-Za-z.+~:_-]{0,127}\\*?", 129,
+            "a version such as 580.95.05-1 or 1:2.3~rc1, optionally ending in '*'"),
+    /** A driver branch: a major version, optionally with a minor one (NVIDIA 580, ROCm 6.4). */
+    BRANCH("[0-9]{1,4}(\\.[0-9]{1,4}){0,2}", 14, "a driver branch such as 580 or 6.4"),
+    /** A systemd unit, with or without its suffix. */
+    SERVICE("[A-Za-z0-9][A-Za-z0-9:_.@-]{0,254}", 255,
+            "a systemd unit name such as nvidia-persistenced or chrony.service"),
+    /** One kernel command-line argument: a word, optionally with '=' and a value. */
+    KERNEL_ARG("[A-Za-z0-9_.-]+(=[A-Za-z0-9_.,:/+=-]*)?", 256,
+            "a kernel argument such as iommu=pt or init_on_alloc=0 (no spaces or quotes)"),
+    /** Module parameters as modprobe.d's 'options' line takes them: name=value words. */
+    MODULE_OPTIONS("[A-Za-z0-9_]+=[A-Za-z0-9_.,:/-]*( [A-Za-z0-9_]+=[A-Za-z0-9_.,:/-]*)*", 1024,
+            "module parameters such as 'NVreg_EnableGpuFirmware=1 NVreg_OpenRmEnableUnsupportedGpus=0'"),
+    SYSCTL_KEY("[a-z0-9_]+(\\.[A-Za-z0-9_-]+)+", 256, "a sysctl key such as kernel.kptr_restrict"),
+    SYSCTL_VALUE("[A-Za-z0-9_.:,/-]+( [A-Za-z0-9_.:,/-]+)*", 256,
+            "a sysctl value: words of letters, digits and '.', ':', ',', '/', '-' separated by single spaces"),
+    /** An absolute path without '..', '//' or characters a shell or a glob would interpret. */
+    PATH("(/[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*)+", 1024,
+            "an absolute path of letters, digits and '.', '_', '-', '@', '+' without '..' or '//'"),
+    FILE_MODE("0?[0-7]{3,4}", 5, "an octal file mode such as \"0644\" (quote it in YAML)"),
+    USER("[a-z_][a-z0-9_-]{0,31}", 32, "a user or group name: lower-case letters, digits, '_' and '-'"),
+    /** A container image reference, optionally pinned by digest. */
+    IMAGE("[a-z0-9][a-z0-9._/-]{0,254}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?", 400,
+            "an image reference such as ubuntu:24.04 or ubuntu:24.04@sha256:<64 hex digits>"),
+    /** A repository location: https, or mirror://ID/PATH resolved against the site's mirrors. */
+    URL("(https://|mirror://)[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%+-]*)*", 1024,
+            "an https:// URL or mirror://<mirror id>/<path>"),
+    /** An identifier such as a model name or benchmark id. */
+    WORD("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}", 64, "a word of letters, digits and '.', '_', '+', '-'"),
+    /** Free text for descriptions and file contents; never placed on a command line. */
+    TEXT("(?s)[^\\x00-\\x08\\x0b-\\x1f\\x7f]*", 65536, "text without control characters"),
+    /** A line of free text such as a title or a reason: no newlines. */
+    LINE("[^\\x00-\\x1f\\x7f]*", 512, "one line of text without control characters");
+
+    private final Pattern pattern;
+    private final int maxLength;
+    private final String description;
+
+    Syntax(String regex, int maxLength, String description) {
+        this.pattern = Pattern.compile(regex);
+        this.maxLength = maxLength;
+        this.description = description;
+    }
+
+    public boolean accepts(String value) {
+        return value.length() <= maxLength && pattern.matcher(value).matches() && noDotDot(value);
+    }
+
+    private boolean noDotDot(String value) {
+        return this != PATH || !(value.contains("/../") || value.endsWith("/..") || value.contains("/./")
+                || value.endsWith("/."));
+    }
+
+    /** The regular expression, as published in the JSON Schema. */
+    public String regex() {
+        return pattern.pattern().replace("(?s)", "");
+    }
+
+    public int maxLength() {
+        return maxLength;
+    }
+
+    public String description() {
+        return description;
+    }
+}
