@@ -1,6 +1,7 @@
 package io.nodeimage.profile;
 
 import io.nodeimage.yaml.YNode;
+import io.nodeimage.yaml.YamlBinder;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +26,9 @@ public final class EffectiveProfile {
         StringBuilder out = new StringBuilder();
         out.append("# Effective profile ").append(resolved.name()).append(": ")
                 .append(String.join(" <- ", reversed(resolved.chain()))).append('\n');
-        writeMapping(out, resolved.tree(), 0, withOrigins, false);
+        // 'extends' is resolved already: the output stands alone and loads back as the same profile.
+        YNode.Mapping tree = YamlBinder.canonicalOrder(resolved.tree().without("extends"), Profile.class);
+        writeMapping(out, tree, 0, withOrigins, false);
         return out.toString();
     }
 

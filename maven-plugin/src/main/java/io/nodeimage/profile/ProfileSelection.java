@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * Turns the user's selection ({@code nodeimage.profiles}: names or globs, comma-separated) into
  * profile names. No selection means every profile in the project's folder; names and globs also
- * reach the bundled catalog.
+ * reach the bundled catalog, and {@code includeCatalog} adds all of the catalog.
  */
 public final class ProfileSelection {
 
@@ -33,9 +33,9 @@ public final class ProfileSelection {
                 .map(String::strip).filter(s -> !s.isEmpty()).toList();
         if (wanted.isEmpty()) {
             names.addAll(sources.projectNames());
-            if (includeCatalog) {
-                names.addAll(sources.catalogNames());
-            }
+        }
+        if (includeCatalog) {
+            names.addAll(sources.catalogNames());
         }
         for (String pattern : wanted) {
             Pattern glob = glob(pattern);

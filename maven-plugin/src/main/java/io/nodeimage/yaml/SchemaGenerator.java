@@ -18,16 +18,30 @@ public final class SchemaGenerator {
     private SchemaGenerator() {
     }
 
-    public static String generate(Class<? extends Record> root, String id, String title) {
+    /**
+     * @param inheritKey a key (such as {@code extends}) whose presence means the document inherits
+     *     what it omits, so required keys are checked only in documents without it; null for none
+     */
+    public static String generate(Class<? extends Record> root, String id, String title, String inheritKey) {
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         schema.put("$id", id);
         schema.put("title", title);
-        schema.putAll(forRecord(root));
+        if (inheritKey == null) {
+            schema.putAll(forRecord(root, true));
+        } else {
+            schema.put("if", Map.of("required", List.of(inheritKey)));
+            schema.put("then", Map.of("$ref", "#/$defs/inheriting"));
+            schema.put("else", Map.of("$ref", "#/$defs/complete"));
+            Map<String, Object> defs = new LinkedHashMap<>();
+            defs.put("complete", forRecord(root, true));
+            defs.put("inheriting", forRecord(root, false));
+            schema.put("$defs", defs);
+        }
         return Json.write(schema) + "\n";
     }
 
-    private static Map<String, Object> forRecord(Class<?> type) {
+    private static Map<String, Object> forRecord(Class<?> type, boolean required) {
         Map<String, Object> out = new LinkedHashMap<>();
         Doc doc = type.getAnnotation(Doc.class);
         if (doc != null) {
@@ -35,10 +49,10 @@ public final class SchemaGenerator {
         }
         out.put("type", "object");
         Map<String, Object> properties = new LinkedHashMap<>();
-        List<String> required = new ArrayList<>();
+        List<String> requiredKeys = new ArrayList<>();
         for (RecordComponent c : type.getRecordComponents()) {
             String key = YamlBinder.keyOf(c);
-            Map<String, Object> property = forType(c.getAnnotatedType());
+            Map<String, Object> property = forType(c.getAnnotatedType(), required);
             Doc cdoc = c.getAnnotation(Doc.class);
             if (cdoc != null) {
                 Map<String, Object> withDoc = new LinkedHashMap<>();
@@ -52,31 +66,31 @@ public final class SchemaGenerator {
                 append.put("description", "Appended to the inherited '" + key + "'.");
                 properties.put(key + "+", append);
             }
-            if (c.isAnnotationPresent(Required.class)) {
-                required.add(key);
+            if (required && c.isAnnotationPresent(Required.class)) {
+                requiredKeys.add(key);
             }
         }
         out.put("properties", properties);
-        if (!required.isEmpty()) {
-            out.put("required", required);
+        if (!requiredKeys.isEmpty()) {
+            out.put("required", requiredKeys);
         }
         out.put("additionalProperties", false);
         return out;
     }
 
-    private static Map<String, Object> forType(AnnotatedType type) {
+    private static Map<String, Object> forType(AnnotatedType type, boolean required) {
         Class<?> raw = YamlBinder.rawClass(type.getType());
         Map<String, Object> out = new LinkedHashMap<>();
         if (raw.isRecord()) {
-            return forRecord(raw);
+            return forRecord(raw, required);
         }
         if (raw == List.class) {
             out.put("type", "array");
-            out.put("items", forType(YamlBinder.typeArgument(type, 0)));
+            out.put("items", forType(YamlBinder.typeArgument(type, 0), required));
         } else if (raw == Map.class) {
             out.put("type", "object");
             out.put("propertyNames", text(YamlBinder.shapeOf(YamlBinder.typeArgument(type, 0))));
-            Map<String, Object> value = forType(YamlBinder.typeArgument(type, 1));
+            Map<String, Object> value = forType(YamlBinder.typeArgument(type, 1), required);
             if (YamlBinder.rawClass(YamlBinder.typeArgument(type, 1).getType()) == String.class) {
                 // YAML writes 2 or 0.5 without quotes; the binder reads any scalar's text.
                 value = Map.of("anyOf", List.of(value, Map.of("type", List.of("integer", "number", "boolean"))));

@@ -194,6 +194,43 @@ public final class YamlBinder {
         return construct(type, components, values);
     }
 
+    /**
+     * The same document with the keys of every record in the model's order (source order for free-form
+     * maps), so output written from a merged tree reads the same whatever the files' key order was.
+     */
+    public static YNode.Mapping canonicalOrder(YNode.Mapping map, Class<? extends Record> type) {
+        return (YNode.Mapping) reorder(map, plain(type));
+    }
+
+    private static YNode reorder(YNode node, AnnotatedType type) {
+        Class<?> raw = rawClass(type.getType());
+        if (raw == List.class && node instanceof YNode.Sequence seq) {
+            AnnotatedType item = typeArgument(type, 0);
+            return new YNode.Sequence(seq.location(), seq.items().stream().map(i -> reorder(i, item)).toList());
+        }
+        if (raw == Map.class && node instanceof YNode.Mapping map) {
+            AnnotatedType value = typeArgument(type, 1);
+            return new YNode.Mapping(map.location(), map.entries().stream()
+                    .map(e -> new YNode.Entry(e.key(), reorder(e.value(), value))).toList());
+        }
+        if (!raw.isRecord() || !(node instanceof YNode.Mapping map)) {
+            return node;
+        }
+        List<YNode.Entry> ordered = new ArrayList<>();
+        List<YNode.Entry> rest = new ArrayList<>(map.entries());
+        for (RecordComponent c : raw.getRecordComponents()) {
+            String key = keyOf(c);
+            for (YNode.Entry e : map.entries()) {
+                if (e.name().equals(key) || e.name().equals(key + "+")) {
+                    ordered.add(new YNode.Entry(e.key(), reorder(e.value(), c.getAnnotatedType())));
+                    rest.remove(e);
+                }
+            }
+        }
+        ordered.addAll(rest);
+        return new YNode.Mapping(map.location(), ordered);
+    }
+
     /** The YAML key of a component: its name, or what {@link Key} says. */
     public static String keyOf(RecordComponent component) {
         Key key = component.getAnnotation(Key.class);

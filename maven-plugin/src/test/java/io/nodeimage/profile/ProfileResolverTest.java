@@ -1,0 +1,218 @@
+package io.nodeimage.profile;
+
+import static io.nodeimage.profile.ProfileFixtures.MINIMAL_BODY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nodeimage.profile.Profile.Flavor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProfileResolverTest {
+
+    @TempDir
+    Path project;
+
+    private ProfileFixtures fixtures() {
+        return new ProfileFixtures(project);
+    }
+
+    @Test
+    void minimalProfileLoads() {
+        Profile p = fixtures().profile("node", MINIMAL_BODY).resolve("node").profile();
+        assertThat(p.os().family()).isEqualTo(Profile.Family.UBUNTU);
+        assertThat(p.os().release()).isEqualTo("24.04");
+        assertThat(p.kernel().modules().disable()).isEmpty();
+    }
+
+    @Test
+    void unknownKeyIsLocatedWithASuggestion() {
+        List<String> problems = fixtures().profile("node", MINIMAL_BODY + """
+                kernel:
+                  modules:
+                    disabel: [nouveau]
+                """).problems("node");
+        assertThat(problems).containsExactly("profiles/node.yaml:8:5: kernel.modules.disabel: unknown key 'disabel'; "
+                + "did you mean 'disable'?");
+    }
+
+    @Test
+    void badValuesAreLocatedByKeyPathAndAllReportedTogether() {
+        List<String> problems = fixtures().profile("node", MINIMAL_BODY + """
+                kernel:
+                  cmdline: ["iommu=pt; rm -rf /"]
+                  modules:
+                    disable: [cramfs, usb-storage, "nouveau$(id)"]
+                packages: {install: [chrony, "bad package"]}
+                sysctl: {kernel.kptr_restrict: "2\\n"}
+                services: {enable: true}
+                """).problems("node");
+        assertThat(problems).containsExactly(
+                "profiles/node.yaml:7:13: kernel.cmdline[0]: 'iommu=pt; rm -rf /' is not a kernel argument such as "
+                        + "iommu=pt or init_on_alloc=0 (no spaces or quotes)",
+                "profiles/node.yaml:9:36: kernel.modules.disable[2]: 'nouveau$(id)' is not a kernel module name: "
+                        + "letters, digits, '_' or '-'",
+                "profiles/node.yaml:10:30: packages.install[1]: 'bad package' is not a package name: letters, digits "
+                        + "and '.', '_', '+', '-', starting with a letter or digit",
+                "profiles/node.yaml:11:32: sysctl[\"kernel.kptr_restrict\"]: '2\\n' is not a sysctl value: words of "
+                        + "letters, digits and '.', ':', ',', '/', '-' separated by single spaces",
+                "profiles/node.yaml:12:20: services.enable: expected a list, found the boolean true");
+    }
+
+    @Test
+    void wrongTypesAndEnumsAreNamed() {
+        List<String> problems = fixtures().profile("node", """
+                os: {family: ubunto, release: "24.04", arch: [x86_64]}
+                base: "ubuntu:24.04"
+                """).problems("node");
+        assertThat(problems).containsExactly(
+                "profiles/node.yaml:4:14: os.family: 'ubunto' is not one of ubuntu, rhel, debian; did you mean 'ubuntu'?",
+                "profiles/node.yaml:4:46: os.arch: expected one of x86_64, aarch64, found a list",
+                "profiles/node.yaml:5:7: base: expected a mapping, found the text 'ubuntu:24.04'");
+    }
+
+    @Test
+    void yamlOneOneBooleansAreNotBooleans() {
+        List<String> problems = fixtures().profile("node", MINIMAL_BODY + "network: {rdma: yes}\n").problems("node");
+        assertThat(problems).containsExactly(
+                "profiles/node.yaml:6:17: network.rdma: expected true or false, found the boolean yes");
+    }
+
+    @Test
+    void missingRequiredKeysAreNamed() {
+        List<String> problems = fixtures().profile("node", "os: {family: ubuntu, arch: x86_64}\n").problems("node");
+        assertThat(problems).containsExactly(
+                "profiles/node.yaml:1:1: missing required key 'base'; add 'base:' with a mapping",
+                "profiles/node.yaml:4:5: os: missing required key 'release'; add 'release:' with a word of letters, "
+                        + "digits and '.', '_', '+', '-'");
+    }
+
+    @Test
+    void extendsMergesMapsReplacesListsAndAppendsWithPlus() {
+        ProfileFixtures f = fixtures()
+                .profile("base", MINIMAL_BODY + """
+                        kernel:
+                          cmdline: [quiet]
+                          modules: {disable: [cramfs], load: [nvidia]}
+                        packages: {install: [chrony, auditd]}
+                        sysctl: {kernel.kptr_restrict: 2}
+                        """)
+                .profile("child", """
+                        extends: base
+                        os: {arch: aarch64}
+                        kernel:
+                          cmdline: [iommu=pt]
+                          modules: {disable+: [nouveau]}
+                        packages: {install+: [kmod]}
+                        sysctl: {kernel.dmesg_restrict: 1}
+                        """);
+        ResolvedProfile resolved = f.resolve("child");
+        Profile p = resolved.profile();
+        assertThat(p.os().arch()).isEqualTo(Profile.Arch.AARCH64);
+        assertThat(p.os().release()).isEqualTo("24.04");
+        assertThat(p.kernel().cmdline()).containsExactly("iommu=pt");
+        assertThat(p.kernel().modules().disable()).containsExactly("cramfs", "nouveau");
+        assertThat(p.kernel().modules().load()).containsExactly("nvidia");
+        assertThat(p.packages().install()).containsExactly("chrony", "auditd", "kmod");
+        assertThat(p.sysctl()).containsEntry("kernel.kptr_restrict", "2").containsEntry("kernel.dmesg_restrict", "1");
+        assertThat(p.parent()).isEqualTo("base");
+        assertThat(resolved.chain()).containsExactly("base", "child");
+        assertThat(resolved.sources()).containsExactly("profiles/base.yaml", "profiles/child.yaml");
+    }
+
+    @Test
+    void abstractIsNotInherited() {
+        ProfileFixtures f = fixtures().profile("base", "abstract: true\n" + MINIMAL_BODY).profile("child", "extends: base\n");
+        assertThat(f.resolve("base").profile().isAbstract()).isTrue();
+        assertThat(f.resolve("child").profile().isAbstract()).isFalse();
+    }
+
+    @Test
+    void appendingToANonListIsAnError() {
+        List<String> problems = fixtures().profile("base", MINIMAL_BODY)
+                .profile("child", "extends: base\nos+: [x]\n").problems("child");
+        assertThat(problems).containsExactly("profiles/child.yaml:5:1: os: '+' appends to a list, but the inherited "
+                + "'os' is a mapping; write 'os:' to replace it");
+    }
+
+    @Test
+    void extendsCycleIsReported() {
+        List<String> problems = fixtures()
+                .profile("a", "extends: b\n" + MINIMAL_BODY)
+                .profile("b", "extends: c\n")
+                .profile("c", "extends: a\n")
+                .problems("a");
+        assertThat(problems).containsExactly("profiles/c.yaml:4:10: extends: extends cycle: a -> b -> c -> a; "
+                + "a profile cannot extend itself, directly or through others");
+    }
+
+    @Test
+    void missingParentGetsASuggestion() {
+        List<String> problems = fixtures().profile("ubuntu-base", MINIMAL_BODY)
+                .profile("node", "extends: ubuntu-bsae\n").problems("node");
+        assertThat(problems).containsExactly("profiles/node.yaml:4:10: extends: no profile named 'ubuntu-bsae' in "
+                + "the profiles folder or the bundled catalog; did you mean 'ubuntu-base'?");
+    }
+
+    @Test
+    void extendsCannotNameAPath() {
+        List<String> problems = fixtures().profile("node", "extends: ../../../etc/passwd\n").problems("node");
+        assertThat(problems).containsExactly("profiles/node.yaml:4:10: extends: '../../../etc/passwd' is not a "
+                + "profile name; extends takes the name of a profile in the profiles folder or the bundled catalog, "
+                + "never a path");
+    }
+
+    @Test
+    void linkLeadingOutsideTheFolderIsRefused() throws Exception {
+        Path outside = project.resolve("outside.yaml");
+        Files.writeString(outside, ProfileFixtures.HEADER + "name: escape\n" + MINIMAL_BODY);
+        ProfileFixtures f = fixtures();
+        Files.createSymbolicLink(f.profiles().resolve("escape.yaml"), outside);
+        ProfileSources sources = f.sources();
+        assertThat(sources.projectNames()).doesNotContain("escape");
+        assertThat(sources.folderProblems()).singleElement().satisfies(p -> assertThat(p.format())
+                .isEqualTo("profiles/escape.yaml:1:1: is a link that leads outside the profiles folder; copy the "
+                        + "profile into the folder, or extend a bundled profile by name"));
+    }
+
+    @Test
+    void nameMustMatchTheFileName() {
+        List<String> problems = fixtures().file("node.yaml", ProfileFixtures.HEADER + "name: other\n" + MINIMAL_BODY)
+                .problems("node");
+        assertThat(problems).containsExactly("profiles/node.yaml:3:7: name: 'other' differs from the file name "
+                + "'node'; rename the file or the profile so that they match");
+    }
+
+    @Test
+    void problemsInAParentAreReportedAtTheParent() {
+        List<String> problems = fixtures().profile("base", MINIMAL_BODY + "kernal: {}\n")
+                .profile("child", "extends: base\n").problems("child");
+        assertThat(problems).containsExactly(
+                "profiles/base.yaml:6:1: kernal: unknown key 'kernal'; did you mean 'kernel'?");
+    }
+
+    @Test
+    void resolveThrowsWithEveryProblem() {
+        ProfileFixtures f = fixtures().profile("node", "os: 1\nbase: 2\n");
+        assertThatThrownBy(() -> f.resolve("node")).isInstanceOfSatisfying(ProfileException.class, e -> {
+            assertThat(e.problems()).hasSize(2);
+            assertThat(e.getMessage()).contains("profiles/node.yaml:4:5: os: expected a mapping, found the number 1");
+        });
+    }
+
+    @Test
+    void profilesExtendTheBundledCatalog() {
+        ProfileFixtures f = fixtures().profile("site-hopper", """
+                extends: ubuntu-24.04-nvidia-hopper
+                kernel: {cmdline+: ["console=ttyS0,115200"]}
+                """);
+        ResolvedProfile resolved = new ProfileResolver(f.sourcesWithCatalog()).resolve("site-hopper");
+        assertThat(resolved.profile().kernel().cmdline()).containsExactly("iommu=pt", "console=ttyS0,115200");
+        assertThat(resolved.profile().accelerators().get(0).driver().flavor()).isEqualTo(Flavor.OPEN);
+        assertThat(resolved.sources()).containsExactly("nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml",
+                "nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-hopper.yaml", "profiles/site-hopper.yaml");
+    }
+}
