@@ -14,6 +14,8 @@ public final class PropertyNames {
     public static final String VALIDATE_CATALOG = "nodeimage.validate.catalog";
     public static final String EFFECTIVE_PROFILE_SKIP = "nodeimage.effective-profile.skip";
     public static final String ORIGINS = "nodeimage.origins";
+    public static final String STRICT = "nodeimage.strict";
+    public static final String RENDER_SKIP = "nodeimage.render.skip";
 
     private PropertyNames() {
     }

@@ -112,7 +112,8 @@ public record Profile(
 
     public record Base(
             @Required @Doc("Image reference, optionally pinned by @sha256 digest (strict mode demands the pin).")
-            @Shape(IMAGE) String image) {
+            @Shape(IMAGE) String image,
+            @Doc("The image-mode (bootc) base image, needed by the bootc output.") @Shape(IMAGE) String bootc) {
     }
 
     public enum PageSize implements YamlEnum {

@@ -141,6 +141,10 @@ final class ProfileRules {
                 case BOOTC -> family != Family.RHEL ? "bootc images are built on RHEL image-mode bases" : null;
                 default -> null;
             };
+            if (out == Output.BOOTC && why == null && p.base().bootc() == null) {
+                add(tree, "the bootc output needs an image-mode base image", "set base.bootc, such as rhel9/rhel-bootc:9.6",
+                        "outputs", i);
+            }
             if (why != null && family != null) {
                 add(tree, why + "; this profile is " + family.yamlName(), "remove '" + out.yamlName() + "' from outputs",
                         "outputs", i);

@@ -1,0 +1,85 @@
+package io.nodeimage.mojo;
+
+import io.nodeimage.ConfigurationException;
+import io.nodeimage.profile.ProfileResolver;
+import io.nodeimage.profile.ProfileSelection;
+import io.nodeimage.profile.ProfileSources;
+import io.nodeimage.profile.ResolvedProfile;
+import io.nodeimage.render.RenderService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Renders each selected profile's definitions (Containerfile, bootc, autoinstall, kickstart,
+ * blueprint, Packer, and the shared provision.sh) into {@code <outputDirectory>/<profile>/}.
+ * Abstract profiles are bases and are not rendered; unchanged profiles are skipped.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "render", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
+public class RenderMojo extends AbstractNodeimageMojo {
+
+    /**
+     * Demand base images pinned by digest.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.STRICT, defaultValue = "false")
+    boolean strict;
+
+    /**
+     * Base URLs of the site's mirrors by id, for repository URLs written {@code mirror://<id>/<path>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    Map<String, String> mirrors;
+
+    /**
+     * Skip this goal.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.RENDER_SKIP, defaultValue = "false")
+    boolean skipRender;
+
+    @Override
+    String goal() {
+        return "render";
+    }
+
+    @Override
+    boolean skipGoal() {
+        return skipRender;
+    }
+
+    @Override
+    void run() {
+        ProfileSources sources = profileSources();
+        ProfileSelection.Selected selected = ProfileSelection.select(sources, selection(), false);
+        if (!selected.problems().isEmpty()) {
+            throw new ConfigurationException(selected.problems().get(0).message(), selected.problems().get(0).hint());
+        }
+        List<ResolvedProfile> targets = new ArrayList<>();
+        for (ResolvedProfile p : new ProfileResolver(sources).resolveAll(selected.names())) {
+            if (p.profile().isAbstract()) {
+                getLog().info(p.name() + ": abstract (a base to extend), not rendered");
+            } else {
+                targets.add(p);
+            }
+        }
+        if (targets.isEmpty()) {
+            getLog().warn("No profiles to render in " + profilesDirectory + " (set " + PropertyNames.PROFILES + ")");
+            return;
+        }
+        for (RenderService.Outcome o : new RenderService(mirrors == null ? Map.of() : mirrors, strict)
+                .render(targets, outputDirectory.toPath())) {
+            getLog().info(o.profile() + ": " + (o.unchanged() ? "unchanged, skipped" : "rendered") + " "
+                    + String.join(", ", o.files()) + " in " + o.directory());
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.nodeimage.plan;
+
+import io.nodeimage.profile.Profile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The ordered steps that make a profile's image, and the profile facts emitters need beside them
+ * (family, release, base image, outputs).
+ */
+public record Plan(String profile, String description, Profile.Os os, String baseImage, String bootcImage,
+                   List<Profile.Output> outputs, List<Step> steps) {
+
+    public Plan {
+        Objects.requireNonNull(profile);
+        Objects.requireNonNull(os);
+        outputs = List.copyOf(outputs);
+        steps = List.copyOf(steps);
+    }
+
+    /** The steps of one type, in plan order. */
+    public <T extends Step> List<T> steps(Class<T> type) {
+        List<T> out = new ArrayList<>();
+        for (Step s : steps) {
+            if (type.isInstance(s)) {
+                out.add(type.cast(s));
+            }
+        }
+        return out;
+    }
+
+    public Profile.Family family() {
+        return os.family();
+    }
+
+    /** Every package installed, in plan order. */
+    public List<Step.Package> packages() {
+        List<Step.Package> out = new ArrayList<>();
+        steps(Step.InstallPackages.class).forEach(s -> out.addAll(s.packages()));
+        return out;
+    }
+
+    /** Every kernel argument, in plan order. */
+    public List<String> kernelArguments() {
+        List<String> out = new ArrayList<>();
+        steps(Step.KernelArguments.class).forEach(s -> out.addAll(s.arguments()));
+        return out;
+    }
+
+    /** Plain text, one step a line, for people reviewing what a profile will do. */
+    public String describe() {
+        StringBuilder out = new StringBuilder("# Plan for ").append(profile).append(" (")
+                .append(os.family().yamlName()).append(' ').append(os.release()).append(' ')
+                .append(os.arch().yamlName()).append(")\n");
+        int n = 1;
+        for (Step s : steps) {
+            out.append(String.format("%3d. %s  [%s]%n", n++, summary(s), s.because()));
+        }
+        return out.toString();
+    }
+
+    private static String summary(Step s) {
+        if (s instanceof Step.AddRepository r) {
+            return "add repository " + r.name() + " " + r.url();
+        } else if (s instanceof Step.InstallPackages p) {
+            return "install " + String.join(" ", p.packages().stream()
+                    .map(x -> x.version() == null ? x.name() : x.name() + "=" + x.version()).toList());
+        } else if (s instanceof Step.RemovePackages r) {
+            return "remove " + String.join(" ", r.packages());
+        } else if (s instanceof Step.DisableModule d) {
+            return "disable module " + d.module();
+        } else if (s instanceof Step.ModuleOptions o) {
+            return "options " + o.module() + " " + o.options();
+        } else if (s instanceof Step.LoadModules l) {
+            return "load at boot " + String.join(" ", l.modules());
+        } else if (s instanceof Step.KernelArguments k) {
+            return "kernel arguments " + String.join(" ", k.arguments());
+        } else if (s instanceof Step.Sysctl c) {
+            return "sysctl " + String.join(" ", c.settings().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).toList());
+        } else if (s instanceof Step.WriteFile f) {
+            return "write " + f.path();
+        } else if (s instanceof Step.CreateUser u) {
+            return "create user " + u.name();
+        } else if (s instanceof Step.Services v) {
+            return v.action().name().toLowerCase(java.util.Locale.ROOT) + " " + String.join(" ", v.units());
+        }
+        return "rebuild the initramfs";
+    }
+}

@@ -1,0 +1,176 @@
+package io.nodeimage.plan;
+
+import io.nodeimage.ConfigurationException;
+import io.nodeimage.profile.Profile;
+import io.nodeimage.profile.Profile.Accelerator;
+import io.nodeimage.profile.Profile.Family;
+import io.nodeimage.profile.Profile.Flavor;
+import io.nodeimage.profile.Profile.Vendor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Resolves a profile to its {@link Plan}: the profile's own settings, the hardening baseline expanded
+ * for its OS, and what each accelerator and the RDMA stack need, in the order an image is made.
+ */
+public final class Planner {
+
+    private final Map<String, String> mirrors;
+
+    /**
+     * @param mirrors base URLs by mirror id, for repository URLs written {@code mirror://<id>/<path>}
+     */
+    public Planner(Map<String, String> mirrors) {
+        this.mirrors = Map.copyOf(mirrors);
+    }
+
+    public Plan plan(Profile p) {
+        List<Step> steps = new ArrayList<>();
+        Family family = p.os().family();
+        List<Baseline.Item> baseline = Baseline.items(p.hardening().baseline(), p.os()).stream()
+                .filter(i -> !p.hardening().exclude().contains(i.id())).toList();
+        checkBaselineAgainstLoads(p, baseline);
+
+        for (Profile.Repository r : p.repositories()) {
+            steps.add(new Step.AddRepository(r.name(), resolve(r.url(), r.name()), resolve(r.key(), r.name()),
+                    r.suite(), r.components(), "repositories." + r.name()));
+        }
+        if (p.kernel().packageName() != null) {
+            steps.add(new Step.InstallPackages(List.of(new Step.Package(p.kernel().packageName(), null)),
+                    "kernel.package"));
+        }
+        if (!p.packages().install().isEmpty()) {
+            steps.add(new Step.InstallPackages(p.packages().install().stream()
+                    .map(n -> new Step.Package(n, p.packages().pins().get(n))).toList(), "packages.install"));
+        }
+        List<String> services = new ArrayList<>();
+        for (int i = 0; i < p.accelerators().size(); i++) {
+            Accelerator a = p.accelerators().get(i);
+            DriverPackages.Components c = DriverPackages.of(a, family);
+            steps.add(new Step.InstallPackages(c.packages(), c.because()));
+            services.addAll(c.services());
+        }
+        if (p.network().rdma()) {
+            steps.add(new Step.InstallPackages(DriverPackages.rdma(p.network().stack(), family),
+                    "network.rdma (" + p.network().stack().yamlName() + " stack)"));
+        }
+        if (!p.packages().remove().isEmpty()) {
+            steps.add(new Step.RemovePackages(p.packages().remove(), "packages.remove"));
+        }
+
+        Set<String> disabled = new HashSet<>();
+        for (String m : p.kernel().modules().disable()) {
+            if (disabled.add(normal(m))) {
+                steps.add(new Step.DisableModule(m, "kernel.modules.disable"));
+            }
+        }
+        for (Baseline.Item item : baseline) {
+            if (item.kind() == Baseline.Kind.MODULE && disabled.add(normal(item.key()))) {
+                steps.add(new Step.DisableModule(item.key(), item.id()));
+            }
+        }
+        p.kernel().modules().options().forEach((module, options) ->
+                steps.add(new Step.ModuleOptions(module, options, "kernel.modules.options")));
+        if (!p.kernel().modules().load().isEmpty()) {
+            steps.add(new Step.LoadModules(p.kernel().modules().load(), "kernel.modules.load"));
+        }
+        if (!p.kernel().cmdline().isEmpty()) {
+            steps.add(new Step.KernelArguments(p.kernel().cmdline(), "kernel.cmdline"));
+        }
+
+        Map<String, String> sysctl = new LinkedHashMap<>();
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (Baseline.Item item : baseline) {
+            if (item.kind() == Baseline.Kind.SYSCTL) {
+                sysctl.put(item.key(), item.value());
+                reasons.put(item.key(), item.id());
+            }
+        }
+        p.sysctl().forEach((k, v) -> {
+            sysctl.put(k, v);
+            reasons.put(k, "sysctl");
+        });
+        if (!sysctl.isEmpty()) {
+            steps.add(new Step.Sysctl(sysctl, reasons, "sysctl and " + p.hardening().baseline().yamlName()));
+        }
+
+        List<Baseline.Item> ssh = baseline.stream().filter(i -> i.kind() == Baseline.Kind.SSH).toList();
+        if (!ssh.isEmpty()) {
+            StringBuilder conf = new StringBuilder("# SSH daemon settings of the " + p.hardening().baseline().yamlName()
+                    + " baseline, written by nodeimage.\n");
+            for (Baseline.Item item : ssh) {
+                conf.append("# ").append(item.id()).append('\n').append(item.key()).append(' ')
+                        .append(item.value()).append('\n');
+            }
+            steps.add(new Step.WriteFile("/etc/ssh/sshd_config.d/50-nodeimage-hardening.conf", "0600", "root", "root",
+                    conf.toString(), p.hardening().baseline().yamlName() + " (SSH)"));
+        }
+        for (Profile.FileSpec f : p.files()) {
+            steps.add(new Step.WriteFile(f.path(), f.mode() == null ? "0644" : f.mode(),
+                    f.owner() == null ? "root" : f.owner(), f.group() == null ? "root" : f.group(), f.content(),
+                    "files"));
+        }
+        for (Profile.User u : p.users()) {
+            steps.add(new Step.CreateUser(u.name(), u.uid(), u.groups(), u.shell(), u.sshAuthorizedKeys(), "users"));
+        }
+
+        LinkedHashSet<String> enable = new LinkedHashSet<>(services);
+        enable.addAll(p.services().enable());
+        if (!enable.isEmpty()) {
+            steps.add(new Step.Services(Step.UnitAction.ENABLE, List.copyOf(enable), "services.enable and accelerators"));
+        }
+        if (!p.services().disable().isEmpty()) {
+            steps.add(new Step.Services(Step.UnitAction.DISABLE, p.services().disable(), "services.disable"));
+        }
+        if (!p.services().mask().isEmpty()) {
+            steps.add(new Step.Services(Step.UnitAction.MASK, p.services().mask(), "services.mask"));
+        }
+        if (!disabled.isEmpty() || !p.kernel().modules().options().isEmpty()) {
+            steps.add(new Step.RebuildInitramfs("module disables and options must hold in early boot too"));
+        }
+        return new Plan(p.name(), p.description(), p.os(), p.base().image(), p.base().bootc(), p.outputs(), steps);
+    }
+
+    /** A baseline that disables a module the profile loads is a contradiction the profile must settle. */
+    private static void checkBaselineAgainstLoads(Profile p, List<Baseline.Item> baseline) {
+        Set<String> loaded = new HashSet<>();
+        p.kernel().modules().load().forEach(m -> loaded.add(normal(m)));
+        for (Baseline.Item item : baseline) {
+            if (item.kind() == Baseline.Kind.MODULE && loaded.contains(normal(item.key()))) {
+                throw new ConfigurationException("profile " + p.name() + ": the " + p.hardening().baseline().yamlName()
+                        + " baseline disables '" + item.key() + "' (" + item.id() + "), but kernel.modules.load lists it",
+                        "add '" + item.id() + "' to hardening.exclude with the reason in review, or stop loading it");
+            }
+        }
+    }
+
+    private String resolve(String url, String repository) {
+        if (!url.startsWith("mirror://")) {
+            return url;
+        }
+        String rest = url.substring("mirror://".length());
+        int slash = rest.indexOf('/');
+        String id = slash < 0 ? rest : rest.substring(0, slash);
+        String base = mirrors.get(id);
+        if (base == null) {
+            throw new ConfigurationException("repository '" + repository + "' uses mirror '" + id
+                    + "', which is not configured", "set <mirrors><" + id + ">https://...</" + id
+                    + "></mirrors> in the plugin configuration");
+        }
+        return base.replaceAll("/+$", "") + (slash < 0 ? "" : rest.substring(slash));
+    }
+
+    /** modprobe treats '-' and '_' alike. */
+    static String normal(String module) {
+        return module.replace('-', '_');
+    }
+
+    static boolean isNvidiaOpen(Accelerator a) {
+        return a.vendor() == Vendor.NVIDIA && a.driver().flavor() == Flavor.OPEN;
+    }
+}

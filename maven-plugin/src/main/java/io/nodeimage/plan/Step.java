@@ -1,0 +1,97 @@
+package io.nodeimage.plan;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One typed thing the image needs done. A profile resolves to an ordered list of these (a
+ * {@link Plan}), and every emitter translates the same list into its format, so the formats cannot
+ * drift apart. Every value in a step was checked for shape when the profile was loaded; emitters
+ * still quote every value through one helper.
+ */
+public sealed interface Step {
+
+    /** Why the step exists: a benchmark id, a vendor document, or the profile key it comes from. */
+    String because();
+
+    /** A package repository and its signing key (Debian/Ubuntu: suite and components). */
+    record AddRepository(String name, String url, String key, String suite, List<String> components, String because)
+            implements Step {
+        public AddRepository {
+            components = List.copyOf(components);
+            Objects.requireNonNull(because);
+        }
+    }
+
+    /** A package to install, with an optional version pin (a trailing '*' pins a prefix). */
+    record Package(String name, String version) {
+        public Package {
+            Objects.requireNonNull(name);
+        }
+    }
+
+    record InstallPackages(List<Package> packages, String because) implements Step {
+        public InstallPackages {
+            packages = List.copyOf(packages);
+        }
+    }
+
+    record RemovePackages(List<String> packages, String because) implements Step {
+        public RemovePackages {
+            packages = List.copyOf(packages);
+        }
+    }
+
+    /** A module that must not load: blacklisted, and its install command replaced by /bin/false. */
+    record DisableModule(String module, String because) implements Step {
+    }
+
+    record ModuleOptions(String module, String options, String because) implements Step {
+    }
+
+    /** Modules loaded at boot through modules-load.d. */
+    record LoadModules(List<String> modules, String because) implements Step {
+        public LoadModules {
+            modules = List.copyOf(modules);
+        }
+    }
+
+    record KernelArguments(List<String> arguments, String because) implements Step {
+        public KernelArguments {
+            arguments = List.copyOf(arguments);
+        }
+    }
+
+    /** sysctl settings written to one sysctl.d file, in order. */
+    record Sysctl(Map<String, String> settings, Map<String, String> reasons, String because) implements Step {
+        public Sysctl {
+            settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
+            reasons = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(reasons));
+        }
+    }
+
+    record WriteFile(String path, String mode, String owner, String group, String content, String because)
+            implements Step {
+    }
+
+    record CreateUser(String name, Integer uid, List<String> groups, String shell, List<String> sshAuthorizedKeys,
+                      String because) implements Step {
+        public CreateUser {
+            groups = List.copyOf(groups);
+            sshAuthorizedKeys = List.copyOf(sshAuthorizedKeys);
+        }
+    }
+
+    enum UnitAction { ENABLE, DISABLE, MASK }
+
+    record Services(UnitAction action, List<String> units, String because) implements Step {
+        public Services {
+            units = List.copyOf(units);
+        }
+    }
+
+    /** Rebuild the initramfs so module disables also hold in early boot. */
+    record RebuildInitramfs(String because) implements Step {
+    }
+}

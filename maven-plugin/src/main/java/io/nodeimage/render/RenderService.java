@@ -1,0 +1,134 @@
+package io.nodeimage.render;
+
+import io.nodeimage.AtomicFiles;
+import io.nodeimage.ConfigurationException;
+import io.nodeimage.Version;
+import io.nodeimage.profile.EffectiveProfile;
+import io.nodeimage.profile.ResolvedProfile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Renders profiles into {@code <outputDirectory>/<profile>/}. Everything is rendered in memory first,
+ * so a failure leaves every previous output as it was; files are then replaced one by one, atomically.
+ * A profile whose inputs (its resolved content, the plugin version, the options) and outputs are as the
+ * last render left them is skipped.
+ */
+public final class RenderService {
+
+    /** Written last in each profile's folder: the input digest and a digest per rendered file. */
+    public static final String MANIFEST = ".nodeimage-render";
+
+    private final Renderer renderer;
+    private final String options;
+
+    public RenderService(Map<String, String> mirrors, boolean strict) {
+        this.renderer = new Renderer(mirrors, strict);
+        this.options = "strict=" + strict + " mirrors=" + new TreeMap<>(mirrors);
+    }
+
+    /** What happened to one profile. */
+    public record Outcome(String profile, Path directory, boolean unchanged, List<String> files) {
+    }
+
+    public List<Outcome> render(List<ResolvedProfile> profiles, Path outputDirectory) {
+        Map<ResolvedProfile, String> digests = new LinkedHashMap<>();
+        List<Outcome> outcomes = new ArrayList<>();
+        Map<ResolvedProfile, Map<String, String>> rendered = new LinkedHashMap<>();
+        for (ResolvedProfile p : profiles) {
+            String digest = inputDigest(p);
+            digests.put(p, digest);
+            Path dir = outputDirectory.resolve(p.name());
+            List<String> current = unchangedFiles(dir, digest);
+            if (current != null) {
+                outcomes.add(new Outcome(p.name(), dir, true, current));
+            } else {
+                rendered.put(p, renderer.render(p));
+            }
+        }
+        for (Map.Entry<ResolvedProfile, Map<String, String>> e : rendered.entrySet()) {
+            Path dir = outputDirectory.resolve(e.getKey().name());
+            write(dir, e.getValue(), digests.get(e.getKey()));
+            outcomes.add(new Outcome(e.getKey().name(), dir, false, List.copyOf(e.getValue().keySet())));
+        }
+        outcomes.sort((a, b) -> a.profile().compareTo(b.profile()));
+        return outcomes;
+    }
+
+    String inputDigest(ResolvedProfile p) {
+        return sha256("nodeimage " + Version.current() + "\n" + options + "\n" + EffectiveProfile.toYaml(p, false));
+    }
+
+    /** The files of the last render when its inputs were these and no file was changed since; else null. */
+    private static List<String> unchangedFiles(Path dir, String digest) {
+        Path manifest = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifest)) {
+            return null;
+        }
+        try {
+            List<String> lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
+            if (lines.isEmpty() || !lines.get(0).equals("inputs " + digest)) {
+                return null;
+            }
+            List<String> files = new ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                int space = line.indexOf(' ');
+                String name = line.substring(space + 1);
+                Path file = dir.resolve(name);
+                if (!Files.isRegularFile(file) || !sha256(Files.readString(file, StandardCharsets.UTF_8))
+                        .equals(line.substring(0, space))) {
+                    return null;
+                }
+                files.add(name);
+            }
+            return files;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void write(Path dir, Map<String, String> files, String digest) {
+        try {
+            Path manifest = dir.resolve(MANIFEST);
+            // Files the previous render wrote that this one does not (an output was dropped) go away.
+            if (Files.isRegularFile(manifest)) {
+                for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+                    if (!line.startsWith("inputs ")) {
+                        String name = line.substring(line.indexOf(' ') + 1);
+                        if (!files.containsKey(name) && !name.contains("/") && !name.startsWith(".")) {
+                            Files.deleteIfExists(dir.resolve(name));
+                        }
+                    }
+                }
+                Files.delete(manifest);
+            }
+            StringBuilder lines = new StringBuilder("inputs ").append(digest).append('\n');
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                AtomicFiles.write(dir.resolve(f.getKey()), f.getValue());
+                lines.append(sha256(f.getValue())).append(' ').append(f.getKey()).append('\n');
+            }
+            AtomicFiles.write(manifest, lines.toString());
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot write to " + dir + ": " + e.getMessage(),
+                    "check that the output directory is writable", e);
+        }
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

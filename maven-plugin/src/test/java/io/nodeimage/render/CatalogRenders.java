@@ -1,0 +1,33 @@
+package io.nodeimage.render;
+
+import io.nodeimage.profile.ProfileResolver;
+import io.nodeimage.profile.ProfileSources;
+import io.nodeimage.profile.ResolvedProfile;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every non-abstract bundled profile rendered in every format it asks for, for the tests to check. */
+final class CatalogRenders {
+
+    private static Map<String, Map<String, String>> cache;
+
+    private CatalogRenders() {
+    }
+
+    static synchronized Map<String, Map<String, String>> all() {
+        if (cache == null) {
+            ProfileSources sources = ProfileSources.withBundledCatalog(null, null);
+            List<ResolvedProfile> profiles = new ProfileResolver(sources).resolveAll(sources.catalogNames());
+            Map<String, Map<String, String>> out = new LinkedHashMap<>();
+            Renderer renderer = new Renderer(Map.of(), false);
+            for (ResolvedProfile p : profiles) {
+                if (!p.profile().isAbstract()) {
+                    out.put(p.name(), renderer.render(p));
+                }
+            }
+            cache = out;
+        }
+        return cache;
+    }
+}

@@ -1,0 +1,130 @@
+package io.nodeimage.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.nodeimage.support.ExternalTool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What nodeimage writes, read by the real tools that will read it: shellcheck, cloud-init, packer, TOML. */
+class ValidatorsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shellcheckPassesEveryShellScriptAndFragment() throws Exception {
+        List<String> files = new ArrayList<>();
+        int n = 0;
+        for (Map.Entry<String, Map<String, String>> profile : CatalogRenders.all().entrySet()) {
+            Map<String, String> out = profile.getValue();
+            files.add(write(profile.getKey() + "-provision.sh", out.get(ProvisionScript.FILE)));
+            String script = out.get(ProvisionScript.FILE);
+            if (out.containsKey(AutoinstallEmitter.FILE)) {
+                for (String command : AutoinstallEmitter.lateCommands(script)) {
+                    files.add(write(profile.getKey() + "-late-" + n++ + ".sh", "#!/bin/sh\n" + command + "\n"));
+                }
+            }
+            if (out.containsKey(KickstartEmitter.FILE)) {
+                files.add(write(profile.getKey() + "-post.sh", "#!/usr/bin/bash\n" + KickstartEmitter.post(script)));
+            }
+        }
+        List<String> command = new ArrayList<>(List.of("shellcheck", "--severity=style"));
+        command.addAll(files);
+        ExternalTool.Result result = ExternalTool.run(dir, command.toArray(String[]::new));
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(files).hasSizeGreaterThan(CatalogRenders.all().size());
+    }
+
+    @Test
+    void cloudInitAcceptsEveryUserData() throws Exception {
+        int checked = 0;
+        for (Map.Entry<String, Map<String, String>> profile : CatalogRenders.all().entrySet()) {
+            String userData = profile.getValue().get(AutoinstallEmitter.FILE);
+            if (userData == null) {
+                continue;
+            }
+            String file = write(profile.getKey() + "-user-data", userData);
+            ExternalTool.Result result = ExternalTool.run(dir, "cloud-init", "schema", "--config-file", file);
+            assertThat(result.exitCode()).as(profile.getKey() + ": " + result.output()).isZero();
+            assertThat(result.output()).contains("Valid cloud-config");
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(0);
+    }
+
+    @Test
+    void cloudInitRejectsMalformedUserData() throws Exception {
+        String file = write("bad-user-data", "#cloud-config\nusers: 5\nruncmd: {a: 1}\n");
+        ExternalTool.Result result = ExternalTool.run(dir, "cloud-init", "schema", "--config-file", file);
+        assertThat(result.exitCode()).as("the validator can fail").isNotZero();
+    }
+
+    @Test
+    void packerValidatesEveryTemplate() throws Exception {
+        int checked = 0;
+        for (Map.Entry<String, Map<String, String>> profile : CatalogRenders.all().entrySet()) {
+            String template = profile.getValue().get(PackerEmitter.FILE);
+            if (template == null) {
+                continue;
+            }
+            assertThat(template).contains(PackerEmitter.REQUIRED_PLUGINS);
+            Path templateDir = Files.createDirectories(dir.resolve(profile.getKey()));
+            // Packer 1.6 predates required_plugins; validate the rest, ship the block.
+            Files.writeString(templateDir.resolve(PackerEmitter.FILE), template.replace(PackerEmitter.REQUIRED_PLUGINS, ""));
+            Files.writeString(templateDir.resolve(ProvisionScript.FILE), profile.getValue().get(ProvisionScript.FILE));
+            Files.writeString(templateDir.resolve("id_ed25519"), throwawayPrivateKey());
+            ExternalTool.Result result = ExternalTool.run(templateDir, "packer", "validate",
+                    "-var", "iso_url=installer.iso", "-var", "iso_checksum=sha256:" + "0".repeat(64),
+                    "-var", "ssh_username=ops", "-var", "ssh_private_key_file=id_ed25519", ".");
+            assertThat(result.exitCode()).as(profile.getKey() + ": " + result.output()).isZero();
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(0);
+    }
+
+    @Test
+    void everyBlueprintAndKargsFileIsTomlThatSaysWhatThePlanSays() throws Exception {
+        TomlMapper toml = new TomlMapper();
+        int checked = 0;
+        for (Map.Entry<String, Map<String, String>> profile : CatalogRenders.all().entrySet()) {
+            String blueprint = profile.getValue().get(BlueprintEmitter.FILE);
+            if (blueprint != null) {
+                JsonNode tree = toml.readTree(blueprint);
+                assertThat(tree.get("name").asText()).isEqualTo(profile.getKey());
+                assertThat(tree.get("packages").isArray()).isTrue();
+                assertThat(tree.at("/customizations/files/0/path").asText()).startsWith("/etc/");
+                checked++;
+            }
+            String kargs = profile.getValue().get(BootcEmitter.KARGS_FILE);
+            if (kargs != null) {
+                JsonNode tree = toml.readTree(kargs);
+                assertThat(tree.get("kargs").isArray()).isTrue();
+                assertThat(tree.get("match-architectures").get(0).asText()).isIn("x86_64", "aarch64");
+            }
+        }
+        assertThat(checked).isGreaterThan(0);
+    }
+
+    /** Packer reads the key file while validating; a fresh key made here, never used for anything. */
+    private static String throwawayPrivateKey() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        byte[] der = generator.generateKeyPair().getPrivate().getEncoded();
+        return "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    private String write(String name, String content) throws java.io.IOException {
+        Files.writeString(dir.resolve(name), content);
+        return name;
+    }
+}
