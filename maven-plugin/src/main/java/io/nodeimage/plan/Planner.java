@@ -33,7 +33,7 @@ public final class Planner {
         List<Step> steps = new ArrayList<>();
         Family family = p.os().family();
         List<Baseline.Item> baseline = Baseline.items(p.hardening().baseline(), p.os()).stream()
-                .filter(i -> !p.hardening().exclude().contains(i.id())).toList();
+                .filter(i -> p.hardening().exclude().stream().noneMatch(x -> i.id().endsWith(" " + x))).toList();
         checkBaselineAgainstLoads(p, baseline);
 
         for (Profile.Repository r : p.repositories()) {
@@ -144,7 +144,8 @@ public final class Planner {
             if (item.kind() == Baseline.Kind.MODULE && loaded.contains(normal(item.key()))) {
                 throw new ConfigurationException("profile " + p.name() + ": the " + p.hardening().baseline().yamlName()
                         + " baseline disables '" + item.key() + "' (" + item.id() + "), but kernel.modules.load lists it",
-                        "add '" + item.id() + "' to hardening.exclude with the reason in review, or stop loading it");
+                        "add \"" + item.id().substring(item.id().lastIndexOf(' ') + 1)
+                                + "\" to hardening.exclude with the reason in review, or stop loading it");
             }
         }
     }

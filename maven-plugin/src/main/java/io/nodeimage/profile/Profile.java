@@ -377,7 +377,7 @@ public record Profile(
 
     public record Hardening(
             @Doc("none, cis-level1-server or cis-level2-server.") Baseline baseline,
-            @Doc("Benchmark ids of the baseline not to apply, each needing a reason in review.")
+            @Doc("Benchmark items of the baseline not to apply, by number (\"1.1.1.9\"); give the reason in review.")
             List<@Shape(WORD) String> exclude) {
         static final Hardening NONE = new Hardening(null, null);
 

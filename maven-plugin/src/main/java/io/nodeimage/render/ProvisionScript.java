@@ -272,6 +272,7 @@ public final class ProvisionScript {
         List<Step.WriteFile> files = plan.steps(Step.WriteFile.class);
         for (Step.WriteFile f : files) {
             comment(s, f.because());
+            literal(s, f.content());
             s.append("  write_file ").append(sh(f.path())).append(' ').append(sh(f.mode())).append(' ')
                     .append(sh(f.owner())).append(' ').append(sh(f.group())).append(' ').append(sh(f.content())).append('\n');
         }
@@ -302,12 +303,20 @@ public final class ProvisionScript {
                 s.append("  home=$(getent passwd ").append(sh(u.name())).append(" | cut -d: -f6)\n");
                 s.append("  install -d -m 0700 -o ").append(sh(u.name())).append(" -g ").append(sh(u.name()))
                         .append(" \"$home/.ssh\"\n");
+                literal(s, String.join("\n", u.sshAuthorizedKeys()));
                 s.append("  write_file \"$home/.ssh/authorized_keys\" 0600 ").append(sh(u.name())).append(' ')
                         .append(sh(u.name())).append(' ').append(sh(String.join("\n", u.sshAuthorizedKeys()) + "\n"))
                         .append('\n');
             }
         }
         close(s, users.isEmpty());
+    }
+
+    /** File content is written as it is: a '$' or '`' in it is text, which shellcheck is told here. */
+    private static void literal(StringBuilder s, String text) {
+        if (text.contains("$") || text.contains("`")) {
+            s.append("  # The content is literal text, written as it is.\n  # shellcheck disable=SC2016\n");
+        }
     }
 
     private static void services(StringBuilder s, Plan plan) {

@@ -1,0 +1,125 @@
+package io.nodeimage.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nodeimage.ConfigurationException;
+import io.nodeimage.profile.ProfileResolver;
+import io.nodeimage.profile.ProfileSources;
+import io.nodeimage.profile.ResolvedProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RenderServiceTest {
+
+    @TempDir
+    Path project;
+
+    private final Path profiles() throws Exception {
+        return Files.createDirectories(project.resolve("profiles"));
+    }
+
+    private ResolvedProfile profile(String name, String body) throws Exception {
+        Files.writeString(profiles().resolve(name + ".yaml"), "apiVersion: nodeimage/v1\nkind: Profile\nname: " + name
+                + "\nextends: debian-12-demo\n" + body);
+        return new ProfileResolver(ProfileSources.withBundledCatalog(profiles(), project)).resolve(name);
+    }
+
+    @Test
+    void unchangedInputsAreSkippedAndChangesRenderAgain() throws Exception {
+        Path out = project.resolve("out");
+        RenderService service = new RenderService(Map.of(), false);
+        ResolvedProfile a = profile("a", "");
+        RenderService.Outcome first = service.render(List.of(a), out).get(0);
+        assertThat(first.unchanged()).isFalse();
+        assertThat(first.files()).containsExactly("Containerfile", "plan.txt", "provision.sh");
+        FileTime written = Files.getLastModifiedTime(out.resolve("a/Containerfile"));
+
+        assertThat(service.render(List.of(a), out).get(0).unchanged()).isTrue();
+        assertThat(Files.getLastModifiedTime(out.resolve("a/Containerfile"))).isEqualTo(written);
+
+        // A changed profile renders again.
+        ResolvedProfile changed = profile("a", "sysctl: {vm.swappiness: 10}\n");
+        assertThat(service.render(List.of(changed), out).get(0).unchanged()).isFalse();
+        assertThat(Files.readString(out.resolve("a/provision.sh"))).contains("vm.swappiness = 10");
+
+        // So does a rendered file edited by hand, and other options.
+        Files.writeString(out.resolve("a/Containerfile"), "edited\n");
+        assertThat(service.render(List.of(changed), out).get(0).unchanged()).isFalse();
+        assertThat(Files.readString(out.resolve("a/Containerfile"))).startsWith("# Containerfile for profile a");
+        assertThat(new RenderService(Map.of("x", "https://m"), false).render(List.of(changed), out).get(0).unchanged())
+                .isFalse();
+    }
+
+    @Test
+    void aFailedRenderLeavesEveryPreviousOutputUntouched() throws Exception {
+        Path out = project.resolve("out");
+        ResolvedProfile good = profile("good", "");
+        new RenderService(Map.of(), false).render(List.of(good), out);
+        String before = Files.readString(out.resolve("good/provision.sh"));
+
+        ResolvedProfile goodChanged = profile("good", "sysctl: {vm.swappiness: 10}\n");
+        ResolvedProfile needsMirror = profile("mirrored", """
+                repositories:
+                  - {name: vendor, url: "mirror://vendor/debian", key: "mirror://vendor/key.gpg"}
+                """);
+        assertThatThrownBy(() -> new RenderService(Map.of(), false).render(List.of(goodChanged, needsMirror), out))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("repository 'vendor' uses mirror 'vendor', which is not configured");
+        assertThat(Files.readString(out.resolve("good/provision.sh"))).isEqualTo(before);
+        assertThat(out.resolve("mirrored")).doesNotExist();
+        try (var left = Files.list(out.resolve("good"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void mirrorsResolveRepositoryUrls() throws Exception {
+        ResolvedProfile p = profile("mirrored", """
+                repositories:
+                  - {name: vendor, url: "mirror://vendor/debian", key: "mirror://vendor/key.gpg", suite: bookworm, components: [main]}
+                """);
+        Map<String, String> files = new Renderer(Map.of("vendor", "https://mirror.example.internal/vendor/"), false).render(p);
+        assertThat(files.get("provision.sh")).contains("https://mirror.example.internal/vendor/debian bookworm main")
+                .contains("curl -fsSL https://mirror.example.internal/vendor/key.gpg");
+    }
+
+    @Test
+    void strictModeDemandsADigestPin() throws Exception {
+        ResolvedProfile p = profile("loose", "");
+        assertThatThrownBy(() -> new Renderer(Map.of(), true).render(p))
+                .hasMessageContaining("strict mode demands a base image pinned by digest");
+        ResolvedProfile pinned = profile("pinned", "base: {image: \"nodeimage/debian:12@sha256:" + "a".repeat(64) + "\"}\n");
+        assertThat(new Renderer(Map.of(), true).render(pinned).get("Containerfile"))
+                .contains("FROM nodeimage/debian:12@sha256:" + "a".repeat(64));
+    }
+
+    @Test
+    void droppedOutputsAreRemovedOnTheNextRender() throws Exception {
+        Path out = project.resolve("out");
+        ResolvedProfile withContainerfile = profile("a", "");
+        new RenderService(Map.of(), false).render(List.of(withContainerfile), out);
+        Files.writeString(out.resolve("a/facts.json"), "{}");
+        ResolvedProfile without = profile("a", "outputs: []\n");
+        new RenderService(Map.of(), false).render(List.of(without), out);
+        assertThat(out.resolve("a/Containerfile")).doesNotExist();
+        assertThat(out.resolve("a/facts.json")).as("files render did not write stay").exists();
+    }
+
+    @Test
+    void baselineConflictingWithALoadedModuleMustBeSettled() throws Exception {
+        ResolvedProfile p = profile("conflict", "kernel: {modules: {load: [usb_storage]}}\n");
+        assertThatThrownBy(() -> new Renderer(Map.of(), false).render(p))
+                .hasMessageContaining("disables 'usb-storage' (CIS Debian 12 1.1.1.9), but kernel.modules.load lists it");
+        ResolvedProfile excluded = profile("excluded", """
+                kernel: {modules: {load: [usb_storage]}}
+                hardening: {exclude: ["1.1.1.9"]}
+                """);
+        assertThat(new Renderer(Map.of(), false).render(excluded).get("provision.sh")).doesNotContain("install usb-storage");
+    }
+}
