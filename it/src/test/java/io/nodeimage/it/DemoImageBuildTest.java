@@ -1,0 +1,171 @@
+package io.nodeimage.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.DockerClient;
+import io.nodeimage.profile.ProfileResolver;
+import io.nodeimage.profile.ProfileSources;
+import io.nodeimage.profile.ResolvedProfile;
+import io.nodeimage.render.RenderService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container;
+import org.testcontainers.containers.GenericContainer;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import java.util.concurrent.TimeUnit;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The demo profile rendered, built by the real engine from the locally seeded base, and the image
+ * checked against the plan: modprobe itself reports the install override, the configuration files are
+ * in place, the removed package is gone, hostile text arrived as text.
+ */
+@ExtendWith(DockerRequired.class)
+class DemoImageBuildTest {
+
+    private static final String DEMO_TAG = "nodeimage-it/debian-12-demo:test";
+    private static final String HOSTILE_TAG = "nodeimage-it/demo-hostile:test";
+
+    @TempDir
+    static Path work;
+
+    private static GenericContainer<?> demo;
+    private static GenericContainer<?> hostile;
+
+    @BeforeAll
+    static void renderAndBuild() throws Exception {
+        Path profiles = Files.createDirectories(work.resolve("profiles"));
+        Files.copy(Path.of("src/test/resources/hostile/demo-hostile.yaml"), profiles.resolve("demo-hostile.yaml"));
+        ProfileSources sources = ProfileSources.withBundledCatalog(profiles, work);
+        List<ResolvedProfile> resolved = new ProfileResolver(sources).resolveAll(List.of("debian-12-demo", "demo-hostile"));
+        Path out = work.resolve("out");
+        new RenderService(Map.of(), false).render(resolved, out);
+        demo = start(build(out.resolve("debian-12-demo"), DEMO_TAG));
+        hostile = start(build(out.resolve("demo-hostile"), HOSTILE_TAG));
+    }
+
+    /**
+     * Builds through Testcontainers' Docker client. A failed step throws with the engine's message
+     * (ImageFromDockerfile can hang writing the context when the engine stops reading it).
+     */
+    private static String build(Path dir, String tag) {
+        DockerClient docker = DockerClientFactory.instance().client();
+        assertThat(dir.resolve("Containerfile")).as("rendered").isRegularFile();
+        docker.buildImageCmd()
+                .withBaseDirectory(dir.toFile())
+                .withDockerfile(dir.resolve("Containerfile").toFile())
+                .withTags(java.util.Set.of(tag))
+                // Package downloads need the host's network; the engine here has no bridge.
+                .withNetworkMode("host")
+                .withPull(false)
+                .exec(new BuildImageResultCallback())
+                .awaitImageId(10, TimeUnit.MINUTES);
+        // Started by tag: the engine knows it locally, so nothing is pulled.
+        return tag;
+    }
+
+    private static GenericContainer<?> start(String image) {
+        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))
+                .withNetworkMode("none")
+                .withCommand("sleep", "600");
+        container.start();
+        return container;
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        DockerClient docker = DockerClientFactory.instance().client();
+        for (GenericContainer<?> c : new GenericContainer<?>[] {demo, hostile}) {
+            if (c != null) {
+                c.stop();
+            }
+        }
+        for (String tag : List.of(DEMO_TAG, HOSTILE_TAG)) {
+            try {
+                docker.removeImageCmd(tag).withForce(true).exec();
+            } catch (RuntimeException e) {
+                // Already gone or never built; nothing to clean.
+            }
+        }
+    }
+
+    private static String run(GenericContainer<?> c, String... command) throws Exception {
+        Container.ExecResult result = c.execInContainer(command);
+        assertThat(result.getExitCode()).as(String.join(" ", command) + ": " + result.getStderr()).isZero();
+        return result.getStdout();
+    }
+
+    @Test
+    void modprobeReportsTheInstallOverrideForDisabledModules() throws Exception {
+        // modprobe is the oracle: -n (dry run) -v prints what it would do.
+        assertThat(run(demo, "modprobe", "-n", "-v", "cramfs")).isEqualTo("install /bin/false \n");
+        assertThat(run(demo, "modprobe", "-n", "-v", "nouveau")).isEqualTo("install /bin/false \n");
+        assertThat(run(demo, "modprobe", "-n", "-v", "usb_storage")).as("'-' and '_' are one module")
+                .isEqualTo("install /bin/false \n");
+    }
+
+    @Test
+    void configurationFilesAreInPlace() throws Exception {
+        assertThat(run(demo, "cat", "/etc/sysctl.d/60-nodeimage.conf"))
+                .contains("kernel.kptr_restrict = 2")
+                .contains("# CIS Debian 12 3.3.10\nnet.ipv4.tcp_syncookies = 1");
+        assertThat(run(demo, "cat", "/etc/modprobe.d/nodeimage-options.conf")).contains("options loop max_loop=16");
+        assertThat(run(demo, "cat", "/etc/modprobe.d/nodeimage-disable.conf"))
+                .contains("# CIS Debian 12 1.1.1.1\nblacklist cramfs\ninstall cramfs /bin/false");
+        assertThat(run(demo, "stat", "-c", "%a %U", "/etc/ssh/sshd_config.d/50-nodeimage-hardening.conf"))
+                .isEqualTo("600 root\n");
+    }
+
+    @Test
+    void packagesAreInstalledAndRemovedAsThePlanSays() throws Exception {
+        assertThat(run(demo, "dpkg-query", "-W", "-f=${Status}", "procps")).isEqualTo("install ok installed");
+        Container.ExecResult removed = demo.execInContainer("dpkg-query", "-W", "-f=${Status}", "tzdata");
+        assertThat(removed.getStdout()).doesNotContain("install ok installed");
+        assertThat(run(demo, "sh", "-c", "ls /var/lib/apt/lists | wc -l")).as("apt lists removed in the same layer")
+                .isEqualTo("0\n");
+    }
+
+    @Test
+    void containersFromTheImageRunUnprivileged() throws Exception {
+        assertThat(run(demo, "id", "-u")).isEqualTo("65534\n");
+    }
+
+    @Test
+    void hostileTextArrivesAsTextAndRunsNothing() throws Exception {
+        ProfileSources sources = ProfileSources.withBundledCatalog(work.resolve("profiles"), work);
+        var profile = new ProfileResolver(sources).resolve("demo-hostile").profile();
+        DockerClient docker = DockerClientFactory.instance().client();
+        assertThat(docker.inspectImageCmd(HOSTILE_TAG).exec().getConfig().getLabels())
+                .containsEntry("org.opencontainers.image.description", profile.description());
+        Container.ExecResult unprivileged = hostile.execInContainer("cat", "/etc/nodeimage-hostile.txt");
+        assertThat(unprivileged.getExitCode()).as("mode 0640 root:root: not readable by the image's user").isNotZero();
+        String written = execAsRoot(hostile, "cat", "/etc/nodeimage-hostile.txt");
+        assertThat(written).isEqualTo(profile.files().get(0).content());
+        assertThat(execAsRoot(hostile, "stat", "-c", "%a", "/etc/nodeimage-hostile.txt")).isEqualTo("640\n");
+        assertThat(execAsRoot(hostile, "sh", "-c", "ls /tmp | grep -c pwned || true")).isEqualTo("0\n");
+    }
+
+    private static String execAsRoot(GenericContainer<?> c, String... command) throws Exception {
+        DockerClient docker = c.getDockerClient();
+        String id = docker.execCreateCmd(c.getContainerId()).withUser("0").withCmd(command)
+                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        docker.execStartCmd(id).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+            @Override
+            public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                if (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDOUT) {
+                    out.writeBytes(frame.getPayload());
+                }
+            }
+        }).awaitCompletion();
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
