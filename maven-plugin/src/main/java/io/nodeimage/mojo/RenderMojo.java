@@ -59,6 +59,7 @@ public class RenderMojo extends AbstractNodeimageMojo {
 
     @Override
     void run() {
+        long start = System.nanoTime();
         ProfileSources sources = profileSources();
         ProfileSelection.Selected selected = ProfileSelection.select(sources, selection(), false);
         if (!selected.problems().isEmpty()) {
@@ -76,10 +77,14 @@ public class RenderMojo extends AbstractNodeimageMojo {
             getLog().warn("No profiles to render in " + profilesDirectory + " (set " + PropertyNames.PROFILES + ")");
             return;
         }
-        for (RenderService.Outcome o : new RenderService(mirrors == null ? Map.of() : mirrors, strict)
-                .render(targets, outputDirectory.toPath())) {
+        List<RenderService.Outcome> outcomes = new RenderService(mirrors == null ? Map.of() : mirrors, strict)
+                .render(targets, outputDirectory.toPath());
+        long unchanged = outcomes.stream().filter(RenderService.Outcome::unchanged).count();
+        for (RenderService.Outcome o : outcomes) {
             getLog().info(o.profile() + ": " + (o.unchanged() ? "unchanged, skipped" : "rendered") + " "
                     + String.join(", ", o.files()) + " in " + o.directory());
         }
+        getLog().info("Rendered " + (outcomes.size() - unchanged) + " profiles, " + unchanged + " unchanged, in "
+                + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 }
