@@ -1,12 +1,9 @@
 package io.nodeimage.mojo;
 
 import io.nodeimage.ConfigurationException;
-import io.nodeimage.profile.ProfileResolver;
 import io.nodeimage.profile.ProfileSelection;
 import io.nodeimage.profile.ProfileSources;
-import io.nodeimage.profile.ResolvedProfile;
 import io.nodeimage.render.RenderService;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -65,26 +62,22 @@ public class RenderMojo extends AbstractNodeimageMojo {
         if (!selected.problems().isEmpty()) {
             throw new ConfigurationException(selected.problems().get(0).message(), selected.problems().get(0).hint());
         }
-        List<ResolvedProfile> targets = new ArrayList<>();
-        for (ResolvedProfile p : new ProfileResolver(sources).resolveAll(selected.names())) {
-            if (p.profile().isAbstract()) {
-                getLog().info(p.name() + ": abstract (a base to extend), not rendered");
+        List<RenderService.Outcome> outcomes = new RenderService(mirrors == null ? Map.of() : mirrors, strict)
+                .renderSelection(sources, selected.names(), outputDirectory.toPath());
+        long unchanged = outcomes.stream().filter(o -> o.unchanged() && !o.isAbstract()).count();
+        long rendered = outcomes.stream().filter(o -> !o.unchanged() && !o.isAbstract()).count();
+        for (RenderService.Outcome o : outcomes) {
+            if (o.isAbstract()) {
+                getLog().info(o.profile() + ": abstract (a base to extend), not rendered");
             } else {
-                targets.add(p);
+                getLog().info(o.profile() + ": " + (o.unchanged() ? "unchanged, skipped" : "rendered") + " "
+                        + String.join(", ", o.files()) + " in " + o.directory());
             }
         }
-        if (targets.isEmpty()) {
+        if (rendered + unchanged == 0) {
             getLog().warn("No profiles to render in " + profilesDirectory + " (set " + PropertyNames.PROFILES + ")");
-            return;
         }
-        List<RenderService.Outcome> outcomes = new RenderService(mirrors == null ? Map.of() : mirrors, strict)
-                .render(targets, outputDirectory.toPath());
-        long unchanged = outcomes.stream().filter(RenderService.Outcome::unchanged).count();
-        for (RenderService.Outcome o : outcomes) {
-            getLog().info(o.profile() + ": " + (o.unchanged() ? "unchanged, skipped" : "rendered") + " "
-                    + String.join(", ", o.files()) + " in " + o.directory());
-        }
-        getLog().info("Rendered " + (outcomes.size() - unchanged) + " profiles, " + unchanged + " unchanged, in "
+        getLog().info("Rendered " + rendered + " profiles, " + unchanged + " unchanged, in "
                 + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
 }

@@ -97,16 +97,29 @@ public final class ProfileSources {
         if (!source.bundled()) {
             return SafeYaml.read(projectFiles.get(source.name()), source.shownAs());
         }
-        try (InputStream in = catalog.getResourceAsStream(CATALOG_ROOT + source.name() + ".yaml")) {
-            if (in == null) {
-                throw new YamlException(source.shownAs() + " cannot be read", List.of(new Problem(
-                        Location.startOf(source.shownAs()), "", "listed in the catalog index but missing")),
-                        "the nodeimage-profiles jar is damaged; rebuild it");
+        return SafeYaml.parse(bytes(source), source.shownAs());
+    }
+
+    /** The bytes of a source as they are now (at most one more than the size limit), unparsed. */
+    public byte[] bytes(Source source) {
+        try {
+            if (!source.bundled()) {
+                try (InputStream in = Files.newInputStream(projectFiles.get(source.name()))) {
+                    return in.readNBytes(SafeYaml.MAX_BYTES + 1);
+                }
             }
-            return SafeYaml.parse(in.readNBytes(SafeYaml.MAX_BYTES + 1), source.shownAs());
+            try (InputStream in = catalog.getResourceAsStream(CATALOG_ROOT + source.name() + ".yaml")) {
+                if (in == null) {
+                    throw new YamlException(source.shownAs() + " cannot be read", List.of(new Problem(
+                            Location.startOf(source.shownAs()), "", "listed in the catalog index but missing")),
+                            "the nodeimage-profiles jar is damaged; rebuild it");
+                }
+                return in.readNBytes(SafeYaml.MAX_BYTES + 1);
+            }
         } catch (IOException e) {
             throw new YamlException(source.shownAs() + " cannot be read", List.of(new Problem(
-                    Location.startOf(source.shownAs()), "", "cannot read: " + e.getMessage())), "");
+                    Location.startOf(source.shownAs()), "", "cannot read: " + e.getMessage())),
+                    "check that it exists and is readable");
         }
     }
 

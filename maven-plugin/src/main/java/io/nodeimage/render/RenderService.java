@@ -37,8 +37,35 @@ public final class RenderService {
         this.options = "strict=" + strict + " mirrors=" + new TreeMap<>(mirrors);
     }
 
-    /** What happened to one profile. */
-    public record Outcome(String profile, Path directory, boolean unchanged, List<String> files) {
+    /** What happened to one profile; abstract profiles are bases and are never rendered. */
+    public record Outcome(String profile, Path directory, boolean unchanged, List<String> files, boolean isAbstract) {
+    }
+
+    /** Everything besides a profile's content that its output depends on. */
+    public String header() {
+        return "nodeimage " + Version.current() + " " + options.replace('\n', ' ');
+    }
+
+    /**
+     * Renders the selected profiles, or recognises from the sources alone that nothing would change.
+     * Abstract profiles are reported, not rendered.
+     */
+    public List<Outcome> renderSelection(io.nodeimage.profile.ProfileSources sources, List<String> names,
+                                         Path outputDirectory) {
+        java.util.Optional<List<Outcome>> current = RenderIndex.upToDate(sources, names, outputDirectory, header());
+        if (current.isPresent()) {
+            return current.get();
+        }
+        List<ResolvedProfile> resolved = new io.nodeimage.profile.ProfileResolver(sources).resolveAll(names);
+        List<ResolvedProfile> targets = resolved.stream().filter(p -> !p.profile().isAbstract()).toList();
+        List<Outcome> outcomes = new ArrayList<>(render(targets, outputDirectory));
+        Map<String, String> digests = new java.util.HashMap<>();
+        targets.forEach(p -> digests.put(p.name(), inputDigest(p)));
+        resolved.stream().filter(p -> p.profile().isAbstract())
+                .forEach(p -> outcomes.add(new Outcome(p.name(), null, false, List.of(), true)));
+        outcomes.sort((a, b) -> a.profile().compareTo(b.profile()));
+        RenderIndex.write(sources, resolved, digests, outputDirectory, header());
+        return outcomes;
     }
 
     public List<Outcome> render(List<ResolvedProfile> profiles, Path outputDirectory) {
@@ -51,7 +78,7 @@ public final class RenderService {
             Path dir = outputDirectory.resolve(p.name());
             List<String> current = unchangedFiles(dir, digest);
             if (current != null) {
-                outcomes.add(new Outcome(p.name(), dir, true, current));
+                outcomes.add(new Outcome(p.name(), dir, true, current, false));
             } else {
                 rendered.put(p, renderer.render(p));
             }
@@ -59,7 +86,7 @@ public final class RenderService {
         for (Map.Entry<ResolvedProfile, Map<String, String>> e : rendered.entrySet()) {
             Path dir = outputDirectory.resolve(e.getKey().name());
             write(dir, e.getValue(), digests.get(e.getKey()));
-            outcomes.add(new Outcome(e.getKey().name(), dir, false, List.copyOf(e.getValue().keySet())));
+            outcomes.add(new Outcome(e.getKey().name(), dir, false, List.copyOf(e.getValue().keySet()), false));
         }
         outcomes.sort((a, b) -> a.profile().compareTo(b.profile()));
         return outcomes;
@@ -70,7 +97,7 @@ public final class RenderService {
     }
 
     /** The files of the last render when its inputs were these and no file was changed since; else null. */
-    private static List<String> unchangedFiles(Path dir, String digest) {
+    static List<String> unchangedFiles(Path dir, String digest) {
         Path manifest = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(manifest)) {
             return null;

@@ -122,4 +122,49 @@ class RenderServiceTest {
                 """);
         assertThat(new Renderer(Map.of(), false).render(excluded).get("provision.sh")).doesNotContain("install usb-storage");
     }
+
+    @Test
+    void anUnchangedSelectionIsRecognisedFromItsSourcesAlone() throws Exception {
+        Path out = project.resolve("out");
+        Files.writeString(profiles().resolve("base.yaml"), "apiVersion: nodeimage/v1\nkind: Profile\nname: base\n"
+                + "abstract: true\nextends: debian-12-demo\n");
+        Files.writeString(profiles().resolve("node.yaml"), "apiVersion: nodeimage/v1\nkind: Profile\nname: node\n"
+                + "extends: base\n");
+        RenderService service = new RenderService(Map.of(), false);
+        List<String> names = List.of("base", "node");
+
+        List<RenderService.Outcome> first = service.renderSelection(ProfileSources.withBundledCatalog(profiles(), project),
+                names, out);
+        assertThat(first).extracting(RenderService.Outcome::profile, RenderService.Outcome::unchanged,
+                RenderService.Outcome::isAbstract).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("base", false, true),
+                org.assertj.core.groups.Tuple.tuple("node", false, false));
+        assertThat(out.resolve(RenderIndex.FILE)).exists();
+
+        assertThat(service.renderSelection(ProfileSources.withBundledCatalog(profiles(), project), names, out))
+                .allSatisfy(o -> assertThat(o.unchanged()).isTrue());
+
+        // A parent's change (even in a file the selection reaches only through extends) renders again.
+        Files.writeString(profiles().resolve("base.yaml"), "apiVersion: nodeimage/v1\nkind: Profile\nname: base\n"
+                + "abstract: true\nextends: debian-12-demo\nsysctl: {vm.swappiness: 5}\n");
+        assertThat(service.renderSelection(ProfileSources.withBundledCatalog(profiles(), project), names, out))
+                .filteredOn(o -> o.profile().equals("node")).singleElement()
+                .satisfies(o -> assertThat(o.unchanged()).isFalse());
+        assertThat(Files.readString(out.resolve("node/provision.sh"))).contains("vm.swappiness = 5");
+
+        // A project file that now shadows a bundled profile of the chain renders again too.
+        Files.writeString(profiles().resolve("debian-12-base.yaml"), "apiVersion: nodeimage/v1\nkind: Profile\n"
+                + "name: debian-12-base\nos: {family: debian, release: \"12\", arch: x86_64}\nbase: {image: \"debian:12\"}\n");
+        assertThat(service.renderSelection(ProfileSources.withBundledCatalog(profiles(), project), names, out))
+                .filteredOn(o -> o.profile().equals("node")).singleElement()
+                .satisfies(o -> assertThat(o.unchanged()).isFalse());
+        assertThat(Files.readString(out.resolve("node/provision.sh"))).doesNotContain("cramfs");
+
+        // And so does an edited output file, or other options.
+        Files.writeString(out.resolve("node/plan.txt"), "edited");
+        assertThat(service.renderSelection(ProfileSources.withBundledCatalog(profiles(), project), names, out))
+                .filteredOn(o -> o.profile().equals("node")).singleElement()
+                .satisfies(o -> assertThat(o.unchanged()).isFalse());
+        assertThat(new RenderService(Map.of(), true).header()).isNotEqualTo(service.header());
+    }
 }
