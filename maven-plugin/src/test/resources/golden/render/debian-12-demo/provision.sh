@@ -46,7 +46,7 @@ phase_packages() {
   # packages.install
   apt-get install -y --no-install-recommends ca-certificates kmod procps
   # packages.remove
-  remove_packages e2fsprogs
+  remove_packages tzdata
   apt-get clean
   rm -rf /var/lib/apt/lists/*
 }
