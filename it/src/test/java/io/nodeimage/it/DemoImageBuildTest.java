@@ -134,6 +134,23 @@ class DemoImageBuildTest {
     }
 
     @Test
+    void provisionScriptIsIdempotent() throws Exception {
+        String files = "/etc/modprobe.d/nodeimage-disable.conf /etc/modprobe.d/nodeimage-options.conf "
+                + "/etc/sysctl.d/60-nodeimage.conf /etc/ssh/sshd_config.d/50-nodeimage-hardening.conf";
+        String built = execAsRoot(demo, "sh", "-c", "sha256sum " + files + " && stat -c '%a %U %G %n' " + files);
+        // Every phase that needs no network, run twice more on the built image.
+        for (int run = 0; run < 2; run++) {
+            String output = execAsRoot(demo, "bash", "-c", "bash /usr/local/libexec/nodeimage/provision.sh "
+                    + "modules kernel sysctl files users services initramfs && echo PROVISIONED");
+            assertThat(output).endsWith("PROVISIONED\n");
+        }
+        assertThat(execAsRoot(demo, "sh", "-c", "sha256sum " + files + " && stat -c '%a %U %G %n' " + files))
+                .isEqualTo(built);
+        assertThat(execAsRoot(demo, "sh", "-c", "ls /etc/modprobe.d/ /etc/sysctl.d/ | grep -c nodeimage-tmp || true"))
+                .isEqualTo("0\n");
+    }
+
+    @Test
     void containersFromTheImageRunUnprivileged() throws Exception {
         assertThat(run(demo, "id", "-u")).isEqualTo("65534\n");
     }

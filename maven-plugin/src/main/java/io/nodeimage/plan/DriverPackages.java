@@ -12,7 +12,7 @@ import java.util.List;
  */
 final class DriverPackages {
 
-    record Components(List<Step.Package> packages, List<String> services, String because) {
+    record Components(List<Step.Package> packages, List<String> services, String because, boolean buildsModules) {
     }
 
     private DriverPackages() {
@@ -76,7 +76,9 @@ final class DriverPackages {
             // NVIDIA Container Toolkit: regenerates /var/run/cdi/nvidia.yaml at boot and on driver change.
             services.add("nvidia-cdi-refresh.path");
         }
-        return new Components(packages, services, because);
+        // Ubuntu's driver packages ship modules signed and prebuilt for its kernels; NVIDIA's RHEL
+        // packages and Debian's are built by DKMS on install.
+        return new Components(packages, services, because, family != Family.UBUNTU);
     }
 
     private static Components amd(Accelerator a, Family family) {
@@ -87,7 +89,7 @@ final class DriverPackages {
         }
         packages.add(new Step.Package("rocm", null));
         return new Components(packages, List.of(), "ROCm installation guide, release " + a.driver().branch()
-                + (family == Family.RHEL ? " (RHEL)" : " (Ubuntu)"));
+                + (family == Family.RHEL ? " (RHEL)" : " (Ubuntu)"), a.driver().flavor() == Profile.Flavor.DKMS);
     }
 
     static List<Step.Package> rdma(Profile.RdmaStack stack, Family family) {

@@ -52,7 +52,7 @@ public final class Planner {
         for (int i = 0; i < p.accelerators().size(); i++) {
             Accelerator a = p.accelerators().get(i);
             DriverPackages.Components c = DriverPackages.of(a, family);
-            steps.add(new Step.InstallPackages(c.packages(), c.because()));
+            steps.add(new Step.InstallPackages(c.packages(), c.because(), c.buildsModules()));
             services.addAll(c.services());
         }
         if (p.network().rdma()) {

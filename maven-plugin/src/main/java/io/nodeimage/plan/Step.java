@@ -31,9 +31,17 @@ public sealed interface Step {
         }
     }
 
-    record InstallPackages(List<Package> packages, String because) implements Step {
+    /**
+     * Packages to install. {@code buildsModules} marks drivers whose kernel modules are compiled on
+     * install (DKMS): image-mode builds compile them for the image's own kernel in a builder stage.
+     */
+    record InstallPackages(List<Package> packages, String because, boolean buildsModules) implements Step {
         public InstallPackages {
             packages = List.copyOf(packages);
+        }
+
+        public InstallPackages(List<Package> packages, String because) {
+            this(packages, because, false);
         }
     }
 

@@ -32,6 +32,10 @@ class ValidatorsTest {
                     files.add(write(profile.getKey() + "-late-" + n++ + ".sh", "#!/bin/sh\n" + command + "\n"));
                 }
             }
+            if (out.containsKey(BootcEmitter.FILE) && out.get(BootcEmitter.FILE).contains("AS driver-builder")) {
+                assertThat(out.get(BootcEmitter.FILE)).contains(Quoting.json(BootcEmitter.BUILDER_SCRIPT));
+                files.add(write(profile.getKey() + "-bootc-builder.sh", "#!/bin/bash\n" + BootcEmitter.BUILDER_SCRIPT + "\n"));
+            }
             if (out.containsKey(KickstartEmitter.FILE)) {
                 files.add(write(profile.getKey() + "-post.sh", "#!/usr/bin/bash\n" + KickstartEmitter.post(script)));
             }
