@@ -97,23 +97,7 @@ public final class EffectiveProfile {
         if (PLAIN.matcher(text).matches() && !NOT_PLAIN.matcher(text).matches()) {
             return text;
         }
-        StringBuilder q = new StringBuilder("\"");
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> q.append("\\\"");
-                case '\\' -> q.append("\\\\");
-                case '\n' -> q.append("\\n");
-                case '\t' -> q.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        q.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        q.append(c);
-                    }
-                }
-            }
-        }
-        return q.append('"').toString();
+        // A JSON string is a valid YAML double-quoted scalar with the same value.
+        return io.nodeimage.yaml.Json.quote(text);
     }
 }

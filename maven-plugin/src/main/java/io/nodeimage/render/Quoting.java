@@ -44,24 +44,7 @@ public final class Quoting {
 
     /** A JSON string (also a valid HCL2 and TOML basic string for the characters profiles allow). */
     public static String json(String value) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '\r' -> out.append("\\r");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return io.nodeimage.yaml.Json.quote(value);
     }
 
     /** An HCL2 string: like JSON, and '${' and '%{' escaped so no template runs. */

@@ -54,6 +54,13 @@ public final class Json {
         }
     }
 
+    /** A JSON string literal; also a valid YAML double-quoted scalar, HCL2 and TOML basic string. */
+    public static String quote(String s) {
+        StringBuilder out = new StringBuilder();
+        string(out, s);
+        return out.toString();
+    }
+
     private static void string(StringBuilder out, String s) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -65,7 +72,7 @@ public final class Json {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c == 0x7f) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);
