@@ -1,0 +1,48 @@
+package io.nodeimage.inspect;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Reads a module file's bytes into its facts: expands it, splits off the signature, reads .modinfo. */
+public final class ModuleReader {
+
+    private final int expansionLimit;
+
+    public ModuleReader(int expansionLimit) {
+        this.expansionLimit = expansionLimit;
+    }
+
+    public ModuleReader() {
+        this(Decompressor.DEFAULT_LIMIT);
+    }
+
+    /**
+     * @param path where the module is in the image, such as /lib/modules/6.1.0-50-cloud-amd64/kernel/fs/fat/fat.ko
+     */
+    public KernelModule read(String path, byte[] file) throws ModuleFormatException {
+        Compression compression = Compression.ofFileName(path);
+        if (compression == null) {
+            throw new ModuleFormatException("not a module file name (.ko, .ko.xz, .ko.zst, .ko.gz)");
+        }
+        byte[] expanded = Decompressor.expand(file, compression, expansionLimit);
+        ModuleSignature.Split split = ModuleSignature.split(expanded);
+        Map<String, List<String>> info = ElfModinfo.read(split.module());
+        String name = first(info, "name");
+        if (name == null) {
+            // Modules built before the name field existed: the kernel falls back to the file name.
+            String fileName = path.substring(path.lastIndexOf('/') + 1);
+            name = fileName.substring(0, fileName.length() - compression.suffix().length()).replace('-', '_');
+        }
+        String depends = first(info, "depends");
+        return new KernelModule(path, name, first(info, "version"), first(info, "license"), first(info, "vermagic"),
+                first(info, "srcversion"),
+                depends == null || depends.isEmpty() ? List.of() : Arrays.asList(depends.split(",")),
+                info.getOrDefault("firmware", List.of()), compression, split.signature());
+    }
+
+    private static String first(Map<String, List<String>> info, String key) {
+        List<String> values = info.get(key);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

@@ -1,0 +1,107 @@
+package io.nodeimage.inspect;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.SignerId;
+import org.bouncycastle.cms.SignerInformation;
+
+/**
+ * The signature appended to a module: the PKCS#7 blob, a fixed {@code module_signature} struct, and
+ * the {@code ~Module signature appended~\n} trailer. Signer, key id and hash are read from the PKCS#7
+ * SignerInfo, as modinfo reports them (issuer CN, serial number, digest).
+ *
+ * @param signer the signing key's issuer common name, as modinfo's "signer"
+ * @param keyId colon-separated hex of the serial number (or subject key identifier), as "sig_key"
+ * @param hashAlgorithm such as sha256, as "sig_hashalgo"
+ */
+public record ModuleSignature(String signer, String keyId, String hashAlgorithm) {
+
+    static final byte[] TRAILER = "~Module signature appended~\n".getBytes(StandardCharsets.US_ASCII);
+    /** struct module_signature: algo, hash, id_type, signer_len, key_id_len, pad[3], be32 sig_len. */
+    static final int STRUCT_SIZE = 12;
+    private static final int PKEY_ID_PKCS7 = 2;
+
+    private static final Map<String, String> DIGESTS = Map.of(
+            "1.3.14.3.2.26", "sha1",
+            "2.16.840.1.101.3.4.2.4", "sha224",
+            "2.16.840.1.101.3.4.2.1", "sha256",
+            "2.16.840.1.101.3.4.2.2", "sha384",
+            "2.16.840.1.101.3.4.2.3", "sha512",
+            "2.16.840.1.101.3.4.2.8", "sha3-256",
+            "2.16.840.1.101.3.4.2.9", "sha3-384",
+            "2.16.840.1.101.3.4.2.10", "sha3-512");
+
+    /** A module's bytes split into what the kernel loads and the signature appended to it, if any. */
+    public record Split(byte[] module, Optional<ModuleSignature> signature) {
+    }
+
+    public static boolean isSigned(byte[] data) {
+        return data.length >= TRAILER.length
+                && Arrays.equals(data, data.length - TRAILER.length, data.length, TRAILER, 0, TRAILER.length);
+    }
+
+    public static Split split(byte[] data) throws ModuleFormatException {
+        if (!isSigned(data)) {
+            return new Split(data, Optional.empty());
+        }
+        int structAt = data.length - TRAILER.length - STRUCT_SIZE;
+        if (structAt < 0) {
+            throw new ModuleFormatException("signature trailer without its module_signature struct");
+        }
+        ByteBuffer s = ByteBuffer.wrap(data, structAt, STRUCT_SIZE);
+        int idType = data[structAt + 2];
+        long sigLength = Integer.toUnsignedLong(s.getInt(structAt + 8));
+        if (sigLength == 0 || sigLength > structAt) {
+            throw new ModuleFormatException("signature length " + sigLength + " does not fit the file");
+        }
+        int sigAt = structAt - (int) sigLength;
+        byte[] module = Arrays.copyOfRange(data, 0, sigAt);
+        if (idType != PKEY_ID_PKCS7) {
+            throw new ModuleFormatException("signature of id type " + idType + " (only PKCS#7, type 2, exists in kernels since 4.3)");
+        }
+        return new Split(module, Optional.of(parse(Arrays.copyOfRange(data, sigAt, structAt))));
+    }
+
+    static ModuleSignature parse(byte[] pkcs7) throws ModuleFormatException {
+        try {
+            CMSSignedData signed = new CMSSignedData(pkcs7);
+            SignerInformation info = signed.getSignerInfos().getSigners().iterator().next();
+            SignerId id = info.getSID();
+            String signer = "";
+            String keyId;
+            if (id.getIssuer() != null) {
+                signer = commonName(id.getIssuer());
+                keyId = colonHex(id.getSerialNumber().toByteArray());
+            } else {
+                keyId = colonHex(id.getSubjectKeyIdentifier());
+            }
+            String digest = DIGESTS.getOrDefault(info.getDigestAlgOID(), info.getDigestAlgOID());
+            return new ModuleSignature(signer, keyId, digest);
+        } catch (CMSException | RuntimeException e) {
+            throw new ModuleFormatException("unreadable PKCS#7 signature: " + e.getMessage(), e);
+        }
+    }
+
+    private static String commonName(X500Name name) {
+        RDN[] cn = name.getRDNs(BCStyle.CN);
+        return cn.length > 0 ? IETFUtils.valueToString(cn[0].getFirst().getValue()) : name.toString();
+    }
+
+    /** modinfo prints serial numbers without the sign byte ASN.1 may add. */
+    static String colonHex(byte[] bytes) {
+        int from = bytes.length > 1 && bytes[0] == 0 ? 1 : 0;
+        String hex = HexFormat.ofDelimiter(":").withUpperCase().formatHex(bytes, from, bytes.length);
+        return hex.toUpperCase(Locale.ROOT);
+    }
+}
