@@ -16,6 +16,7 @@ public final class PropertyNames {
     public static final String ORIGINS = "nodeimage.origins";
     public static final String STRICT = "nodeimage.strict";
     public static final String RENDER_SKIP = "nodeimage.render.skip";
+    public static final String INSPECT_SKIP = "nodeimage.inspect.skip";
 
     private PropertyNames() {
     }

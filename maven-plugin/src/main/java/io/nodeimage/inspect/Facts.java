@@ -1,0 +1,74 @@
+package io.nodeimage.inspect;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an image is, read from its files: the input of every policy check. Nothing here comes from the
+ * running kernel (a container shares the host's); each kernel fact names the tree it was read from.
+ */
+public record Facts(
+        String image,
+        Map<String, String> osRelease,
+        String architecture,
+        List<KernelTree> kernels,
+        List<String> modprobeFiles,
+        List<ModuleState> modules,
+        List<String> modulesLoad,
+        List<CmdlineSource> cmdline,
+        Map<String, Setting> sysctl,
+        List<Package> packages,
+        List<String> enabledUnits,
+        List<String> maskedUnits,
+        List<String> firmware,
+        List<Driver> drivers,
+        List<Finding> findings) {
+
+    public Facts {
+        osRelease = Map.copyOf(osRelease);
+        kernels = List.copyOf(kernels);
+        modprobeFiles = List.copyOf(modprobeFiles);
+        modules = List.copyOf(modules);
+        modulesLoad = List.copyOf(modulesLoad);
+        cmdline = List.copyOf(cmdline);
+        sysctl = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(sysctl));
+        packages = List.copyOf(packages);
+        enabledUnits = List.copyOf(enabledUnits);
+        maskedUnits = List.copyOf(maskedUnits);
+        firmware = List.copyOf(firmware);
+        drivers = List.copyOf(drivers);
+        findings = List.copyOf(findings);
+    }
+
+    /** One {@code /lib/modules/<version>} tree; {@code aliases} are other paths showing the same tree. */
+    public record KernelTree(String version, String path, List<String> aliases, List<KernelModule> modules,
+                             List<String> builtin, Map<String, String> config) {
+    }
+
+    /**
+     * A module's state for one kernel, as modprobe would treat it.
+     *
+     * @param state loadable, disabled (an install command that loads nothing), absent (not in the tree)
+     *     or builtin (compiled into the kernel: modprobe.d cannot stop it)
+     */
+    public record ModuleState(String module, String kernel, String state, boolean blacklisted, String install,
+                              String installFrom, List<String> options, String softdep) {
+    }
+
+    public record CmdlineSource(String path, String text) {
+    }
+
+    public record Setting(String value, String file) {
+    }
+
+    public record Package(String name, String version, String architecture) {
+    }
+
+    public record Driver(String vendor, String module, String kernel, String version, String branch, String flavor,
+                         boolean gspFirmware) {
+    }
+
+    /** Something about the image that could not be read as expected: a broken module, a link leading outside. */
+    public record Finding(String path, String message) {
+    }
+}

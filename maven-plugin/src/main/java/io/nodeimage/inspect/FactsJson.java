@@ -1,0 +1,117 @@
+package io.nodeimage.inspect;
+
+import io.nodeimage.yaml.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Facts as JSON: keys in a fixed order, lists sorted where the order carries no meaning. */
+public final class FactsJson {
+
+    private FactsJson() {
+    }
+
+    public static String write(Facts f) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("image", f.image());
+        out.put("architecture", f.architecture());
+        out.put("osRelease", f.osRelease());
+        List<Object> kernels = new ArrayList<>();
+        for (Facts.KernelTree k : f.kernels()) {
+            Map<String, Object> kernel = new LinkedHashMap<>();
+            kernel.put("version", k.version());
+            kernel.put("path", k.path());
+            kernel.put("aliases", k.aliases());
+            kernel.put("builtin", k.builtin());
+            kernel.put("config", new java.util.TreeMap<>(k.config()));
+            List<Object> modules = new ArrayList<>();
+            for (KernelModule m : k.modules()) {
+                Map<String, Object> module = new LinkedHashMap<>();
+                module.put("path", m.path());
+                module.put("name", m.name());
+                module.put("version", m.version());
+                module.put("license", m.license());
+                module.put("vermagic", m.vermagic());
+                module.put("srcversion", m.srcversion());
+                module.put("depends", m.depends());
+                module.put("firmware", m.firmware());
+                module.put("compression", m.compression().yamlName());
+                module.put("signature", m.signature().map(s -> {
+                    Map<String, Object> sig = new LinkedHashMap<>();
+                    sig.put("signer", s.signer());
+                    sig.put("keyId", s.keyId());
+                    sig.put("hashAlgorithm", s.hashAlgorithm());
+                    return (Object) sig;
+                }).orElse(null));
+                modules.add(module);
+            }
+            kernel.put("modules", modules);
+            kernels.add(kernel);
+        }
+        out.put("kernels", kernels);
+        out.put("modprobeFiles", f.modprobeFiles());
+        List<Object> states = new ArrayList<>();
+        for (Facts.ModuleState s : f.modules()) {
+            Map<String, Object> state = new LinkedHashMap<>();
+            state.put("module", s.module());
+            state.put("kernel", s.kernel());
+            state.put("state", s.state());
+            state.put("blacklisted", s.blacklisted());
+            state.put("install", s.install());
+            state.put("installFrom", s.installFrom());
+            state.put("options", s.options());
+            state.put("softdep", s.softdep());
+            states.add(state);
+        }
+        out.put("moduleStates", states);
+        out.put("modulesLoad", f.modulesLoad());
+        out.put("cmdline", f.cmdline().stream().map(c -> (Object) Map.of("path", c.path(), "text", c.text())).toList());
+        Map<String, Object> sysctl = new LinkedHashMap<>();
+        f.sysctl().forEach((k, v) -> sysctl.put(k, Map.of("value", v.value(), "file", v.file())));
+        out.put("sysctl", sysctl);
+        out.put("packages", f.packages().stream().map(p -> {
+            Map<String, Object> pkg = new LinkedHashMap<>();
+            pkg.put("name", p.name());
+            pkg.put("version", p.version());
+            pkg.put("architecture", p.architecture());
+            return (Object) pkg;
+        }).toList());
+        out.put("enabledUnits", f.enabledUnits());
+        out.put("maskedUnits", f.maskedUnits());
+        out.put("firmware", f.firmware());
+        out.put("drivers", f.drivers().stream().map(d -> {
+            Map<String, Object> driver = new LinkedHashMap<>();
+            driver.put("vendor", d.vendor());
+            driver.put("module", d.module());
+            driver.put("kernel", d.kernel());
+            driver.put("version", d.version());
+            driver.put("branch", d.branch());
+            driver.put("flavor", d.flavor());
+            driver.put("gspFirmware", d.gspFirmware());
+            return (Object) driver;
+        }).toList());
+        out.put("findings", f.findings().stream().map(x -> (Object) Map.of("path", x.path(), "message", x.message()))
+                .toList());
+        return Json.write(sorted(out)) + "\n";
+    }
+
+    /** Map.of has no order; make every small map's keys sorted so output is byte for byte the same. */
+    @SuppressWarnings("unchecked")
+    private static Object sorted(Object value) {
+        if (value instanceof LinkedHashMap<?, ?> ordered) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            ordered.forEach((k, v) -> out.put((String) k, sorted(v)));
+            return out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new java.util.TreeMap<>();
+            map.forEach((k, v) -> out.put((String) k, sorted(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(FactsJson::sorted).toList();
+        }
+        return value;
+    }
+}

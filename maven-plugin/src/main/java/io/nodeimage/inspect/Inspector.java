@@ -1,0 +1,442 @@
+package io.nodeimage.inspect;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+
+/**
+ * Collects an image's {@link Facts} from its files. Everything is parsed here, in Java; the image runs
+ * nothing.
+ */
+public final class Inspector {
+
+    /** Configuration files are small; anything larger is not what it claims to be. */
+    private static final int SMALL_FILE = 1024 * 1024;
+    private static final List<String> MODULE_ROOTS = List.of("/usr/lib/modules", "/lib/modules");
+    private static final List<String> SYSCTL_DIRS = List.of(
+            "/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d", "/lib/sysctl.d");
+    private static final List<String> MODULES_LOAD_DIRS = List.of(
+            "/etc/modules-load.d", "/run/modules-load.d", "/usr/local/lib/modules-load.d", "/usr/lib/modules-load.d",
+            "/lib/modules-load.d");
+    /** How many leading entries two module roots must share to be one tree seen through a /lib link. */
+    private static final int SAME_TREE_PROBE = 64;
+
+    private final ModuleReader moduleReader;
+
+    public Inspector(ModuleReader moduleReader) {
+        this.moduleReader = moduleReader;
+    }
+
+    public Inspector() {
+        this(new ModuleReader());
+    }
+
+    public Facts inspect(String image, ContainerFiles files, String architecture) throws IOException {
+        List<Facts.Finding> findings = new ArrayList<>();
+        Map<String, String> osRelease = keyValues(files.read("/etc/os-release", SMALL_FILE)
+                .or(() -> readQuietly(files, "/usr/lib/os-release")).orElse(new byte[0]));
+        List<Facts.KernelTree> kernels = kernels(files, findings);
+        Map<String, String> modprobeFiles = configFiles(files, ModprobeConfig.DIRECTORIES, findings);
+        ModprobeConfig modprobe = ModprobeConfig.of(modprobeFiles);
+        List<String> firmware = fileList(files, List.of("/usr/lib/firmware", "/lib/firmware"));
+        return new Facts(image, osRelease, architecture, kernels, modprobe.files(), states(kernels, modprobe),
+                modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings)), cmdline(files, findings),
+                sysctl(configFiles(files, SYSCTL_DIRS, findings)), packages(files), units(files, true),
+                units(files, false), firmware, drivers(kernels, firmware), findings);
+    }
+
+    private static Optional<byte[]> readQuietly(ContainerFiles files, String path) {
+        try {
+            return files.read(path, SMALL_FILE);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- kernels and modules
+
+    private List<Facts.KernelTree> kernels(ContainerFiles files, List<Facts.Finding> findings) throws IOException {
+        Map<String, TreeBuilder> byPath = new LinkedHashMap<>();
+        List<String> firstRootListing = null;
+        for (String root : MODULE_ROOTS) {
+            List<String> listing = new ArrayList<>();
+            boolean[] link = new boolean[1];
+            boolean[] sameAsFirst = new boolean[1];
+            List<String> compareWith = firstRootListing;
+            try {
+                files.walk(root, (path, entry, in) -> {
+                    if (path.equals(root)) {
+                        if (entry.isSymbolicLink()) {
+                            link[0] = true;
+                            findings.add(new Facts.Finding(root, "is a link to " + entry.getLinkName()
+                                    + "; module trees behind it are not read"));
+                        }
+                        return;
+                    }
+                    String relative = path.substring(root.length());
+                    if (compareWith != null && listing.size() < SAME_TREE_PROBE) {
+                        listing.add(relative + " " + entry.getSize());
+                        if (listing.size() == Math.min(SAME_TREE_PROBE, compareWith.size())
+                                && compareWith.subList(0, listing.size()).equals(listing)) {
+                            sameAsFirst[0] = true;
+                            throw new SameTree();
+                        }
+                    } else if (compareWith == null && listing.size() < SAME_TREE_PROBE) {
+                        listing.add(relative + " " + entry.getSize());
+                    }
+                    visitModuleEntry(root, path, entry, in, byPath, findings);
+                });
+            } catch (SameTree e) {
+                // The second root is the first one seen through a link (merged /usr): read once.
+            }
+            if (sameAsFirst[0]) {
+                for (TreeBuilder t : byPath.values()) {
+                    if (t.path.startsWith(MODULE_ROOTS.get(0) + "/")) {
+                        t.aliases.add(root + t.path.substring(MODULE_ROOTS.get(0).length()));
+                    }
+                }
+                // Entries read before the match was certain belong to the alias: drop them.
+                byPath.keySet().removeIf(p -> p.startsWith(root + "/"));
+            }
+            if (firstRootListing == null && !link[0]) {
+                firstRootListing = listing;
+            }
+        }
+        List<Facts.KernelTree> out = new ArrayList<>();
+        for (TreeBuilder t : byPath.values()) {
+            t.modules.sort((a, b) -> a.path().compareTo(b.path()));
+            out.add(new Facts.KernelTree(t.version, t.path, List.copyOf(t.aliases), List.copyOf(t.modules),
+                    List.copyOf(t.builtin), Map.copyOf(t.config)));
+        }
+        for (Facts.KernelTree k : out) {
+            readQuietly(files, "/boot/config-" + k.version()).ifPresent(b -> {
+                Map<String, String> config = kernelConfig(new String(b, StandardCharsets.UTF_8));
+                out.set(out.indexOf(k), new Facts.KernelTree(k.version(), k.path(), k.aliases(), k.modules(),
+                        k.builtin(), config));
+            });
+        }
+        return out;
+    }
+
+    private static final class SameTree extends RuntimeException {
+        SameTree() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final class TreeBuilder {
+        final String version;
+        final String path;
+        final List<String> aliases = new ArrayList<>();
+        final List<KernelModule> modules = new ArrayList<>();
+        final List<String> builtin = new ArrayList<>();
+        final Map<String, String> config = new HashMap<>();
+
+        TreeBuilder(String version, String path) {
+            this.version = version;
+            this.path = path;
+        }
+    }
+
+    private void visitModuleEntry(String root, String path, TarArchiveEntry entry, java.io.InputStream in,
+                                  Map<String, TreeBuilder> byPath, List<Facts.Finding> findings) throws IOException {
+        String relative = path.substring(root.length() + 1);
+        int slash = relative.indexOf('/');
+        String version = slash < 0 ? relative : relative.substring(0, slash);
+        String treePath = root + "/" + version;
+        if (slash < 0) {
+            if (entry.isDirectory()) {
+                byPath.putIfAbsent(treePath, new TreeBuilder(version, treePath));
+            } else if (entry.isSymbolicLink()) {
+                findings.add(new Facts.Finding(path, "is a link to " + entry.getLinkName() + "; not read as a module tree"));
+            }
+            return;
+        }
+        TreeBuilder tree = byPath.computeIfAbsent(treePath, p -> new TreeBuilder(version, p));
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        if (entry.isSymbolicLink()) {
+            if (Compression.ofFileName(name) != null) {
+                findings.add(new Facts.Finding(path, "module file is a link to " + entry.getLinkName() + "; not read"));
+            }
+            return;
+        }
+        if (!entry.isFile()) {
+            return;
+        }
+        if (relative.equals(version + "/modules.builtin")) {
+            if (entry.getSize() <= SMALL_FILE) {
+                for (String line : new String(in.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8).split("\n")) {
+                    if (!line.isBlank()) {
+                        String file = line.substring(line.lastIndexOf('/') + 1);
+                        tree.builtin.add(file.replaceAll("\\.ko$", "").replace('-', '_'));
+                    }
+                }
+            }
+            return;
+        }
+        if (Compression.ofFileName(name) == null) {
+            return;
+        }
+        if (entry.getSize() > moduleReaderLimit()) {
+            findings.add(new Facts.Finding(path, "module file of " + entry.getSize() + " bytes; not read"));
+            return;
+        }
+        byte[] data = in.readNBytes((int) entry.getSize());
+        try {
+            tree.modules.add(moduleReader.read(path, data));
+        } catch (ModuleFormatException e) {
+            findings.add(new Facts.Finding(path, e.getMessage()));
+        }
+    }
+
+    private static int moduleReaderLimit() {
+        return Decompressor.DEFAULT_LIMIT;
+    }
+
+    static Map<String, String> kernelConfig(String text) {
+        Map<String, String> out = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("CONFIG_")) {
+                int eq = line.indexOf('=');
+                out.put(line.substring(0, eq), line.substring(eq + 1));
+            } else if (line.startsWith("# CONFIG_") && line.endsWith(" is not set")) {
+                out.put(line.substring(2, line.length() - " is not set".length()), "n");
+            }
+        }
+        return out;
+    }
+
+    // ---- modprobe verdicts
+
+    static List<Facts.ModuleState> states(List<Facts.KernelTree> kernels, ModprobeConfig modprobe) {
+        List<Facts.ModuleState> out = new ArrayList<>();
+        Set<String> mentioned = new TreeSet<>();
+        for (ModprobeConfig.Command c : modprobe.commands()) {
+            if (!c.keyword().equals("alias") && !c.module().matches(".*[*?\\[].*")) {
+                mentioned.add(c.module());
+            }
+        }
+        for (Facts.KernelTree k : kernels) {
+            Set<String> names = new TreeSet<>(mentioned);
+            Set<String> inTree = new LinkedHashSet<>();
+            k.modules().forEach(m -> inTree.add(m.canonicalName()));
+            names.addAll(inTree);
+            Set<String> builtin = new LinkedHashSet<>(k.builtin());
+            names.addAll(builtin);
+            for (String name : names) {
+                boolean present = inTree.contains(name);
+                Optional<ModprobeConfig.Command> install = modprobe.install(name, present);
+                String state;
+                if (builtin.contains(name)) {
+                    state = "builtin";
+                } else if (install.isPresent() && ModprobeConfig.loadsNothing(install.get().rest())) {
+                    state = "disabled";
+                } else if (!present) {
+                    state = "absent";
+                } else {
+                    state = "loadable";
+                }
+                out.add(new Facts.ModuleState(name, k.version(), state, modprobe.blacklisted(name),
+                        install.map(ModprobeConfig.Command::rest).orElse(null),
+                        install.map(c -> c.file() + ":" + c.line()).orElse(null), modprobe.options(name),
+                        modprobe.softdep(name).orElse(null)));
+            }
+        }
+        return out;
+    }
+
+    // ---- configuration directories
+
+    /** Regular files (and links, followed inside the image) directly in each directory, by path. */
+    private static Map<String, String> configFiles(ContainerFiles files, List<String> dirs, List<Facts.Finding> findings)
+            throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        for (String dir : dirs) {
+            Map<String, String> links = new TreeMap<>();
+            files.walk(dir, (path, entry, in) -> {
+                if (path.equals(dir) || path.indexOf('/', dir.length() + 1) >= 0) {
+                    return;
+                }
+                if (entry.isSymbolicLink()) {
+                    links.put(path, entry.getLinkName());
+                } else if (entry.isFile() && entry.getSize() <= SMALL_FILE) {
+                    out.put(path, new String(in.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8));
+                }
+            });
+            for (Map.Entry<String, String> link : links.entrySet()) {
+                String target = ContainerFiles.resolveLink(link.getKey(), link.getValue());
+                if (target.equals("/dev/null")) {
+                    out.put(link.getKey(), "");
+                } else {
+                    Optional<byte[]> content = files.read(target, SMALL_FILE);
+                    if (content.isPresent()) {
+                        out.put(link.getKey(), new String(content.get(), StandardCharsets.UTF_8));
+                    } else {
+                        findings.add(new Facts.Finding(link.getKey(), "links to " + link.getValue()
+                                + ", which is not a readable file in the image"));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> modulesLoad(Map<String, String> files) {
+        Map<String, String> winners = winners(files, MODULES_LOAD_DIRS);
+        List<String> out = new ArrayList<>();
+        for (String path : winners.values()) {
+            for (String line : files.get(path).split("\n")) {
+                String l = line.strip();
+                if (!l.isEmpty() && !l.startsWith("#") && !l.startsWith(";")) {
+                    out.add(l);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** systemd-sysctl: files masked by name across directories, read in name order, later settings win. */
+    private static Map<String, Facts.Setting> sysctl(Map<String, String> files) {
+        Map<String, Facts.Setting> out = new TreeMap<>();
+        for (String path : winners(files, SYSCTL_DIRS).values()) {
+            for (String line : files.get(path).split("\n")) {
+                String l = line.strip();
+                if (l.startsWith("-")) {
+                    l = l.substring(1).strip();
+                }
+                int eq = l.indexOf('=');
+                if (l.isEmpty() || l.startsWith("#") || l.startsWith(";") || eq < 0) {
+                    continue;
+                }
+                out.put(l.substring(0, eq).strip().replace('/', '.'), new Facts.Setting(l.substring(eq + 1).strip(), path));
+            }
+        }
+        return out;
+    }
+
+    /** File name to the winning path, for directories in precedence order; name order for reading. */
+    private static Map<String, String> winners(Map<String, String> files, List<String> dirs) {
+        TreeMap<String, String> winners = new TreeMap<>();
+        for (String dir : dirs) {
+            files.keySet().stream().filter(p -> p.startsWith(dir + "/") && p.endsWith(".conf")).sorted()
+                    .forEach(p -> winners.putIfAbsent(p.substring(dir.length() + 1), p));
+        }
+        return winners;
+    }
+
+    // ---- kernel command line, packages, units, firmware, drivers
+
+    private static List<Facts.CmdlineSource> cmdline(ContainerFiles files, List<Facts.Finding> findings) throws IOException {
+        List<Facts.CmdlineSource> out = new ArrayList<>();
+        for (String path : List.of("/etc/default/grub", "/etc/kernel/cmdline")) {
+            readQuietly(files, path).ifPresent(b -> out.add(new Facts.CmdlineSource(path, new String(b, StandardCharsets.UTF_8))));
+        }
+        for (String dir : List.of("/etc/default/grub.d", "/usr/lib/bootc/kargs.d")) {
+            configFiles(files, List.of(dir), findings).forEach((p, text) -> out.add(new Facts.CmdlineSource(p, text)));
+        }
+        return out;
+    }
+
+    private static List<Facts.Package> packages(ContainerFiles files) {
+        Optional<byte[]> status = Optional.empty();
+        try {
+            status = files.read("/var/lib/dpkg/status", 64 * 1024 * 1024);
+        } catch (IOException e) {
+            // No dpkg database: not a Debian or Ubuntu image.
+        }
+        List<Facts.Package> out = new ArrayList<>();
+        if (status.isEmpty()) {
+            return out;
+        }
+        for (String stanza : new String(status.get(), StandardCharsets.UTF_8).split("\n\n")) {
+            Map<String, String> fields = new HashMap<>();
+            for (String line : stanza.split("\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && !line.startsWith(" ")) {
+                    fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
+                }
+            }
+            if ("install ok installed".equals(fields.get("Status"))) {
+                out.add(new Facts.Package(fields.get("Package"), fields.get("Version"), fields.get("Architecture")));
+            }
+        }
+        out.sort((a, b) -> a.name().compareTo(b.name()));
+        return out;
+    }
+
+    private static List<String> units(ContainerFiles files, boolean enabled) throws IOException {
+        TreeSet<String> out = new TreeSet<>();
+        files.walk("/etc/systemd/system", (path, entry, in) -> {
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            String parent = path.substring(0, path.lastIndexOf('/'));
+            if (!entry.isSymbolicLink()) {
+                return;
+            }
+            boolean masked = entry.getLinkName().equals("/dev/null");
+            if (enabled && !masked && (parent.endsWith(".wants") || parent.endsWith(".requires"))) {
+                out.add(name);
+            } else if (!enabled && masked && parent.equals("/etc/systemd/system")) {
+                out.add(name);
+            }
+        });
+        return new ArrayList<>(out);
+    }
+
+    private static List<String> fileList(ContainerFiles files, List<String> roots) throws IOException {
+        TreeSet<String> out = new TreeSet<>();
+        for (String root : roots) {
+            files.walk(root, (path, entry, in) -> {
+                if (entry.isFile() || entry.isSymbolicLink()) {
+                    out.add(path);
+                }
+            });
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** Driver facts from the modules: NVIDIA's license says the flavour (open modules are Dual MIT/GPL). */
+    static List<Facts.Driver> drivers(List<Facts.KernelTree> kernels, List<String> firmware) {
+        List<Facts.Driver> out = new ArrayList<>();
+        for (Facts.KernelTree k : kernels) {
+            for (KernelModule m : k.modules()) {
+                if (m.name().equals("nvidia")) {
+                    String version = m.version();
+                    String branch = version == null ? null : version.split("\\.")[0];
+                    String flavor = "NVIDIA".equals(m.license()) ? "proprietary" : "open";
+                    boolean gsp = version != null && firmware.stream().anyMatch(f -> f.contains("/nvidia/" + version + "/gsp"));
+                    out.add(new Facts.Driver("nvidia", m.path(), k.version(), version, branch, flavor, gsp));
+                } else if (m.name().equals("amdgpu")) {
+                    out.add(new Facts.Driver("amd", m.path(), k.version(), m.version(), null,
+                            m.path().contains("/updates/") || m.path().contains("/extra/") ? "dkms" : "inbox", false));
+                }
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> keyValues(byte[] text) {
+        Map<String, String> out = new TreeMap<>();
+        for (String line : new String(text, StandardCharsets.UTF_8).split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && !line.startsWith("#")) {
+                String value = line.substring(eq + 1).strip();
+                if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                        || value.startsWith("'") && value.endsWith("'"))) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                out.put(line.substring(0, eq).strip(), value);
+            }
+        }
+        return out;
+    }
+}

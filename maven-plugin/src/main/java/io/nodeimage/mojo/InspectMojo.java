@@ -1,0 +1,60 @@
+package io.nodeimage.mojo;
+
+import io.nodeimage.ConfigurationException;
+import io.nodeimage.inspect.Facts;
+import io.nodeimage.inspect.InspectService;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Reads the facts of an image (kernel trees and their modules with signatures, modprobe verdicts,
+ * sysctl, kernel command line, packages, units, firmware, drivers) from its files, without running it,
+ * and writes them as JSON.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "inspect", threadSafe = true, requiresProject = false)
+public class InspectMojo extends AbstractNodeimageMojo {
+
+    /**
+     * The image to inspect, by name as the Docker engine knows it.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.IMAGE)
+    String image;
+
+    /**
+     * Skip this goal.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.INSPECT_SKIP, defaultValue = "false")
+    boolean skipInspect;
+
+    @Override
+    String goal() {
+        return "inspect";
+    }
+
+    @Override
+    boolean skipGoal() {
+        return skipInspect;
+    }
+
+    @Override
+    void run() {
+        if (image == null || image.isBlank()) {
+            throw new ConfigurationException("no image to inspect", "name one with -D" + PropertyNames.IMAGE + "=<name>");
+        }
+        long start = System.nanoTime();
+        InspectService.Result result = InspectService.inspect(image, outputDirectory.toPath());
+        Facts f = result.facts();
+        int modules = f.kernels().stream().mapToInt(k -> k.modules().size()).sum();
+        getLog().info(image + ": " + f.osRelease().getOrDefault("PRETTY_NAME", "unknown OS") + ", "
+                + f.kernels().size() + " kernel trees, " + modules + " modules, " + f.packages().size() + " packages, "
+                + f.findings().size() + " findings, in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        f.findings().forEach(x -> getLog().warn(x.path() + ": " + x.message()));
+        getLog().info("Facts written to " + result.factsFile());
+    }
+}
