@@ -17,6 +17,10 @@ public final class PropertyNames {
     public static final String STRICT = "nodeimage.strict";
     public static final String RENDER_SKIP = "nodeimage.render.skip";
     public static final String INSPECT_SKIP = "nodeimage.inspect.skip";
+    public static final String VERIFY_SKIP = "nodeimage.verify.skip";
+    public static final String VERIFY_CATALOG = "nodeimage.verify.catalog";
+    public static final String REPOSITORY = "nodeimage.repository";
+    public static final String TAG = "nodeimage.tag";
 
     private PropertyNames() {
     }

@@ -23,7 +23,8 @@ public final class DidYouMean {
         if (best == null) {
             return Optional.empty();
         }
-        int allowed = Math.max(1, Math.min(3, typed.length() / 3));
+        // One- and two-letter words are too short for a typo to be told from another word.
+        int allowed = typed.length() <= 2 ? 0 : Math.max(1, Math.min(3, typed.length() / 3));
         boolean prefix = typed.length() >= 3 && best.toLowerCase(java.util.Locale.ROOT)
                 .startsWith(typed.toLowerCase(java.util.Locale.ROOT));
         return bestDistance <= allowed || prefix ? Optional.of(best) : Optional.empty();

@@ -47,6 +47,8 @@ public enum Syntax {
             "an https:// URL or mirror://<mirror id>/<path>"),
     /** An identifier such as a model name or benchmark id. */
     WORD("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}", 64, "a word of letters, digits and '.', '_', '+', '-'"),
+    /** A name pattern: '*' any run of characters, '?' one. */
+    GLOB("[A-Za-z0-9.*?_+-]{1,64}", 64, "a name or glob of letters, digits, '.', '_', '+', '-', '*' and '?'"),
     /** Free text for descriptions and file contents; never placed on a command line. */
     TEXT("(?s)[^\\x00-\\x08\\x0b-\\x1f\\x7f]*", 65536, "text without control characters"),
     /** A line of free text such as a title or a reason: no newlines. */

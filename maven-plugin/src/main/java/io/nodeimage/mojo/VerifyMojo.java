@@ -1,0 +1,137 @@
+package io.nodeimage.mojo;
+
+import io.nodeimage.inspect.InspectService;
+import io.nodeimage.policy.LoadedPolicy;
+import io.nodeimage.profile.ProfileResolver;
+import io.nodeimage.profile.ProfileSelection;
+import io.nodeimage.profile.ProfileSources;
+import io.nodeimage.profile.ResolvedProfile;
+import io.nodeimage.report.VerifyService;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Judges images against the policies: the project's ({@code policiesDirectory}) and the bundled
+ * catalog's. Writes facts.json, report.json, junit.xml, report.sarif and summary.md per image, and
+ * fails the build when an unwaived finding reaches {@code failOn}.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "verify", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
+public class VerifyMojo extends AbstractNodeimageMojo {
+
+    /**
+     * The project's policies and waivers.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.POLICIES_DIRECTORY, defaultValue = "${project.basedir}/src/main/nodeimage/policies")
+    File policiesDirectory;
+
+    /**
+     * Judge against the bundled policy catalog too.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VERIFY_CATALOG, defaultValue = "true")
+    boolean catalogPolicies;
+
+    /**
+     * The lowest severity of an unwaived finding that fails the build: info, low, medium, high, critical.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.FAIL_ON, defaultValue = "high")
+    String failOn;
+
+    /**
+     * Verify this image instead of the ones built for the selected profiles. With one selected profile,
+     * that profile's appliesTo and waivers apply.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.IMAGE)
+    String image;
+
+    /**
+     * Repository of the images built for profiles: {@code <repository>/<profile>:<tag>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.REPOSITORY, defaultValue = "nodeimage")
+    String repository;
+
+    /**
+     * Tag of the images built for profiles.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.TAG, defaultValue = "${project.version}")
+    String tag;
+
+    /**
+     * Skip this goal.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VERIFY_SKIP, defaultValue = "false")
+    boolean skipVerify;
+
+    @Override
+    String goal() {
+        return "verify";
+    }
+
+    @Override
+    boolean skipGoal() {
+        return skipVerify;
+    }
+
+    @Override
+    void run() {
+        List<LoadedPolicy> policies = VerifyService.policies(policiesDirectory.toPath(), basedir.toPath(), catalogPolicies);
+        VerifyService service = new VerifyService(policies, VerifyService.severity(failOn), LocalDate.now());
+        ProfileSources sources = profileSources();
+        List<ResolvedProfile> profiles = new ArrayList<>();
+        if (!selection().isEmpty() || image == null) {
+            ProfileSelection.Selected selected = ProfileSelection.select(sources, selection(), false);
+            for (ResolvedProfile p : new ProfileResolver(sources).resolveAll(selected.names())) {
+                if (!p.profile().isAbstract()) {
+                    profiles.add(p);
+                }
+            }
+        }
+        List<VerifyService.Outcome> outcomes = new ArrayList<>();
+        if (image != null) {
+            ResolvedProfile profile = profiles.size() == 1 ? profiles.get(0) : null;
+            Path dir = profile != null ? outputDirectory.toPath().resolve(profile.name())
+                    : outputDirectory.toPath().resolve("inspect").resolve(InspectService.safe(image));
+            outcomes.add(service.verify(image, profile == null ? null : profile.profile(), dir));
+        } else {
+            for (ResolvedProfile p : profiles) {
+                String built = repository + "/" + p.name() + ":" + tag;
+                outcomes.add(service.verify(built, p.profile(), outputDirectory.toPath().resolve(p.name())));
+            }
+        }
+        for (VerifyService.Outcome o : outcomes) {
+            var v = o.verdict();
+            getLog().info(v.image() + ": " + v.count(io.nodeimage.policy.RuleResult.Status.PASS) + " passed, "
+                    + v.count(io.nodeimage.policy.RuleResult.Status.FAIL) + " failed, "
+                    + v.count(io.nodeimage.policy.RuleResult.Status.WAIVED) + " waived, "
+                    + v.count(io.nodeimage.policy.RuleResult.Status.NOT_APPLICABLE) + " not applicable; reports in "
+                    + o.directory());
+            v.results().stream().filter(r -> r.status() == io.nodeimage.policy.RuleResult.Status.FAIL
+                    && !v.blocking().contains(r)).forEach(r -> getLog().warn(r.ruleId() + " (" + r.severity().yamlName()
+                    + ", below failOn): " + r.message()));
+            v.results().stream().filter(r -> r.waiverExpired())
+                    .forEach(r -> getLog().error(r.ruleId() + ": waiver expired on " + r.waiver().expires()));
+        }
+        VerifyService.requirePassed(outcomes);
+    }
+}

@@ -1,0 +1,198 @@
+package io.nodeimage.policy;
+
+import static io.nodeimage.yaml.Syntax.GLOB;
+import static io.nodeimage.yaml.Syntax.MODULE;
+import static io.nodeimage.yaml.Syntax.NAME;
+import static io.nodeimage.yaml.Syntax.PACKAGE;
+import static io.nodeimage.yaml.Syntax.PATH;
+import static io.nodeimage.yaml.Syntax.SERVICE;
+import static io.nodeimage.yaml.Syntax.SYSCTL_KEY;
+import static io.nodeimage.yaml.Syntax.SYSCTL_VALUE;
+import static io.nodeimage.yaml.Syntax.WORD;
+
+import io.nodeimage.yaml.Doc;
+import io.nodeimage.yaml.Key;
+import io.nodeimage.yaml.Required;
+import io.nodeimage.yaml.Shape;
+import io.nodeimage.yaml.YamlEnum;
+import java.util.List;
+
+/** A security team's policy: rules over an image's facts, and waivers that expire. */
+@Doc("A nodeimage policy: rules checked against an image's facts, with waivers.")
+public record Policy(
+        @Required @Doc("Always nodeimage/v1.") String apiVersion,
+        @Required @Doc("Always Policy.") String kind,
+        @Required @Doc("The policy's name; equal to its file name without .yaml.") @Shape(NAME) String name,
+        @Required @Doc("The policy's version, such as 1.0.0.") @Shape(WORD) String version,
+        @Doc("What this policy is for.") String description,
+        @Doc("Which images the policy judges; all when absent.") AppliesTo appliesTo,
+        @Required @Doc("The rules.") List<Rule> rules,
+        @Doc("Exceptions to rules, each with a reason, an approver and an expiry date.") List<Waiver> waivers) {
+
+    public Policy {
+        appliesTo = appliesTo == null ? new AppliesTo(null, null, null, null) : appliesTo;
+        rules = rules == null ? List.of() : List.copyOf(rules);
+        waivers = waivers == null ? List.of() : List.copyOf(waivers);
+    }
+
+    public record AppliesTo(
+            @Doc("OS families: ubuntu, rhel, debian.") List<@Shape(WORD) String> family,
+            @Doc("OS releases, such as 24.04 or 9.6.") List<@Shape(WORD) String> release,
+            @Doc("Architectures: x86_64, aarch64.") List<@Shape(WORD) String> arch,
+            @Doc("Profile names or globs.") List<@Shape(GLOB) String> profiles) {
+        public AppliesTo {
+            family = family == null ? List.of() : List.copyOf(family);
+            release = release == null ? List.of() : List.copyOf(release);
+            arch = arch == null ? List.of() : List.copyOf(arch);
+            profiles = profiles == null ? List.of() : List.copyOf(profiles);
+        }
+    }
+
+    public enum Severity implements YamlEnum {
+        INFO("info"), LOW("low"), MEDIUM("medium"), HIGH("high"), CRITICAL("critical");
+
+        private final String yamlName;
+
+        Severity(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    /** One rule: an id, a severity, and exactly one check. */
+    public record Rule(
+            @Required @Doc("A stable id, such as CIS-UBUNTU2404-1.1.1.1.") @Shape(WORD) String id,
+            @Doc("What the rule demands, in a few words.") String title,
+            @Required @Doc("info, low, medium, high or critical.") Severity severity,
+            @Doc("The state of one kernel module.") ModuleCheck kernelModule,
+            @Doc("Signatures and licences of every module.") ModulesCheck kernelModules,
+            @Doc("The GPU driver.") DriverCheck driver,
+            @Key("package") @Doc("A package's presence or version.") PackageCheck packageState,
+            @Doc("A sysctl setting.") SysctlCheck sysctl,
+            @Doc("A kernel configuration option.") KernelConfigCheck kernelConfig,
+            @Doc("A kernel command-line argument.") CmdlineCheck cmdline,
+            @Doc("A systemd unit.") ServiceCheck service,
+            @Doc("A file in the image.") FileCheck file) {
+    }
+
+    public enum ModuleState implements YamlEnum {
+        PRESENT("present"), ABSENT("absent"), DISABLED("disabled"), LOADABLE("loadable");
+
+        private final String yamlName;
+
+        ModuleState(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    public record ModuleCheck(
+            @Required @Doc("The module's name ('-' and '_' alike).") @Shape(MODULE) String name,
+            @Required @Doc("present, absent, disabled (cannot be loaded: absent or replaced) or loadable.")
+            ModuleState state) {
+    }
+
+    public record ModulesCheck(
+            @Doc("required: every module carries a signature.") Requirement signature,
+            @Doc("Signers accepted (the signing certificate's issuer name).") List<String> trustedSigners,
+            @Doc("Key ids accepted (serial numbers as modinfo prints them).") List<String> trustedKeyIds,
+            @Doc("Licences accepted; a module with another fails.") List<String> licenses) {
+        public ModulesCheck {
+            trustedSigners = trustedSigners == null ? List.of() : List.copyOf(trustedSigners);
+            trustedKeyIds = trustedKeyIds == null ? List.of() : List.copyOf(trustedKeyIds);
+            licenses = licenses == null ? List.of() : List.copyOf(licenses);
+        }
+    }
+
+    public enum Requirement implements YamlEnum {
+        REQUIRED("required"), OPTIONAL("optional");
+
+        private final String yamlName;
+
+        Requirement(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    public record DriverCheck(
+            @Required @Doc("nvidia or amd.") @Shape(WORD) String vendor,
+            @Doc("A version range: >=580, <600, or both separated by a comma.") String version,
+            @Doc("open or proprietary (NVIDIA); dkms or inbox (AMD).") @Shape(WORD) String flavor,
+            @Doc("GSP firmware for the driver's version must be in the image.") Boolean gspFirmware) {
+    }
+
+    public enum Presence implements YamlEnum {
+        PRESENT("present"), ABSENT("absent");
+
+        private final String yamlName;
+
+        Presence(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    public record PackageCheck(
+            @Required @Shape(PACKAGE) String name,
+            @Doc("present (the default) or absent.") Presence state,
+            @Doc("A version range, in the package manager's ordering: >=2.4, <3.") String version) {
+    }
+
+    public record SysctlCheck(@Required @Shape(SYSCTL_KEY) String key, @Required @Shape(SYSCTL_VALUE) String value) {
+    }
+
+    public record KernelConfigCheck(@Required @Shape(WORD) String option, @Required @Shape(WORD) String value) {
+    }
+
+    public record CmdlineCheck(@Required String argument, @Doc("present (the default) or absent.") Presence state) {
+    }
+
+    public enum UnitState implements YamlEnum {
+        ENABLED("enabled"), NOT_ENABLED("not-enabled"), MASKED("masked");
+
+        private final String yamlName;
+
+        UnitState(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        @Override
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    public record ServiceCheck(@Required @Shape(SERVICE) String name, @Required UnitState state) {
+    }
+
+    public record FileCheck(@Required @Shape(PATH) String path, @Doc("present (the default) or absent.") Presence state) {
+    }
+
+    public record Waiver(
+            @Required @Doc("The rule id waived.") @Shape(WORD) String rule,
+            @Doc("Profile names or globs it covers; all when absent.") List<@Shape(GLOB) String> profiles,
+            @Required @Doc("Why the rule does not hold here.") String reason,
+            @Required @Doc("The last day the waiver applies, YYYY-MM-DD.") @Shape(WORD) String expires,
+            @Required @Doc("Who approved it.") String approvedBy) {
+        public Waiver {
+            profiles = profiles == null ? List.of() : List.copyOf(profiles);
+        }
+    }
+}

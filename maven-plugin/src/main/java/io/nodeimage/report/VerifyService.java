@@ -1,0 +1,110 @@
+package io.nodeimage.report;
+
+import io.nodeimage.AtomicFiles;
+import io.nodeimage.ConfigurationException;
+import io.nodeimage.Version;
+import io.nodeimage.ViolationException;
+import io.nodeimage.inspect.ContainerFiles;
+import io.nodeimage.inspect.Facts;
+import io.nodeimage.inspect.FactsJson;
+import io.nodeimage.inspect.Inspector;
+import io.nodeimage.policy.Evaluator;
+import io.nodeimage.policy.LoadedPolicy;
+import io.nodeimage.policy.Policy;
+import io.nodeimage.policy.PolicyLoader;
+import io.nodeimage.policy.RuleResult;
+import io.nodeimage.profile.Profile;
+import io.nodeimage.yaml.Problem;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Inspects an image, judges it against the policies, and writes facts.json, report.json, junit.xml,
+ * report.sarif and summary.md into one folder. A verdict below the threshold is returned; one at or
+ * above it throws a violation naming the rules.
+ */
+public final class VerifyService {
+
+    private final List<LoadedPolicy> policies;
+    private final Policy.Severity failOn;
+    private final LocalDate today;
+
+    public VerifyService(List<LoadedPolicy> policies, Policy.Severity failOn, LocalDate today) {
+        this.policies = List.copyOf(policies);
+        this.failOn = failOn;
+        this.today = today;
+    }
+
+    /** Loads the project's policies and the bundled ones; any problem in them stops the run. */
+    public static List<LoadedPolicy> policies(Path directory, Path shownFrom, boolean catalog) {
+        PolicyLoader.Result result = PolicyLoader.load(directory, shownFrom, catalog);
+        if (!result.problems().isEmpty()) {
+            StringBuilder message = new StringBuilder(result.problems().size() + " problems in policies:");
+            for (Problem p : result.problems()) {
+                message.append(System.lineSeparator()).append("  ").append(p.format());
+            }
+            throw new ConfigurationException(message.toString(), "fix each one at the file:line:column shown; "
+                    + "docs/policies.md describes every key");
+        }
+        return result.policies();
+    }
+
+    public static Policy.Severity severity(String name) {
+        for (Policy.Severity s : Policy.Severity.values()) {
+            if (s.yamlName().equals(name)) {
+                return s;
+            }
+        }
+        throw new ConfigurationException("failOn '" + name + "' is not a severity",
+                "use one of info, low, medium, high, critical");
+    }
+
+    public record Outcome(Verdict verdict, Facts facts, Path directory) {
+    }
+
+    /**
+     * @param profile the profile the image was made from, for appliesTo and waivers; null when unknown
+     */
+    public Outcome verify(String image, Profile profile, Path directory) {
+        Facts facts;
+        try (ContainerFiles files = ContainerFiles.open(image)) {
+            facts = new Inspector().inspect(image, files, files.architecture());
+        } catch (IOException e) {
+            throw new ConfigurationException("reading image " + image + " failed: " + e.getMessage(),
+                    "check that the Docker engine is still running", e);
+        }
+        Evaluator.Target target = profile != null
+                ? new Evaluator.Target(profile.name(), profile.os().family().yamlName(), profile.os().release(),
+                        profile.os().arch().yamlName())
+                : new Evaluator.Target(null, facts.osRelease().getOrDefault("ID", ""),
+                        facts.osRelease().getOrDefault("VERSION_ID", ""),
+                        "arm64".equals(facts.architecture()) ? "aarch64" : "x86_64");
+        List<RuleResult> results = new Evaluator(today).evaluate(policies, facts, target);
+        Verdict verdict = new Verdict(image, profile == null ? null : profile.name(), today.toString(), results, failOn);
+        AtomicFiles.write(directory.resolve("facts.json"), FactsJson.write(facts));
+        AtomicFiles.write(directory.resolve("report.json"), ReportWriters.json(verdict, facts));
+        AtomicFiles.write(directory.resolve("junit.xml"), ReportWriters.junit(verdict));
+        AtomicFiles.write(directory.resolve("report.sarif"), ReportWriters.sarif(verdict, Version.current()));
+        AtomicFiles.write(directory.resolve("summary.md"), ReportWriters.markdown(verdict));
+        return new Outcome(verdict, facts, directory);
+    }
+
+    /** Throws a violation when the verdict has blocking findings. */
+    public static void requirePassed(List<Outcome> outcomes) {
+        StringBuilder message = new StringBuilder();
+        for (Outcome o : outcomes) {
+            for (RuleResult r : o.verdict().blocking()) {
+                message.append(System.lineSeparator()).append("  ").append(o.verdict().image()).append(": ")
+                        .append(r.ruleId()).append(" (").append(r.severity().yamlName()).append(", ").append(r.policy())
+                        .append(r.location() == null ? "" : " at " + r.location()).append("): ").append(r.message());
+            }
+        }
+        if (message.length() > 0) {
+            throw new ViolationException("policy violations at or above the failOn severity:" + message,
+                    "fix the image or its profile, or add a waiver with reason, approver and expiry to the policy; "
+                            + "reports are in summary.md, junit.xml and report.sarif beside facts.json");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.nodeimage.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nodeimage.yaml.Problem;
+import io.nodeimage.yaml.Problems;
+import io.nodeimage.yaml.SafeYaml;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PolicyCatalogTest {
+
+    @Test
+    void everyBundledPolicyLoads() {
+        PolicyLoader.Result result = PolicyLoader.load(null, null, true);
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.policies()).extracting(p -> p.policy().name()).containsExactly("cis-kernel-modules",
+                "cis-kernel-modules-rhel9", "container-hardening", "nvidia-driver-baseline", "secure-boot-module-signing");
+        assertThat(result.policies()).allSatisfy(p -> assertThat(p.policy().rules()).isNotEmpty());
+    }
+
+    @Test
+    void brokenPoliciesGetExactErrors() {
+        String yaml = """
+                apiVersion: nodeimage/v1
+                kind: Policy
+                name: broken
+                version: 1.0.0
+                rules:
+                  - {id: A, severity: urgent, kernelModule: {name: cramfs, state: disabled}}
+                  - {id: B, severity: high, kernelModule: {name: cramfs, state: disabled}, sysctl: {key: a.b, value: "1"}}
+                  - {id: C, severity: high, kernelModul: {name: x, state: absent}}
+                waivers:
+                  - {rule: Z, reason: none, expires: someday, approvedBy: me}
+                """;
+        Problems problems = new Problems();
+        PolicyLoader.load(SafeYaml.parse(yaml.getBytes(StandardCharsets.UTF_8), "broken.yaml"), "broken.yaml", "broken", problems);
+        List<String> formatted = problems.list().stream().map(Problem::format).toList();
+        assertThat(formatted).containsExactly(
+                "broken.yaml:6:23: rules[0].severity: 'urgent' is not one of info, low, medium, high, critical",
+                "broken.yaml:8:29: rules[2].kernelModul: unknown key 'kernelModul'; did you mean 'kernelModule'?");
+        Problems second = new Problems();
+        PolicyLoader.load(SafeYaml.parse(yaml.replace("urgent", "high").replace("kernelModul:", "kernelModule:")
+                .getBytes(StandardCharsets.UTF_8), "broken.yaml"), "broken.yaml", "broken", second);
+        assertThat(second.list().stream().map(Problem::format).toList()).containsExactly(
+                "broken.yaml:7:5: rules[1]: rule 'B' has 2 checks; a rule has exactly one; use one of kernelModule, "
+                        + "kernelModules, driver, package, sysctl, kernelConfig, cmdline, service, file, and split the rest "
+                        + "into rules of their own",
+                "broken.yaml:10:12: waivers[0].rule: waives 'Z', which is not a rule of this policy; expected one of: A, B, C",
+                "broken.yaml:10:38: waivers[0].expires: 'someday' is not a date; write YYYY-MM-DD");
+    }
+}
