@@ -151,6 +151,24 @@ class DemoImageBuildTest {
     }
 
     @Test
+    void theDemoImagePassesTheBundledPolicies() throws Exception {
+        var policies = io.nodeimage.report.VerifyService.policies(null, null, true);
+        var profile = new ProfileResolver(ProfileSources.withBundledCatalog(null, null)).resolve("debian-12-demo").profile();
+        var outcome = new io.nodeimage.report.VerifyService(policies, io.nodeimage.policy.Policy.Severity.HIGH,
+                java.time.LocalDate.now()).verify(DEMO_TAG, profile, work.resolve("verify-demo"));
+        var verdict = outcome.verdict();
+        assertThat(verdict.passed()).as(verdict.results().toString()).isTrue();
+        assertThat(verdict.count(io.nodeimage.policy.RuleResult.Status.FAIL)).isZero();
+        assertThat(verdict.results()).filteredOn(r -> r.ruleId().equals("NODE-HARD-001")).singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo(io.nodeimage.policy.RuleResult.Status.PASS));
+        assertThat(verdict.results()).filteredOn(r -> r.ruleId().equals("NODE-SB-001")).singleElement()
+                .satisfies(r -> assertThat(r.message()).contains("no kernel module tree"));
+        for (String file : List.of("facts.json", "report.json", "junit.xml", "report.sarif", "summary.md")) {
+            assertThat(work.resolve("verify-demo").resolve(file)).isRegularFile();
+        }
+    }
+
+    @Test
     void containersFromTheImageRunUnprivileged() throws Exception {
         assertThat(run(demo, "id", "-u")).isEqualTo("65534\n");
     }
