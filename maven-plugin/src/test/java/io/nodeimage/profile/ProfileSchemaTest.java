@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -77,26 +74,7 @@ class ProfileSchemaTest {
         return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(node);
     }
 
-    /** YAML nodes as JSON, typed as a YAML 1.1 loader (and yaml-language-server) types them. */
     static JsonNode toJson(YNode node) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        if (node instanceof YNode.Mapping map) {
-            ObjectNode out = f.objectNode();
-            map.entries().forEach(e -> out.set(e.name(), toJson(e.value())));
-            return out;
-        }
-        if (node instanceof YNode.Sequence seq) {
-            ArrayNode out = f.arrayNode();
-            seq.items().forEach(i -> out.add(toJson(i)));
-            return out;
-        }
-        YNode.Scalar s = (YNode.Scalar) node;
-        return switch (s.type()) {
-            case INT -> f.numberNode(Long.parseLong(s.text()));
-            case FLOAT -> f.numberNode(Double.parseDouble(s.text()));
-            case BOOL -> f.booleanNode(Boolean.parseBoolean(s.text()));
-            case NULL -> f.nullNode();
-            case STRING -> f.textNode(s.text());
-        };
+        return io.nodeimage.support.YamlJson.toJson(node);
     }
 }

@@ -1,0 +1,17 @@
+package io.nodeimage.policy;
+
+import io.nodeimage.yaml.SchemaGenerator;
+
+/** The JSON Schema of policies, as shipped in the plugin jar at {@link #RESOURCE}. */
+public final class PolicySchema {
+
+    public static final String RESOURCE = "nodeimage/schema/policy.schema.json";
+    public static final String ID = "urn:nodeimage:schema:policy:v1";
+
+    private PolicySchema() {
+    }
+
+    public static String generate() {
+        return SchemaGenerator.generate(Policy.class, ID, "nodeimage policy", null);
+    }
+}
