@@ -39,4 +39,24 @@ class DocsExamplesTest {
         ProfileSources sources = ProfileSources.withBundledCatalog(dir, dir);
         assertThat(new ProfileResolver(sources).check(names).problems()).isEmpty();
     }
+
+    @Test
+    void everyPolicyInTheDocsLoads() throws IOException {
+        Matcher block = YAML_BLOCK.matcher(Files.readString(RepositoryFiles.root().resolve("docs/policies.md")));
+        int loaded = 0;
+        while (block.find()) {
+            String yaml = block.group(1);
+            if (yaml.contains("kind: Policy")) {
+                io.nodeimage.yaml.Problems problems = new io.nodeimage.yaml.Problems();
+                Matcher name = NAME.matcher(yaml);
+                assertThat(name.find()).isTrue();
+                assertThat(io.nodeimage.policy.PolicyLoader.load(io.nodeimage.yaml.SafeYaml.parse(
+                        yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "policies.md"), "policies.md",
+                        name.group(1), problems)).isPresent();
+                assertThat(problems.list()).isEmpty();
+                loaded++;
+            }
+        }
+        assertThat(loaded).isPositive();
+    }
 }
