@@ -114,6 +114,9 @@ public final class Inspector {
         }
         List<Facts.KernelTree> out = new ArrayList<>();
         for (TreeBuilder t : byPath.values()) {
+            if (!t.looksLikeTree) {
+                continue;
+            }
             t.modules.sort((a, b) -> a.path().compareTo(b.path()));
             out.add(new Facts.KernelTree(t.version, t.path, List.copyOf(t.aliases), List.copyOf(t.modules),
                     List.copyOf(t.builtin), Map.copyOf(t.config)));
@@ -141,6 +144,8 @@ public final class Inspector {
         final List<KernelModule> modules = new ArrayList<>();
         final List<String> builtin = new ArrayList<>();
         final Map<String, String> config = new HashMap<>();
+        /** Whether the folder looks like a module tree at all (kernel/, modules.*, or a module file). */
+        boolean looksLikeTree;
 
         TreeBuilder(String version, String path) {
             this.version = version;
@@ -164,6 +169,9 @@ public final class Inspector {
         }
         TreeBuilder tree = byPath.computeIfAbsent(treePath, p -> new TreeBuilder(version, p));
         String name = path.substring(path.lastIndexOf('/') + 1);
+        if (relative.equals(version + "/kernel") || name.startsWith("modules.") || Compression.ofFileName(name) != null) {
+            tree.looksLikeTree = true;
+        }
         if (entry.isSymbolicLink()) {
             if (Compression.ofFileName(name) != null) {
                 findings.add(new Facts.Finding(path, "module file is a link to " + entry.getLinkName() + "; not read"));
