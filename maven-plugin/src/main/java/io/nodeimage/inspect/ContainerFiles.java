@@ -23,6 +23,7 @@ public final class ContainerFiles implements AutoCloseable {
     private final DockerClient docker;
     private final String containerId;
     private final String architecture;
+    private final Optional<UnixSocketArchive> fast = UnixSocketArchive.find();
 
     private ContainerFiles(DockerClient docker, String containerId, String architecture) {
         this.docker = docker;
@@ -75,8 +76,22 @@ public final class ContainerFiles implements AutoCloseable {
      */
     public boolean walk(String path, Visitor visitor) throws IOException {
         String parent = path.substring(0, path.lastIndexOf('/'));
-        try (InputStream raw = docker.copyArchiveFromContainerCmd(containerId, path).exec();
-             TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
+        InputStream raw;
+        if (fast.isPresent()) {
+            Optional<InputStream> opened = fast.get().open(containerId, path);
+            if (opened.isEmpty()) {
+                return false;
+            }
+            raw = opened.get();
+        } else {
+            try {
+                raw = docker.copyArchiveFromContainerCmd(containerId, path).exec();
+            } catch (NotFoundException e) {
+                return false;
+            }
+        }
+        // Tar is read in 512-byte records; the buffer keeps them from becoming small socket reads.
+        try (raw; TarArchiveInputStream tar = new TarArchiveInputStream(new java.io.BufferedInputStream(raw, 1 << 20))) {
             for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
                 String name = e.getName().endsWith("/") ? e.getName().substring(0, e.getName().length() - 1) : e.getName();
                 visitor.visit(parent + "/" + name, e, tar);

@@ -24,6 +24,21 @@ public final class Decompressor {
         if (compression == Compression.NONE) {
             return data;
         }
+        if (compression == Compression.ZSTD) {
+            // One call when the frame states its size (kmod's and zstd's own output do): about three
+            // times faster than streaming in chunks, and the size is checked before anything is allocated.
+            long size = com.github.luben.zstd.Zstd.getFrameContentSize(data);
+            if (size > limit) {
+                throw new ModuleFormatException("expands beyond " + limit + " bytes (zst); not read further");
+            }
+            if (size > 0) {
+                try {
+                    return com.github.luben.zstd.Zstd.decompress(data, (int) size);
+                } catch (RuntimeException e) {
+                    throw new ModuleFormatException("corrupt or truncated zst data: " + e.getMessage(), e);
+                }
+            }
+        }
         try (InputStream in = open(data, compression)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, Math.max(64 * 1024, data.length * 4)));
             byte[] buffer = new byte[64 * 1024];

@@ -32,6 +32,8 @@ public final class Inspector {
     private static final int SAME_TREE_PROBE = 64;
 
     private final ModuleReader moduleReader;
+    /** Module bytes read but not yet parsed, at most: bounds memory while parsing runs beside reading. */
+    private static final long IN_FLIGHT_BYTES = 64L * 1024 * 1024;
 
     public Inspector(ModuleReader moduleReader) {
         this.moduleReader = moduleReader;
@@ -42,7 +44,8 @@ public final class Inspector {
     }
 
     public Facts inspect(String image, ContainerFiles files, String architecture) throws IOException {
-        List<Facts.Finding> findings = new ArrayList<>();
+        // Module parsing runs on a pool and reports here too.
+        List<Facts.Finding> findings = java.util.Collections.synchronizedList(new ArrayList<>());
         Map<String, String> osRelease = keyValues(files.read("/etc/os-release", SMALL_FILE)
                 .or(() -> readQuietly(files, "/usr/lib/os-release")).orElse(new byte[0]));
         List<Facts.KernelTree> kernels = kernels(files, findings);
@@ -52,7 +55,15 @@ public final class Inspector {
         return new Facts(image, osRelease, architecture, kernels, modprobe.files(), states(kernels, modprobe),
                 modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings)), cmdline(files, findings),
                 sysctl(configFiles(files, SYSCTL_DIRS, findings)), packages(files), units(files, true),
-                units(files, false), firmware, drivers(kernels, firmware), findings);
+                units(files, false), firmware, drivers(kernels, firmware), sorted(findings));
+    }
+
+    private static List<Facts.Finding> sorted(List<Facts.Finding> findings) {
+        synchronized (findings) {
+            List<Facts.Finding> out = new ArrayList<>(findings);
+            out.sort(java.util.Comparator.comparing(Facts.Finding::path).thenComparing(Facts.Finding::message));
+            return out;
+        }
     }
 
     private static Optional<byte[]> readQuietly(ContainerFiles files, String path) {
@@ -66,6 +77,71 @@ public final class Inspector {
     // ---- kernels and modules
 
     private List<Facts.KernelTree> kernels(ContainerFiles files, List<Facts.Finding> findings) throws IOException {
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "nodeimage-module-reader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return kernels(files, findings, new Parser(pool));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Parses module files on a pool while the tar stream is read, with the bytes in flight bounded. */
+    private final class Parser {
+        private final java.util.concurrent.ExecutorService pool;
+        private final java.util.concurrent.Semaphore budget =
+                new java.util.concurrent.Semaphore((int) (IN_FLIGHT_BYTES / 1024));
+        private final List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+
+        Parser(java.util.concurrent.ExecutorService pool) {
+            this.pool = pool;
+        }
+
+        void submit(String path, byte[] data, TreeBuilder tree, List<Facts.Finding> findings) throws IOException {
+            int permits = (int) Math.min(IN_FLIGHT_BYTES / 1024, Math.max(1, data.length / 1024));
+            try {
+                budget.acquire(permits);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading modules", e);
+            }
+            pending.add(pool.submit(() -> {
+                try {
+                    KernelModule m = moduleReader.read(path, data);
+                    synchronized (tree) {
+                        tree.modules.add(m);
+                    }
+                } catch (ModuleFormatException e) {
+                    synchronized (findings) {
+                        findings.add(new Facts.Finding(path, e.getMessage()));
+                    }
+                } finally {
+                    budget.release(permits);
+                }
+            }));
+        }
+
+        void await() throws IOException {
+            for (java.util.concurrent.Future<?> f : pending) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while reading modules", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IOException("reading a module failed: " + e.getCause(), e.getCause());
+                }
+            }
+            pending.clear();
+        }
+    }
+
+    private List<Facts.KernelTree> kernels(ContainerFiles files, List<Facts.Finding> findings, Parser parser)
+            throws IOException {
         Map<String, TreeBuilder> byPath = new LinkedHashMap<>();
         List<String> firstRootListing = null;
         for (String root : MODULE_ROOTS) {
@@ -94,10 +170,12 @@ public final class Inspector {
                     } else if (compareWith == null && listing.size() < SAME_TREE_PROBE) {
                         listing.add(relative + " " + entry.getSize());
                     }
-                    visitModuleEntry(root, path, entry, in, byPath, findings);
+                    visitModuleEntry(root, path, entry, in, byPath, findings, parser);
                 });
+                parser.await();
             } catch (SameTree e) {
                 // The second root is the first one seen through a link (merged /usr): read once.
+                parser.await();
             }
             if (sameAsFirst[0]) {
                 for (TreeBuilder t : byPath.values()) {
@@ -154,7 +232,8 @@ public final class Inspector {
     }
 
     private void visitModuleEntry(String root, String path, TarArchiveEntry entry, java.io.InputStream in,
-                                  Map<String, TreeBuilder> byPath, List<Facts.Finding> findings) throws IOException {
+                                  Map<String, TreeBuilder> byPath, List<Facts.Finding> findings, Parser parser)
+            throws IOException {
         String relative = path.substring(root.length() + 1);
         int slash = relative.indexOf('/');
         String version = slash < 0 ? relative : relative.substring(0, slash);
@@ -199,12 +278,7 @@ public final class Inspector {
             findings.add(new Facts.Finding(path, "module file of " + entry.getSize() + " bytes; not read"));
             return;
         }
-        byte[] data = in.readNBytes((int) entry.getSize());
-        try {
-            tree.modules.add(moduleReader.read(path, data));
-        } catch (ModuleFormatException e) {
-            findings.add(new Facts.Finding(path, e.getMessage()));
-        }
+        parser.submit(path, in.readNBytes((int) entry.getSize()), tree, findings);
     }
 
     private static int moduleReaderLimit() {
