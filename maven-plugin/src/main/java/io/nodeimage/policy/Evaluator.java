@@ -148,7 +148,8 @@ public final class Evaluator {
             };
             return ok ? Optional.empty() : Optional.of(unit + " is not " + r.service().state().yamlName());
         }
-        return Optional.of("file checks are not implemented yet");
+        // The loader refuses rules without a check it supports; a rule reaching here is a bug.
+        throw new IllegalStateException("rule " + r.id() + " has no supported check");
     }
 
     private static Optional<String> module(Policy.ModuleCheck c, Facts f, List<String> evidence) {

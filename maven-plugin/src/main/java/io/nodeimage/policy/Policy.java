@@ -49,18 +49,7 @@ public record Policy(
     }
 
     public enum Severity implements YamlEnum {
-        INFO("info"), LOW("low"), MEDIUM("medium"), HIGH("high"), CRITICAL("critical");
-
-        private final String yamlName;
-
-        Severity(String yamlName) {
-            this.yamlName = yamlName;
-        }
-
-        @Override
-        public String yamlName() {
-            return yamlName;
-        }
+        INFO, LOW, MEDIUM, HIGH, CRITICAL
     }
 
     /** One rule: an id, a severity, and exactly one check. */
@@ -76,22 +65,11 @@ public record Policy(
             @Doc("A kernel configuration option.") KernelConfigCheck kernelConfig,
             @Doc("A kernel command-line argument.") CmdlineCheck cmdline,
             @Doc("A systemd unit.") ServiceCheck service,
-            @Doc("A file in the image.") FileCheck file) {
+            @Doc("A file in the image (not supported yet: the loader refuses it).") FileCheck file) {
     }
 
     public enum ModuleState implements YamlEnum {
-        PRESENT("present"), ABSENT("absent"), DISABLED("disabled"), LOADABLE("loadable");
-
-        private final String yamlName;
-
-        ModuleState(String yamlName) {
-            this.yamlName = yamlName;
-        }
-
-        @Override
-        public String yamlName() {
-            return yamlName;
-        }
+        PRESENT, ABSENT, DISABLED, LOADABLE
     }
 
     public record ModuleCheck(
@@ -113,18 +91,7 @@ public record Policy(
     }
 
     public enum Requirement implements YamlEnum {
-        REQUIRED("required"), OPTIONAL("optional");
-
-        private final String yamlName;
-
-        Requirement(String yamlName) {
-            this.yamlName = yamlName;
-        }
-
-        @Override
-        public String yamlName() {
-            return yamlName;
-        }
+        REQUIRED, OPTIONAL
     }
 
     public record DriverCheck(
@@ -135,18 +102,7 @@ public record Policy(
     }
 
     public enum Presence implements YamlEnum {
-        PRESENT("present"), ABSENT("absent");
-
-        private final String yamlName;
-
-        Presence(String yamlName) {
-            this.yamlName = yamlName;
-        }
-
-        @Override
-        public String yamlName() {
-            return yamlName;
-        }
+        PRESENT, ABSENT
     }
 
     public record PackageCheck(
@@ -165,18 +121,7 @@ public record Policy(
     }
 
     public enum UnitState implements YamlEnum {
-        ENABLED("enabled"), NOT_ENABLED("not-enabled"), MASKED("masked");
-
-        private final String yamlName;
-
-        UnitState(String yamlName) {
-            this.yamlName = yamlName;
-        }
-
-        @Override
-        public String yamlName() {
-            return yamlName;
-        }
+        ENABLED, NOT_ENABLED, MASKED
     }
 
     public record ServiceCheck(@Required @Shape(SERVICE) String name, @Required UnitState state) {

@@ -75,18 +75,7 @@ public record Profile(
 
     /** Operating system family, with the releases nodeimage knows. */
     public enum Family implements YamlEnum {
-        UBUNTU("ubuntu"), RHEL("rhel"), DEBIAN("debian");
-
-        private final String yamlName;
-
-        Family(String yamlName) {
-            this.yamlName = yamlName;
-        }
-
-        @Override
-        public String yamlName() {
-            return yamlName;
-        }
+        UBUNTU, RHEL, DEBIAN
     }
 
     public enum Arch implements YamlEnum {
@@ -160,18 +149,7 @@ public record Profile(
     }
 
     public enum Cpu implements YamlEnum {
-        X86("x86"), GRACE("grace"), VERA("vera");
-
-        private final String yamlName;
-
-        Cpu(String yamlName) {
-            this.yamlName = yamlName;
-        }
-
-        @Override
-        public String yamlName() {
-            return yamlName;
-        }
+        X86, GRACE, VERA
     }
 
     public record Platform(
@@ -187,18 +165,7 @@ public record Profile(
     }
 
     public enum Vendor implements YamlEnum {
-        NVIDIA("nvidia"), AMD("amd");
-
-        private final String yamlName;
-
-        Vendor(String yamlName) {
-            this.yamlName = yamlName;
-        }
-
-        @Override
-        public String yamlName() {
-            return yamlName;
-        }
+        NVIDIA, AMD
     }
 
     /** GPU architecture generation. */
@@ -275,18 +242,7 @@ public record Profile(
     }
 
     public enum RdmaStack implements YamlEnum {
-        INBOX("inbox"), DOCA("doca");
-
-        private final String yamlName;
-
-        RdmaStack(String yamlName) {
-            this.yamlName = yamlName;
-        }
-
-        @Override
-        public String yamlName() {
-            return yamlName;
-        }
+        INBOX, DOCA
     }
 
     public record Network(
@@ -361,18 +317,7 @@ public record Profile(
     }
 
     public enum Baseline implements YamlEnum {
-        NONE("none"), CIS_LEVEL1_SERVER("cis-level1-server"), CIS_LEVEL2_SERVER("cis-level2-server");
-
-        private final String yamlName;
-
-        Baseline(String yamlName) {
-            this.yamlName = yamlName;
-        }
-
-        @Override
-        public String yamlName() {
-            return yamlName;
-        }
+        NONE, CIS_LEVEL1_SERVER, CIS_LEVEL2_SERVER
     }
 
     public record Hardening(
@@ -389,19 +334,7 @@ public record Profile(
 
     /** A definition format nodeimage renders. */
     public enum Output implements YamlEnum {
-        CONTAINERFILE("containerfile"), BOOTC("bootc"), AUTOINSTALL("autoinstall"), KICKSTART("kickstart"),
-        BLUEPRINT("blueprint"), PACKER("packer");
-
-        private final String yamlName;
-
-        Output(String yamlName) {
-            this.yamlName = yamlName;
-        }
-
-        @Override
-        public String yamlName() {
-            return yamlName;
-        }
+        CONTAINERFILE, BOOTC, AUTOINSTALL, KICKSTART, BLUEPRINT, PACKER
     }
 
     static <T> List<T> list(List<T> values) {

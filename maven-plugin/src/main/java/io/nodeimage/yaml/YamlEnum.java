@@ -1,6 +1,17 @@
 package io.nodeimage.yaml;
 
-/** An enum whose constants are written in YAML by {@link #yamlName()}, such as {@code x86_64}. */
+import java.util.Locale;
+
+/**
+ * An enum written in YAML by {@link #yamlName()}: by default the constant's name in lower case with
+ * '-' for '_' ({@code CIS_LEVEL1_SERVER} is cis-level1-server); enums with other spellings
+ * ({@code x86_64}, {@code 64k}) override it.
+ */
 public interface YamlEnum {
-    String yamlName();
+
+    String name();
+
+    default String yamlName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
 }
