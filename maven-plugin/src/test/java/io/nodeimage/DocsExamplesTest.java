@@ -46,7 +46,7 @@ class DocsExamplesTest {
         int loaded = 0;
         while (block.find()) {
             String yaml = block.group(1);
-            if (yaml.contains("kind: Policy")) {
+            if (yaml.contains("kind: Policy\n")) {
                 io.nodeimage.yaml.Problems problems = new io.nodeimage.yaml.Problems();
                 Matcher name = NAME.matcher(yaml);
                 assertThat(name.find()).isTrue();

@@ -20,6 +20,8 @@ public final class PropertyNames {
     public static final String VERIFY_SKIP = "nodeimage.verify.skip";
     public static final String VERIFY_CATALOG = "nodeimage.verify.catalog";
     public static final String REPOSITORY = "nodeimage.repository";
+    public static final String POLICY_TESTS_DIRECTORY = "nodeimage.policyTestsDirectory";
+    public static final String TEST_POLICIES_SKIP = "nodeimage.test-policies.skip";
     public static final String TAG = "nodeimage.tag";
 
     private PropertyNames() {

@@ -60,4 +60,33 @@ class PolicyCatalogTest {
         assertThat(problems.list()).extracting(Problem::format).containsExactly("f.yaml:6:35: rules[0].file: file checks "
                 + "are not supported yet; remove the rule, or express it as a package or service check");
     }
+
+    @Test
+    void theCatalogsPolicyTestsHold() {
+        java.nio.file.Path tests = io.nodeimage.support.RepositoryFiles.root().resolve("policies/src/test/nodeimage/policies");
+        PolicyTests.Report report = PolicyTests.run(tests, io.nodeimage.support.RepositoryFiles.root(),
+                PolicyLoader.load(null, null, true).policies());
+        assertThat(report.failures()).extracting(PolicyTestRunner.Failure::format).isEmpty();
+        assertThat(report.files()).isEqualTo(PolicyLoader.catalogNames().size());
+        assertThat(report.expectations()).isGreaterThan(20);
+    }
+
+    @Test
+    void anExpectationThatDoesNotHoldIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("t.yaml"), """
+                apiVersion: nodeimage/v1
+                kind: PolicyTest
+                policy: container-hardening
+                cases:
+                  - name: wrong on purpose
+                    facts: {sysctl: {kernel.kptr_restrict: "1"}}
+                    expect: {NODE-HARD-001: pass, NODE-HARD-999: pass}
+                """);
+        PolicyTests.Report report = PolicyTests.run(dir, dir, PolicyLoader.load(null, null, true).policies());
+        assertThat(report.failures()).extracting(PolicyTestRunner.Failure::format).containsExactly(
+                "t.yaml: wrong on purpose: NODE-HARD-001 expected pass, was fail (kernel.kptr_restrict is 1, not 2)",
+                "t.yaml: wrong on purpose: NODE-HARD-999 expected pass, was missing (the policy has no such rule)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyTests.requirePassed(report))
+                .isInstanceOf(io.nodeimage.ViolationException.class).hasMessageStartingWith("2 of 2 policy test expectations");
+    }
 }

@@ -1,0 +1,67 @@
+package io.nodeimage.policy;
+
+import static io.nodeimage.yaml.Syntax.NAME;
+import static io.nodeimage.yaml.Syntax.WORD;
+
+import io.nodeimage.yaml.Doc;
+import io.nodeimage.yaml.Required;
+import io.nodeimage.yaml.Shape;
+import io.nodeimage.yaml.YamlEnum;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tests of a policy in YAML, for people who never write Java: facts in, the expected status of each
+ * rule out. Run by nodeimage:test-policies and in the build.
+ */
+@Doc("Tests of one nodeimage policy: cases of facts and the status each rule must have.")
+public record PolicyTest(
+        @Required @Doc("Always nodeimage/v1.") String apiVersion,
+        @Required @Doc("Always PolicyTest.") String kind,
+        @Required @Doc("The policy under test, by name.") @Shape(NAME) String policy,
+        @Doc("The day waivers are judged on, YYYY-MM-DD; today when absent.") @Shape(WORD) String today,
+        @Required @Doc("The cases.") List<Case> cases) {
+
+    public PolicyTest {
+        cases = cases == null ? List.of() : List.copyOf(cases);
+    }
+
+    public record Case(
+            @Required @Doc("What the case shows.") String name,
+            @Doc("The image's family, release, arch and profile.") Target target,
+            @Required @Doc("The facts, in short form.") FactsSpec facts,
+            @Required @Doc("Rule id to pass, fail, waived or not-applicable.") Map<@Shape(WORD) String, Expected> expect) {
+    }
+
+    public record Target(@Shape(WORD) String family, @Shape(WORD) String release, @Shape(WORD) String arch,
+                         @Shape(NAME) String profile) {
+    }
+
+    public enum Expected implements YamlEnum {
+        PASS, FAIL, WAIVED, NOT_APPLICABLE
+    }
+
+    /** Facts written by hand: only what the rules under test look at. */
+    public record FactsSpec(
+            @Doc("Kernel versions with a module tree; modules below refer to them.") List<@Shape(WORD) String> kernels,
+            @Doc("Module files: name, kernel, licence, signer (absent: unsigned), version, path.") List<ModuleSpec> modules,
+            @Doc("Module states as modprobe would treat them.") List<StateSpec> states,
+            @Doc("Effective sysctl values.") Map<String, String> sysctl,
+            @Doc("Installed packages by name and version.") Map<String, String> packages,
+            @Doc("Driver facts.") List<DriverSpec> drivers,
+            @Doc("Kernel config options per kernel are all the same here.") Map<String, String> kernelConfig,
+            @Doc("Enabled units.") List<String> enabledUnits,
+            @Doc("Kernel command-line text, as one source.") String cmdline) {
+    }
+
+    public record ModuleSpec(@Required String name, @Required @Shape(WORD) String kernel, String license,
+                             String signer, String keyId, String version) {
+    }
+
+    public record StateSpec(@Required String module, @Required @Shape(WORD) String kernel, @Required String state) {
+    }
+
+    public record DriverSpec(@Required String vendor, String version, String flavor, Boolean gspFirmware,
+                             @Shape(WORD) String kernel) {
+    }
+}

@@ -1,0 +1,97 @@
+package io.nodeimage.policy;
+
+import io.nodeimage.inspect.Compression;
+import io.nodeimage.inspect.Facts;
+import io.nodeimage.inspect.KernelModule;
+import io.nodeimage.inspect.ModuleSignature;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Runs a {@link PolicyTest}'s cases against its policy and says which expectations did not hold. */
+public final class PolicyTestRunner {
+
+    private PolicyTestRunner() {
+    }
+
+    /** One expectation that did not hold, or a rule the test names that the policy lacks. */
+    public record Failure(String testCase, String rule, String expected, String actual, String message) {
+        public String format() {
+            return testCase + ": " + rule + " expected " + expected + ", was " + actual + (message.isEmpty() ? "" : " (" + message + ")");
+        }
+    }
+
+    public static List<Failure> run(PolicyTest test, LoadedPolicy policy) {
+        LocalDate today = test.today() == null ? LocalDate.now() : LocalDate.parse(test.today());
+        List<Failure> failures = new ArrayList<>();
+        for (PolicyTest.Case c : test.cases()) {
+            PolicyTest.Target t = c.target() == null ? new PolicyTest.Target(null, null, null, null) : c.target();
+            Evaluator.Target target = new Evaluator.Target(t.profile(), orEmpty(t.family()), orEmpty(t.release()),
+                    orEmpty(t.arch()));
+            Map<String, RuleResult> results = new LinkedHashMap<>();
+            new Evaluator(today).evaluate(List.of(policy), facts(c.facts()), target).forEach(r -> results.put(r.ruleId(), r));
+            c.expect().forEach((rule, expected) -> {
+                RuleResult r = results.get(rule);
+                if (r == null) {
+                    failures.add(new Failure(c.name(), rule, expected.yamlName(), "missing", "the policy has no such rule"));
+                } else {
+                    String actual = r.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+                    if (!actual.equals(expected.yamlName())) {
+                        failures.add(new Failure(c.name(), rule, expected.yamlName(), actual, r.message()));
+                    }
+                }
+            });
+        }
+        return failures;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    static Facts facts(PolicyTest.FactsSpec f) {
+        List<String> kernelVersions = f.kernels() == null ? List.of() : f.kernels();
+        List<Facts.KernelTree> kernels = new ArrayList<>();
+        for (String k : kernelVersions) {
+            List<KernelModule> modules = new ArrayList<>();
+            if (f.modules() != null) {
+                for (PolicyTest.ModuleSpec m : f.modules()) {
+                    if (m.kernel().equals(k)) {
+                        modules.add(new KernelModule("/usr/lib/modules/" + k + "/kernel/" + m.name() + ".ko", m.name(),
+                                m.version(), m.license(), k, null, List.of(), List.of(), Compression.NONE,
+                                m.signer() == null ? Optional.empty()
+                                        : Optional.of(new ModuleSignature(m.signer(), m.keyId() == null ? "" : m.keyId(), "sha256"))));
+                    }
+                }
+            }
+            kernels.add(new Facts.KernelTree(k, "/usr/lib/modules/" + k, List.of(), modules, List.of(),
+                    f.kernelConfig() == null ? Map.of() : f.kernelConfig()));
+        }
+        List<Facts.ModuleState> states = new ArrayList<>();
+        if (f.states() != null) {
+            f.states().forEach(s -> states.add(new Facts.ModuleState(s.module().replace('-', '_'), s.kernel(), s.state(),
+                    false, null, null, List.of(), null)));
+        }
+        Map<String, Facts.Setting> sysctl = new LinkedHashMap<>();
+        if (f.sysctl() != null) {
+            f.sysctl().forEach((k, v) -> sysctl.put(k, new Facts.Setting(v, "(test)")));
+        }
+        List<Facts.Package> packages = new ArrayList<>();
+        if (f.packages() != null) {
+            f.packages().forEach((n, v) -> packages.add(new Facts.Package(n, v, null)));
+        }
+        List<Facts.Driver> drivers = new ArrayList<>();
+        if (f.drivers() != null) {
+            f.drivers().forEach(d -> drivers.add(new Facts.Driver(d.vendor(), "(test)", d.kernel() == null ? "" : d.kernel(),
+                    d.version(), d.version() == null ? null : d.version().split("\\.")[0], d.flavor(),
+                    Boolean.TRUE.equals(d.gspFirmware()))));
+        }
+        return new Facts("(test)", Map.of(), "amd64", kernels, List.of(), states, List.of(),
+                f.cmdline() == null ? List.of() : List.of(new Facts.CmdlineSource("(test)", f.cmdline())),
+                sysctl, packages, f.enabledUnits() == null ? List.of() : f.enabledUnits(), List.of(), List.of(), drivers,
+                List.of());
+    }
+}
