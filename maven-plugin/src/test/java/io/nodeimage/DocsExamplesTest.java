@@ -59,4 +59,19 @@ class DocsExamplesTest {
         }
         assertThat(loaded).isPositive();
     }
+
+    @Test
+    void thePolicyTestInTheDocsHolds(@TempDir Path dir) throws IOException {
+        Matcher block = YAML_BLOCK.matcher(Files.readString(RepositoryFiles.root().resolve("docs/policies.md")));
+        int written = 0;
+        while (block.find()) {
+            if (block.group(1).contains("kind: PolicyTest")) {
+                Files.writeString(dir.resolve("doc-" + written++ + ".yaml"), block.group(1));
+            }
+        }
+        assertThat(written).isPositive();
+        var report = io.nodeimage.policy.PolicyTests.run(dir, dir, io.nodeimage.policy.PolicyLoader.load(null, null, true).policies());
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.expectations()).isPositive();
+    }
 }
