@@ -274,15 +274,11 @@ public final class Inspector {
         if (Compression.ofFileName(name) == null) {
             return;
         }
-        if (entry.getSize() > moduleReaderLimit()) {
+        if (entry.getSize() > Decompressor.DEFAULT_LIMIT) {
             findings.add(new Facts.Finding(path, "module file of " + entry.getSize() + " bytes; not read"));
             return;
         }
         parser.submit(path, in.readNBytes((int) entry.getSize()), tree, findings);
-    }
-
-    private static int moduleReaderLimit() {
-        return Decompressor.DEFAULT_LIMIT;
     }
 
     static Map<String, String> kernelConfig(String text) {

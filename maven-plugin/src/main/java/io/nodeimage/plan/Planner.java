@@ -4,8 +4,6 @@ import io.nodeimage.ConfigurationException;
 import io.nodeimage.profile.Profile;
 import io.nodeimage.profile.Profile.Accelerator;
 import io.nodeimage.profile.Profile.Family;
-import io.nodeimage.profile.Profile.Flavor;
-import io.nodeimage.profile.Profile.Vendor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -169,9 +167,5 @@ public final class Planner {
     /** modprobe treats '-' and '_' alike. */
     static String normal(String module) {
         return module.replace('-', '_');
-    }
-
-    static boolean isNvidiaOpen(Accelerator a) {
-        return a.vendor() == Vendor.NVIDIA && a.driver().flavor() == Flavor.OPEN;
     }
 }
