@@ -15,11 +15,16 @@ public final class InspectService {
     }
 
     public static Result inspect(String image, Path outputDirectory) {
+        Facts facts = facts(image);
+        Path file = outputDirectory.resolve("inspect").resolve(safe(image)).resolve("facts.json");
+        AtomicFiles.write(file, FactsJson.write(facts));
+        return new Result(facts, file);
+    }
+
+    /** The image's facts, read from a container that is created, never started, and removed afterwards. */
+    public static Facts facts(String image) {
         try (ContainerFiles files = ContainerFiles.open(image)) {
-            Facts facts = new Inspector().inspect(image, files, files.architecture());
-            Path file = outputDirectory.resolve("inspect").resolve(safe(image)).resolve("facts.json");
-            AtomicFiles.write(file, FactsJson.write(facts));
-            return new Result(facts, file);
+            return new Inspector().inspect(image, files, files.architecture());
         } catch (IOException e) {
             throw new ConfigurationException("reading image " + image + " failed: " + e.getMessage(),
                     "check that the Docker engine is still running", e);

@@ -51,11 +51,11 @@ public final class Inspector {
         List<Facts.KernelTree> kernels = kernels(files, findings);
         Map<String, String> modprobeFiles = configFiles(files, ModprobeConfig.DIRECTORIES, findings);
         ModprobeConfig modprobe = ModprobeConfig.of(modprobeFiles);
-        List<String> firmware = fileList(files, List.of("/usr/lib/firmware", "/lib/firmware"));
+        List<String> firmware = firmware(files);
+        List<List<String>> units = units(files);
         return new Facts(image, osRelease, architecture, kernels, modprobe.files(), states(kernels, modprobe),
                 modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings)), cmdline(files, findings),
-                sysctl(configFiles(files, SYSCTL_DIRS, findings)), packages(files), units(files, true),
-                units(files, false), firmware, drivers(kernels, firmware), sorted(findings));
+                sysctl(configFiles(files, SYSCTL_DIRS, findings)), packages(files), units.get(0), units.get(1), firmware, drivers(kernels, firmware), sorted(findings));
     }
 
     private static List<Facts.Finding> sorted(List<Facts.Finding> findings) {
@@ -370,9 +370,8 @@ public final class Inspector {
     }
 
     private static List<String> modulesLoad(Map<String, String> files) {
-        Map<String, String> winners = winners(files, MODULES_LOAD_DIRS);
         List<String> out = new ArrayList<>();
-        for (String path : winners.values()) {
+        for (String path : ConfigDirectories.effective(files, MODULES_LOAD_DIRS)) {
             for (String line : files.get(path).split("\n")) {
                 String l = line.strip();
                 if (!l.isEmpty() && !l.startsWith("#") && !l.startsWith(";")) {
@@ -386,7 +385,7 @@ public final class Inspector {
     /** systemd-sysctl: files masked by name across directories, read in name order, later settings win. */
     private static Map<String, Facts.Setting> sysctl(Map<String, String> files) {
         Map<String, Facts.Setting> out = new TreeMap<>();
-        for (String path : winners(files, SYSCTL_DIRS).values()) {
+        for (String path : ConfigDirectories.effective(files, SYSCTL_DIRS)) {
             for (String line : files.get(path).split("\n")) {
                 String l = line.strip();
                 if (l.startsWith("-")) {
@@ -400,16 +399,6 @@ public final class Inspector {
             }
         }
         return out;
-    }
-
-    /** File name to the winning path, for directories in precedence order; name order for reading. */
-    private static Map<String, String> winners(Map<String, String> files, List<String> dirs) {
-        TreeMap<String, String> winners = new TreeMap<>();
-        for (String dir : dirs) {
-            files.keySet().stream().filter(p -> p.startsWith(dir + "/") && p.endsWith(".conf")).sorted()
-                    .forEach(p -> winners.putIfAbsent(p.substring(dir.length() + 1), p));
-        }
-        return winners;
     }
 
     // ---- kernel command line, packages, units, firmware, drivers
@@ -452,32 +441,40 @@ public final class Inspector {
         return out;
     }
 
-    private static List<String> units(ContainerFiles files, boolean enabled) throws IOException {
-        TreeSet<String> out = new TreeSet<>();
+    /** Enabled units (links in *.wants and *.requires) and masked ones (links to /dev/null), in one pass. */
+    private static List<List<String>> units(ContainerFiles files) throws IOException {
+        TreeSet<String> enabled = new TreeSet<>();
+        TreeSet<String> masked = new TreeSet<>();
         files.walk("/etc/systemd/system", (path, entry, in) -> {
-            String name = path.substring(path.lastIndexOf('/') + 1);
-            String parent = path.substring(0, path.lastIndexOf('/'));
             if (!entry.isSymbolicLink()) {
                 return;
             }
-            boolean masked = entry.getLinkName().equals("/dev/null");
-            if (enabled && !masked && (parent.endsWith(".wants") || parent.endsWith(".requires"))) {
-                out.add(name);
-            } else if (!enabled && masked && parent.equals("/etc/systemd/system")) {
-                out.add(name);
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            String parent = path.substring(0, path.lastIndexOf('/'));
+            if (entry.getLinkName().equals("/dev/null")) {
+                if (parent.equals("/etc/systemd/system")) {
+                    masked.add(name);
+                }
+            } else if (parent.endsWith(".wants") || parent.endsWith(".requires")) {
+                enabled.add(name);
             }
         });
-        return new ArrayList<>(out);
+        return List.of(new ArrayList<>(enabled), new ArrayList<>(masked));
     }
 
-    private static List<String> fileList(ContainerFiles files, List<String> roots) throws IOException {
+    /**
+     * Firmware file names. Merged-/usr images show one tree at both paths, and the archive API sends
+     * every byte of it: read /usr/lib/firmware, and /lib/firmware only where the former is absent.
+     */
+    private static List<String> firmware(ContainerFiles files) throws IOException {
         TreeSet<String> out = new TreeSet<>();
-        for (String root : roots) {
-            files.walk(root, (path, entry, in) -> {
-                if (entry.isFile() || entry.isSymbolicLink()) {
-                    out.add(path);
-                }
-            });
+        ContainerFiles.Visitor names = (path, entry, in) -> {
+            if (entry.isFile() || entry.isSymbolicLink()) {
+                out.add(path);
+            }
+        };
+        if (!files.walk("/usr/lib/firmware", names)) {
+            files.walk("/lib/firmware", names);
         }
         return new ArrayList<>(out);
     }

@@ -4,11 +4,9 @@ import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * modprobe.d configuration resolved the way kmod resolves it:
@@ -50,19 +48,12 @@ public final class ModprobeConfig {
      *     links to /dev/null are passed as empty text
      */
     public static ModprobeConfig of(Map<String, String> filesByPath) {
-        // File name -> winning path: the earliest directory wins.
-        TreeMap<String, String> winners = new TreeMap<>();
-        for (String dir : DIRECTORIES) {
-            filesByPath.keySet().stream()
-                    .filter(p -> p.startsWith(dir + "/") && p.indexOf('/', dir.length() + 1) < 0 && p.endsWith(".conf"))
-                    .sorted(Comparator.naturalOrder())
-                    .forEach(p -> winners.putIfAbsent(p.substring(dir.length() + 1), p));
-        }
+        List<String> files = ConfigDirectories.effective(filesByPath, DIRECTORIES);
         List<Command> commands = new ArrayList<>();
-        for (String path : winners.values()) {
+        for (String path : files) {
             parse(path, filesByPath.get(path), commands);
         }
-        return new ModprobeConfig(new ArrayList<>(winners.values()), commands);
+        return new ModprobeConfig(files, commands);
     }
 
     /** The files that count, in the order kmod reads them. */

@@ -6,12 +6,12 @@ import io.nodeimage.yaml.Problem;
 import io.nodeimage.yaml.Problems;
 import io.nodeimage.yaml.Quote;
 import io.nodeimage.yaml.SafeYaml;
+import io.nodeimage.yaml.SourceFiles;
 import io.nodeimage.yaml.YNode;
 import io.nodeimage.yaml.YamlBinder;
 import io.nodeimage.yaml.YamlException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -52,8 +52,7 @@ public final class PolicyLoader {
                 files = List.of();
             }
             for (Path f : files) {
-                String shown = shownFrom != null && f.toAbsolutePath().startsWith(shownFrom.toAbsolutePath())
-                        ? shownFrom.toAbsolutePath().relativize(f.toAbsolutePath()).toString() : f.toString();
+                String shown = SourceFiles.shown(f, shownFrom);
                 String name = f.getFileName().toString().replaceAll("\\.yaml$", "");
                 try {
                     load(SafeYaml.read(f, shown), shown, name, problems).ifPresent(out::add);
@@ -83,20 +82,7 @@ public final class PolicyLoader {
     }
 
     public static List<String> catalogNames() {
-        List<String> names = new ArrayList<>();
-        try (InputStream in = PolicyLoader.class.getClassLoader().getResourceAsStream(CATALOG_ROOT + "index.txt")) {
-            if (in != null) {
-                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                    String name = line.strip();
-                    if (!name.isEmpty() && !name.startsWith("#")) {
-                        names.add(name);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the bundled policy index", e);
-        }
-        return names;
+        return SourceFiles.catalogNames(PolicyLoader.class.getClassLoader(), CATALOG_ROOT);
     }
 
     /** One parsed document to a policy, or empty with its problems recorded. */

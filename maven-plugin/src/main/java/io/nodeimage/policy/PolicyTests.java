@@ -45,8 +45,7 @@ public final class PolicyTests {
                     "check the folder", e);
         }
         for (Path file : paths) {
-            String shown = shownFrom != null && file.toAbsolutePath().startsWith(shownFrom.toAbsolutePath())
-                    ? shownFrom.toAbsolutePath().relativize(file.toAbsolutePath()).toString() : file.toString();
+            String shown = io.nodeimage.yaml.SourceFiles.shown(file, shownFrom);
             Optional<PolicyTest> test = load(file, shown, problems);
             if (test.isEmpty()) {
                 continue;

@@ -3,13 +3,11 @@ package io.nodeimage.profile;
 import io.nodeimage.yaml.Location;
 import io.nodeimage.yaml.Problem;
 import io.nodeimage.yaml.SafeYaml;
+import io.nodeimage.yaml.SourceFiles;
 import io.nodeimage.yaml.YNode;
 import io.nodeimage.yaml.YamlException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +46,7 @@ public final class ProfileSources {
             scan(profilesDirectory.toAbsolutePath().normalize());
         }
         if (catalog != null) {
-            readIndex();
+            catalogNames.addAll(SourceFiles.catalogNames(catalog, CATALOG_ROOT));
         }
     }
 
@@ -167,28 +165,7 @@ public final class ProfileSources {
         }
     }
 
-    private void readIndex() {
-        try (InputStream in = catalog.getResourceAsStream(CATALOG_ROOT + "index.txt")) {
-            if (in == null) {
-                return;
-            }
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = reader.readLine()) != null; ) {
-                String name = line.strip();
-                if (!name.isEmpty() && !name.startsWith("#")) {
-                    catalogNames.add(name);
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the bundled profile index", e);
-        }
-    }
-
     private String shown(Path file) {
-        Path abs = file.toAbsolutePath().normalize();
-        if (shownFrom != null && abs.startsWith(shownFrom)) {
-            return shownFrom.relativize(abs).toString().replace('\\', '/');
-        }
-        return abs.toString();
+        return SourceFiles.shown(file, shownFrom);
     }
 }

@@ -4,10 +4,9 @@ import io.nodeimage.AtomicFiles;
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.Version;
 import io.nodeimage.ViolationException;
-import io.nodeimage.inspect.ContainerFiles;
+import io.nodeimage.inspect.InspectService;
 import io.nodeimage.inspect.Facts;
 import io.nodeimage.inspect.FactsJson;
-import io.nodeimage.inspect.Inspector;
 import io.nodeimage.policy.Evaluator;
 import io.nodeimage.policy.LoadedPolicy;
 import io.nodeimage.policy.Policy;
@@ -15,7 +14,6 @@ import io.nodeimage.policy.PolicyLoader;
 import io.nodeimage.policy.RuleResult;
 import io.nodeimage.profile.Profile;
 import io.nodeimage.yaml.Problem;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -68,13 +66,7 @@ public final class VerifyService {
      * @param profile the profile the image was made from, for appliesTo and waivers; null when unknown
      */
     public Outcome verify(String image, Profile profile, Path directory) {
-        Facts facts;
-        try (ContainerFiles files = ContainerFiles.open(image)) {
-            facts = new Inspector().inspect(image, files, files.architecture());
-        } catch (IOException e) {
-            throw new ConfigurationException("reading image " + image + " failed: " + e.getMessage(),
-                    "check that the Docker engine is still running", e);
-        }
+        Facts facts = InspectService.facts(image);
         Evaluator.Target target = profile != null
                 ? new Evaluator.Target(profile.name(), profile.os().family().yamlName(), profile.os().release(),
                         profile.os().arch().yamlName())
