@@ -1,7 +1,6 @@
 package io.nodeimage.mojo;
 
 import io.nodeimage.policy.PolicyTests;
-import io.nodeimage.report.VerifyService;
 import java.io.File;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -14,15 +13,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * @since 0.1.0
  */
 @Mojo(name = "test-policies", defaultPhase = LifecyclePhase.TEST, threadSafe = true)
-public class TestPoliciesMojo extends AbstractNodeimageMojo {
-
-    /**
-     * The project's policies.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = PropertyNames.POLICIES_DIRECTORY, defaultValue = "${project.basedir}/src/main/nodeimage/policies")
-    File policiesDirectory;
+public class TestPoliciesMojo extends AbstractPolicyMojo {
 
     /**
      * The policy tests: *.yaml files of kind PolicyTest.
@@ -57,7 +48,7 @@ public class TestPoliciesMojo extends AbstractNodeimageMojo {
             return;
         }
         PolicyTests.Report report = PolicyTests.requirePassed(PolicyTests.run(policyTestsDirectory.toPath(),
-                basedir.toPath(), VerifyService.policies(policiesDirectory.toPath(), basedir.toPath(), true)));
+                basedir.toPath(), policies(true)));
         getLog().info(report.files() + " policy test files, " + report.cases() + " cases, " + report.expectations()
                 + " expectations: all hold");
     }

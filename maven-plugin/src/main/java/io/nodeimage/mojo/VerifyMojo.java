@@ -7,7 +7,6 @@ import io.nodeimage.profile.ProfileSelection;
 import io.nodeimage.profile.ProfileSources;
 import io.nodeimage.profile.ResolvedProfile;
 import io.nodeimage.report.VerifyService;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -24,15 +23,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * @since 0.1.0
  */
 @Mojo(name = "verify", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
-public class VerifyMojo extends AbstractNodeimageMojo {
-
-    /**
-     * The project's policies and waivers.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = PropertyNames.POLICIES_DIRECTORY, defaultValue = "${project.basedir}/src/main/nodeimage/policies")
-    File policiesDirectory;
+public class VerifyMojo extends AbstractPolicyMojo {
 
     /**
      * Judge against the bundled policy catalog too.
@@ -95,7 +86,7 @@ public class VerifyMojo extends AbstractNodeimageMojo {
 
     @Override
     void run() {
-        List<LoadedPolicy> policies = VerifyService.policies(policiesDirectory.toPath(), basedir.toPath(), catalogPolicies);
+        List<LoadedPolicy> policies = policies(catalogPolicies);
         VerifyService service = new VerifyService(policies, VerifyService.severity(failOn), LocalDate.now());
         ProfileSources sources = profileSources();
         List<ResolvedProfile> profiles = new ArrayList<>();
