@@ -19,9 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
-import com.github.dockerjava.api.command.BuildImageResultCallback;
-import java.util.concurrent.TimeUnit;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * The demo profile rendered, built by the real engine from the locally seeded base, and the image
@@ -48,53 +45,14 @@ class DemoImageBuildTest {
         List<ResolvedProfile> resolved = new ProfileResolver(sources).resolveAll(List.of("debian-12-demo", "demo-hostile"));
         Path out = work.resolve("out");
         new RenderService(Map.of(), false).render(resolved, out);
-        demo = start(build(out.resolve("debian-12-demo"), DEMO_TAG));
-        hostile = start(build(out.resolve("demo-hostile"), HOSTILE_TAG));
-    }
-
-    /**
-     * Builds through Testcontainers' Docker client. A failed step throws with the engine's message
-     * (ImageFromDockerfile can hang writing the context when the engine stops reading it).
-     */
-    private static String build(Path dir, String tag) {
-        DockerClient docker = DockerClientFactory.instance().client();
-        assertThat(dir.resolve("Containerfile")).as("rendered").isRegularFile();
-        docker.buildImageCmd()
-                .withBaseDirectory(dir.toFile())
-                .withDockerfile(dir.resolve("Containerfile").toFile())
-                .withTags(java.util.Set.of(tag))
-                // Package downloads need the host's network; the engine here has no bridge.
-                .withNetworkMode("host")
-                .withPull(false)
-                .exec(new BuildImageResultCallback())
-                .awaitImageId(10, TimeUnit.MINUTES);
-        // Started by tag: the engine knows it locally, so nothing is pulled.
-        return tag;
-    }
-
-    private static GenericContainer<?> start(String image) {
-        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))
-                .withNetworkMode("none")
-                .withCommand("sleep", "600");
-        container.start();
-        return container;
+        assertThat(out.resolve("debian-12-demo/Containerfile")).as("rendered").isRegularFile();
+        demo = LocalImages.start(LocalImages.build(out.resolve("debian-12-demo"), DEMO_TAG));
+        hostile = LocalImages.start(LocalImages.build(out.resolve("demo-hostile"), HOSTILE_TAG));
     }
 
     @AfterAll
     static void cleanUp() {
-        DockerClient docker = DockerClientFactory.instance().client();
-        for (GenericContainer<?> c : new GenericContainer<?>[] {demo, hostile}) {
-            if (c != null) {
-                c.stop();
-            }
-        }
-        for (String tag : List.of(DEMO_TAG, HOSTILE_TAG)) {
-            try {
-                docker.removeImageCmd(tag).withForce(true).exec();
-            } catch (RuntimeException e) {
-                // Already gone or never built; nothing to clean.
-            }
-        }
+        LocalImages.remove(java.util.Arrays.asList(demo, hostile), DEMO_TAG, HOSTILE_TAG);
     }
 
     private static String run(GenericContainer<?> c, String... command) throws Exception {

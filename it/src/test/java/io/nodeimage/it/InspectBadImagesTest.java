@@ -2,19 +2,14 @@ package io.nodeimage.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.BuildImageResultCallback;
 import io.nodeimage.inspect.Facts;
 import io.nodeimage.inspect.InspectService;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.DockerClientFactory;
 
 /**
  * Images built to be awkward: no shell at all (FROM scratch), /lib/modules a link pointing elsewhere,
@@ -30,11 +25,7 @@ class InspectBadImagesTest {
 
     @AfterAll
     static void cleanUp() {
-        try {
-            DockerClientFactory.instance().client().removeImageCmd(TAG).withForce(true).exec();
-        } catch (RuntimeException e) {
-            // Not built.
-        }
+        LocalImages.remove(java.util.List.of(), TAG);
     }
 
     @Test
@@ -51,9 +42,7 @@ class InspectBadImagesTest {
                 FROM scratch
                 COPY --from=stage /out/ /
                 """);
-        DockerClient docker = DockerClientFactory.instance().client();
-        docker.buildImageCmd().withBaseDirectory(context.toFile()).withDockerfile(context.resolve("Containerfile").toFile())
-                .withTags(Set.of(TAG)).withPull(false).exec(new BuildImageResultCallback()).awaitImageId(2, TimeUnit.MINUTES);
+        LocalImages.build(context, TAG);
 
         Facts facts = InspectService.inspect(TAG, context.resolve("out")).facts();
         assertThat(facts.osRelease()).containsEntry("ID", "scratchy").containsEntry("VERSION_ID", "1");

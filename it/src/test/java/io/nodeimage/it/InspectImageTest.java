@@ -2,8 +2,6 @@ package io.nodeimage.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.BuildImageResultCallback;
 import io.nodeimage.inspect.Facts;
 import io.nodeimage.inspect.InspectService;
 import io.nodeimage.inspect.KernelModule;
@@ -11,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -20,10 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * nodeimage:inspect's core on an image holding Debian's real cloud kernel modules and modprobe
@@ -74,25 +68,14 @@ class InspectImageTest {
                 COPY sysctl.conf /etc/sysctl.d/60-test.conf
                 RUN depmod %s
                 """.formatted(kver));
-        DockerClient docker = DockerClientFactory.instance().client();
-        docker.buildImageCmd().withBaseDirectory(context.toFile()).withDockerfile(context.resolve("Containerfile").toFile())
-                .withTags(Set.of(TAG)).withNetworkMode("host").withPull(false)
-                .exec(new BuildImageResultCallback()).awaitImageId(10, TimeUnit.MINUTES);
+        LocalImages.build(context, TAG);
         facts = InspectService.inspect(TAG, context.resolve("out")).facts();
-        running = new GenericContainer<>(DockerImageName.parse(TAG)).withNetworkMode("none").withCommand("sleep", "600");
-        running.start();
+        running = LocalImages.start(TAG);
     }
 
     @AfterAll
     static void cleanUp() {
-        if (running != null) {
-            running.stop();
-        }
-        try {
-            DockerClientFactory.instance().client().removeImageCmd(TAG).withForce(true).exec();
-        } catch (RuntimeException e) {
-            // Not built.
-        }
+        LocalImages.remove(java.util.Collections.singletonList(running), TAG);
     }
 
     @Test

@@ -2,8 +2,6 @@ package io.nodeimage.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.BuildImageResultCallback;
 import io.nodeimage.inspect.ModprobeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,18 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.images.builder.Transferable;
-import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
 /**
@@ -42,13 +37,7 @@ class ModprobeOracleTest {
     static void start() throws Exception {
         Path tree = kernelTree();
         kver = tree.getFileName().toString();
-        DockerClient docker = DockerClientFactory.instance().client();
-        Path context = Path.of("src/test/resources/kmod");
-        docker.buildImageCmd().withBaseDirectory(context.toFile()).withDockerfile(context.resolve("Containerfile").toFile())
-                .withTags(Set.of(TAG)).withNetworkMode("host").withPull(false)
-                .exec(new BuildImageResultCallback()).awaitImageId(10, TimeUnit.MINUTES);
-        kmod = new GenericContainer<>(DockerImageName.parse(TAG)).withNetworkMode("none").withCommand("sleep", "600");
-        kmod.start();
+        kmod = LocalImages.start(LocalImages.build(Path.of("src/test/resources/kmod"), TAG));
         for (String module : IN_TREE) {
             Path file = tree.resolve("kernel/fs/fat/" + module + ".ko");
             kmod.copyFileToContainer(MountableFile.forHostPath(file), "/lib/modules/" + kver + "/kernel/fs/fat/" + module + ".ko");
@@ -59,14 +48,7 @@ class ModprobeOracleTest {
 
     @AfterAll
     static void stop() {
-        if (kmod != null) {
-            kmod.stop();
-        }
-        try {
-            DockerClientFactory.instance().client().removeImageCmd(TAG).withForce(true).exec();
-        } catch (RuntimeException e) {
-            // Not built; nothing to remove.
-        }
+        LocalImages.remove(java.util.Collections.singletonList(kmod), TAG);
     }
 
     record Case(String title, Map<String, String> files) {

@@ -1,0 +1,55 @@
+package io.nodeimage.it;
+
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/** Images the tests build on this machine, and containers of them with no network. */
+final class LocalImages {
+
+    private LocalImages() {
+    }
+
+    /**
+     * Builds {@code <context>/Containerfile} through Testcontainers' Docker client and returns the tag.
+     * A failed step throws with the engine's message (ImageFromDockerfile can hang writing the context
+     * when the engine stops reading it). Package downloads use the host's network: the engine has no bridge.
+     */
+    static String build(Path context, String tag) {
+        DockerClientFactory.instance().client().buildImageCmd()
+                .withBaseDirectory(context.toFile())
+                .withDockerfile(context.resolve("Containerfile").toFile())
+                .withTags(Set.of(tag))
+                .withNetworkMode("host")
+                .withPull(false)
+                .exec(new BuildImageResultCallback())
+                .awaitImageId(10, TimeUnit.MINUTES);
+        // Used by tag from here on: the engine knows it locally, so nothing is pulled.
+        return tag;
+    }
+
+    /** A started container of a local image, without a network, kept alive by sleep. */
+    static GenericContainer<?> start(String tag) {
+        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(tag))
+                .withNetworkMode("none")
+                .withCommand("sleep", "600");
+        container.start();
+        return container;
+    }
+
+    /** Stops the containers and removes the images, whichever of them exist. */
+    static void remove(java.util.List<GenericContainer<?>> containers, String... tags) {
+        containers.stream().filter(java.util.Objects::nonNull).forEach(GenericContainer::stop);
+        for (String tag : tags) {
+            try {
+                DockerClientFactory.instance().client().removeImageCmd(tag).withForce(true).exec();
+            } catch (RuntimeException e) {
+                // Never built, or already gone: nothing to remove.
+            }
+        }
+    }
+}
