@@ -4,8 +4,13 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import io.nodeimage.ConfigurationException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -24,9 +29,18 @@ public final class ContainerFiles implements AutoCloseable {
     private final String containerId;
     private final String architecture;
     private final Optional<UnixSocketArchive> fast = UnixSocketArchive.find();
+    /** Trees read once and kept (root to entries); walks below a kept root are answered from memory. */
+    private final Map<String, List<Kept>> kept = new LinkedHashMap<>();
 
-    private ContainerFiles(DockerClient docker, String containerId, String architecture) {
+    /** An entry of a kept tree; {@code content} is null when the file was too large to keep. */
+    public record Kept(String path, TarArchiveEntry entry, byte[] content) {
+    }
+
+    private final String image;
+
+    private ContainerFiles(DockerClient docker, String image, String containerId, String architecture) {
         this.docker = docker;
+        this.image = image;
         this.containerId = containerId;
         this.architecture = architecture;
     }
@@ -61,7 +75,7 @@ public final class ContainerFiles implements AutoCloseable {
                 .withEntrypoint("/nodeimage-inspects-this-container-without-running-it")
                 .withLabels(java.util.Map.of("io.nodeimage.role", "inspect"))
                 .exec().getId();
-        return new ContainerFiles(docker, id, architecture);
+        return new ContainerFiles(docker, image, id, architecture);
     }
 
     /** What a visitor sees: the entry's absolute path in the image, its metadata, and its content stream. */
@@ -75,6 +89,13 @@ public final class ContainerFiles implements AutoCloseable {
      * @return false when the path does not exist in the image
      */
     public boolean walk(String path, Visitor visitor) throws IOException {
+        Optional<List<Kept>> fromMemory = keptBelow(path);
+        if (fromMemory.isPresent()) {
+            for (Kept k : fromMemory.get()) {
+                visitor.visit(k.path(), k.entry(), new ByteArrayInputStream(k.content() == null ? new byte[0] : k.content()));
+            }
+            return !fromMemory.get().isEmpty();
+        }
         String parent = path.substring(0, path.lastIndexOf('/'));
         InputStream raw;
         if (fast.isPresent()) {
@@ -100,6 +121,50 @@ public final class ContainerFiles implements AutoCloseable {
         } catch (NotFoundException e) {
             return false;
         }
+    }
+
+    /**
+     * Reads the tree at {@code root} once and keeps it, so that the many small reads below it (config
+     * directories, single files) cost no further archive requests. Files larger than {@code fileLimit},
+     * or beyond {@code totalLimit} bytes in all, keep only their metadata; walks needing their content go
+     * to the engine.
+     *
+     * @return the kept entries, in archive order; empty when the root does not exist
+     */
+    public List<Kept> keep(String root, int fileLimit, long totalLimit) throws IOException {
+        List<Kept> entries = new ArrayList<>();
+        long[] total = {0};
+        walk(root, (p, e, in) -> {
+            byte[] content = null;
+            if (e.isFile() && e.getSize() <= fileLimit && total[0] + e.getSize() <= totalLimit) {
+                content = in.readNBytes((int) e.getSize());
+                total[0] += content.length;
+            }
+            entries.add(new Kept(p, e, content));
+        });
+        kept.put(root, List.copyOf(entries));
+        return kept.get(root);
+    }
+
+    /** The kept entries at and below {@code path}, if a kept tree covers it and holds every file's content. */
+    private Optional<List<Kept>> keptBelow(String path) {
+        for (Map.Entry<String, List<Kept>> tree : kept.entrySet()) {
+            String root = tree.getKey();
+            if (!path.equals(root) && !path.startsWith(root + "/")) {
+                continue;
+            }
+            List<Kept> out = new ArrayList<>();
+            for (Kept k : tree.getValue()) {
+                if (k.path().equals(path) || k.path().startsWith(path + "/")) {
+                    if (k.entry().isFile() && k.content() == null) {
+                        return Optional.empty();
+                    }
+                    out.add(k);
+                }
+            }
+            return Optional.of(out);
+        }
+        return Optional.empty();
     }
 
     /** A regular file's bytes, following links inside the image; empty if absent or larger than the limit. */
@@ -129,6 +194,66 @@ public final class ContainerFiles implements AutoCloseable {
         }
         return Optional.empty();
     }
+
+    /** What a command run in the image printed, and how it ended. */
+    public record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    /**
+     * Runs one of the image's own tools, where it is the authority on its data (rpm on its database): as
+     * root, with no network, the entrypoint replaced, and the container removed afterwards.
+     *
+     * @throws IOException when the command cannot start (not in the image) or does not end in time
+     */
+    public Run run(List<String> command, java.time.Duration timeout) throws IOException {
+        String id = docker.createContainerCmd(image)
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none"))
+                .withEntrypoint(command.get(0))
+                .withCmd(command.subList(1, command.size()))
+                .withUser("0")
+                .withLabels(Map.of("io.nodeimage.role", "inspect"))
+                .exec().getId();
+        try {
+            docker.startContainerCmd(id).exec();
+            Integer code;
+            try {
+                code = docker.waitContainerCmd(id).start().awaitStatusCode(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            } catch (RuntimeException e) {
+                throw new IOException(String.join(" ", command) + " did not end within " + timeout.toSeconds() + " s");
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            try {
+                docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false)
+                        .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                            @Override
+                            public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                                java.io.ByteArrayOutputStream to =
+                                        frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? err : out;
+                                if (to.size() < RUN_OUTPUT_LIMIT) {
+                                    to.writeBytes(frame.getPayload());
+                                }
+                            }
+                        }).awaitCompletion(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading the output of " + command.get(0), e);
+            }
+            return new Run(code, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                    err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new IOException(command.get(0) + " cannot run in image " + image + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                docker.removeContainerCmd(id).withForce(true).exec();
+            } catch (RuntimeException e) {
+                // Already gone.
+            }
+        }
+    }
+
+    /** Output of a tool beyond this is not kept: package lists are far smaller. */
+    private static final int RUN_OUTPUT_LIMIT = 32 * 1024 * 1024;
 
     /** A link's target as an absolute path inside the image (absolute targets are the image's own root). */
     public static String resolveLink(String linkPath, String target) {

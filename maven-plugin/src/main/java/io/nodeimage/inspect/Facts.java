@@ -22,6 +22,7 @@ public record Facts(
         List<String> maskedUnits,
         List<String> firmware,
         List<Driver> drivers,
+        List<FileEntry> files,
         List<Finding> findings) {
 
     public Facts {
@@ -37,6 +38,7 @@ public record Facts(
         maskedUnits = List.copyOf(maskedUnits);
         firmware = List.copyOf(firmware);
         drivers = List.copyOf(drivers);
+        files = List.copyOf(files);
         findings = List.copyOf(findings);
     }
 
@@ -66,6 +68,20 @@ public record Facts(
 
     public record Driver(String vendor, String module, String kernel, String version, String branch, String flavor,
                          boolean gspFirmware) {
+    }
+
+    /**
+     * A file's metadata as the image records it: every entry under /etc, and any other path a policy
+     * asks about.
+     *
+     * @param type file, directory, link or other
+     * @param mode permission bits in octal, such as 0640 (with set-id and sticky bits when present)
+     * @param owner the user name from the image's /etc/passwd, or the number when it has none
+     * @param group the group name from the image's /etc/group, or the number when it has none
+     * @param link the target, for links
+     */
+    public record FileEntry(String path, String type, String mode, long uid, long gid, String owner, String group,
+                            long size, String link) {
     }
 
     /** Something about the image that could not be read as expected: a broken module, a link leading outside. */

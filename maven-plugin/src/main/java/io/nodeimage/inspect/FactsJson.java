@@ -91,6 +91,19 @@ public final class FactsJson {
             driver.put("gspFirmware", d.gspFirmware());
             return (Object) driver;
         }).toList());
+        out.put("files", f.files().stream().map(x -> {
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("path", x.path());
+            file.put("type", x.type());
+            file.put("mode", x.mode());
+            file.put("uid", x.uid());
+            file.put("gid", x.gid());
+            file.put("owner", x.owner());
+            file.put("group", x.group());
+            file.put("size", x.size());
+            file.put("link", x.link());
+            return (Object) file;
+        }).toList());
         out.put("findings", f.findings().stream().map(x -> (Object) Map.of("path", x.path(), "message", x.message()))
                 .toList());
         return Json.write(sorted(out)) + "\n";

@@ -23,8 +23,13 @@ public final class InspectService {
 
     /** The image's facts, read from a container that is created, never started, and removed afterwards. */
     public static Facts facts(String image) {
+        return facts(image, java.util.Set.of());
+    }
+
+    /** As {@link #facts(String)}, with the metadata of {@code extraPaths} (outside /etc) too. */
+    public static Facts facts(String image, java.util.Set<String> extraPaths) {
         try (ContainerFiles files = ContainerFiles.open(image)) {
-            return new Inspector().inspect(image, files, files.architecture());
+            return new Inspector().inspect(image, files, files.architecture(), extraPaths);
         } catch (IOException e) {
             throw new ConfigurationException("reading image " + image + " failed: " + e.getMessage(),
                     "check that the Docker engine is still running", e);

@@ -28,6 +28,8 @@ public final class Inspector {
     private static final List<String> MODULES_LOAD_DIRS = List.of(
             "/etc/modules-load.d", "/run/modules-load.d", "/usr/local/lib/modules-load.d", "/usr/lib/modules-load.d",
             "/lib/modules-load.d");
+    /** At most this much of /etc is kept in memory; larger files are read from the engine when asked for. */
+    private static final long ETC_KEPT_BYTES = 64L * 1024 * 1024;
     /** How many leading entries two module roots must share to be one tree seen through a /lib link. */
     private static final int SAME_TREE_PROBE = 64;
 
@@ -44,8 +46,18 @@ public final class Inspector {
     }
 
     public Facts inspect(String image, ContainerFiles files, String architecture) throws IOException {
+        return inspect(image, files, architecture, Set.of());
+    }
+
+    /**
+     * @param extraPaths paths outside /etc whose metadata a policy asks about
+     */
+    public Facts inspect(String image, ContainerFiles files, String architecture, Set<String> extraPaths)
+            throws IOException {
         // Module parsing runs on a pool and reports here too.
         List<Facts.Finding> findings = java.util.Collections.synchronizedList(new ArrayList<>());
+        // /etc holds most of what is read below, in many small files: one archive request instead of dozens.
+        List<ContainerFiles.Kept> etc = files.keep("/etc", SMALL_FILE, ETC_KEPT_BYTES);
         Map<String, String> osRelease = keyValues(files.read("/etc/os-release", SMALL_FILE)
                 .or(() -> readQuietly(files, "/usr/lib/os-release")).orElse(new byte[0]));
         List<Facts.KernelTree> kernels = kernels(files, findings);
@@ -55,7 +67,8 @@ public final class Inspector {
         List<List<String>> units = units(files);
         return new Facts(image, osRelease, architecture, kernels, modprobe.files(), states(kernels, modprobe),
                 modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings)), cmdline(files, findings),
-                sysctl(configFiles(files, SYSCTL_DIRS, findings)), packages(files), units.get(0), units.get(1), firmware, drivers(kernels, firmware), sorted(findings));
+                sysctl(configFiles(files, SYSCTL_DIRS, findings)), packages(files, findings), units.get(0), units.get(1), firmware, drivers(kernels, firmware),
+                fileEntries(files, etc, extraPaths), sorted(findings));
     }
 
     private static List<Facts.Finding> sorted(List<Facts.Finding> findings) {
@@ -72,6 +85,62 @@ public final class Inspector {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    // ---- file metadata
+
+    private static List<Facts.FileEntry> fileEntries(ContainerFiles files, List<ContainerFiles.Kept> etc,
+                                                     Set<String> extraPaths) throws IOException {
+        Map<Long, String> users = ids(etc, "/etc/passwd");
+        Map<Long, String> groups = ids(etc, "/etc/group");
+        TreeMap<String, Facts.FileEntry> out = new TreeMap<>();
+        for (ContainerFiles.Kept k : etc) {
+            out.put(k.path(), entry(k.path(), k.entry(), users, groups));
+        }
+        for (String path : new TreeSet<>(extraPaths)) {
+            if (out.containsKey(path) || path.equals("/etc") || path.startsWith("/etc/")) {
+                continue;
+            }
+            try {
+                // Only the first entry is wanted; a directory's content is not read.
+                files.walk(path, (p, e, in) -> {
+                    out.put(path, entry(path, e, users, groups));
+                    throw new FirstEntry();
+                });
+            } catch (FirstEntry e) {
+                // Seen.
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private static final class FirstEntry extends RuntimeException {
+        FirstEntry() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static Facts.FileEntry entry(String path, TarArchiveEntry e, Map<Long, String> users, Map<Long, String> groups) {
+        String type = e.isSymbolicLink() ? "link" : e.isDirectory() ? "directory" : e.isFile() ? "file" : "other";
+        String mode = String.format("%04o", e.getMode() & 07777);
+        return new Facts.FileEntry(path, type, mode, e.getLongUserId(), e.getLongGroupId(),
+                users.getOrDefault(e.getLongUserId(), Long.toString(e.getLongUserId())),
+                groups.getOrDefault(e.getLongGroupId(), Long.toString(e.getLongGroupId())),
+                e.isFile() ? e.getSize() : 0, e.isSymbolicLink() ? e.getLinkName() : null);
+    }
+
+    /** Number to name from a passwd or group file (name:x:number:...); the first name for a number wins. */
+    static Map<Long, String> ids(List<ContainerFiles.Kept> etc, String path) {
+        Map<Long, String> out = new HashMap<>();
+        etc.stream().filter(k -> k.path().equals(path) && k.content() != null).findFirst().ifPresent(k -> {
+            for (String line : new String(k.content(), StandardCharsets.UTF_8).split("\n")) {
+                String[] f = line.split(":", -1);
+                if (f.length >= 3 && f[2].matches("[0-9]{1,10}")) {
+                    out.putIfAbsent(Long.parseLong(f[2]), f[0]);
+                }
+            }
+        });
+        return out;
     }
 
     // ---- kernels and modules
@@ -414,7 +483,14 @@ public final class Inspector {
         return out;
     }
 
-    private static List<Facts.Package> packages(ContainerFiles files) {
+    private static List<Facts.Package> packages(ContainerFiles files, List<Facts.Finding> findings) throws IOException {
+        List<Facts.Package> out = dpkgPackages(files);
+        out.addAll(RpmPackages.read(files, findings));
+        out.sort(java.util.Comparator.comparing(Facts.Package::name).thenComparing(Facts.Package::version));
+        return out;
+    }
+
+    private static List<Facts.Package> dpkgPackages(ContainerFiles files) {
         Optional<byte[]> status = Optional.empty();
         try {
             status = files.read("/var/lib/dpkg/status", 64 * 1024 * 1024);

@@ -148,6 +148,9 @@ public final class Evaluator {
             };
             return ok ? Optional.empty() : Optional.of(unit + " is not " + r.service().state().yamlName());
         }
+        if (r.file() != null) {
+            return file(r.file(), f, evidence);
+        }
         // The loader refuses rules without a check it supports; a rule reaching here is a bug.
         throw new IllegalStateException("rule " + r.id() + " has no supported check");
     }
@@ -240,5 +243,32 @@ public final class Evaluator {
             return Optional.of(c.name() + " " + p.get().version() + " is outside " + c.version());
         }
         return Optional.empty();
+    }
+
+    private static Optional<String> file(Policy.FileCheck c, Facts f, List<String> evidence) {
+        Optional<Facts.FileEntry> e = f.files().stream().filter(x -> x.path().equals(c.path())).findFirst();
+        evidence.add(e.map(x -> x.path() + " " + x.type() + " " + x.mode() + " " + x.owner() + ":" + x.group()
+                + (x.link() == null ? "" : " -> " + x.link())).orElse(c.path() + " (absent)"));
+        if (c.state() == Policy.FileState.ABSENT) {
+            return e.isEmpty() ? Optional.empty() : Optional.of(c.path() + " exists");
+        }
+        if (e.isEmpty()) {
+            return c.state() == Policy.FileState.IF_PRESENT ? Optional.empty() : Optional.of(c.path() + " does not exist");
+        }
+        Facts.FileEntry x = e.get();
+        List<String> wrong = new ArrayList<>();
+        if (c.maxMode() != null && !x.type().equals("link")) {
+            int extra = Integer.parseInt(x.mode(), 8) & ~Integer.parseInt(c.maxMode(), 8);
+            if (extra != 0) {
+                wrong.add("mode " + x.mode() + " allows more than " + c.maxMode());
+            }
+        }
+        if (c.owner() != null && !c.owner().equals(x.owner()) && !c.owner().equals(Long.toString(x.uid()))) {
+            wrong.add("owner is " + x.owner() + ", not " + c.owner());
+        }
+        if (c.group() != null && !c.group().equals(x.group()) && !c.group().equals(Long.toString(x.gid()))) {
+            wrong.add("group is " + x.group() + ", not " + c.group());
+        }
+        return wrong.isEmpty() ? Optional.empty() : Optional.of(c.path() + ": " + String.join("; ", wrong));
     }
 }

@@ -1,5 +1,6 @@
 package io.nodeimage.policy;
 
+import static io.nodeimage.yaml.Syntax.FILE_MODE;
 import static io.nodeimage.yaml.Syntax.GLOB;
 import static io.nodeimage.yaml.Syntax.MODULE;
 import static io.nodeimage.yaml.Syntax.NAME;
@@ -65,7 +66,7 @@ public record Policy(
             @Doc("A kernel configuration option.") KernelConfigCheck kernelConfig,
             @Doc("A kernel command-line argument.") CmdlineCheck cmdline,
             @Doc("A systemd unit.") ServiceCheck service,
-            @Doc("A file in the image (not supported yet: the loader refuses it).") FileCheck file) {
+            @Doc("A file's presence, permissions and owner.") FileCheck file) {
     }
 
     public enum ModuleState implements YamlEnum {
@@ -127,7 +128,18 @@ public record Policy(
     public record ServiceCheck(@Required @Shape(SERVICE) String name, @Required UnitState state) {
     }
 
-    public record FileCheck(@Required @Shape(PATH) String path, @Doc("present (the default) or absent.") Presence state) {
+    public enum FileState implements YamlEnum {
+        PRESENT, ABSENT, IF_PRESENT
+    }
+
+    public record FileCheck(
+            @Required @Doc("The absolute path in the image; a link is judged as the link, not its target.") @Shape(PATH) String path,
+            @Doc("present (the default), absent, or if-present: mode and owners are checked only where the path exists.")
+            FileState state,
+            @Doc("The most permissive mode allowed, in octal: \"0640\" fails a file with any bit outside rw-r-----.")
+            @Shape(FILE_MODE) String maxMode,
+            @Doc("The owning user, by name or number.") @Shape(WORD) String owner,
+            @Doc("The owning group, by name or number.") @Shape(WORD) String group) {
     }
 
     public record Waiver(

@@ -32,7 +32,7 @@ public final class PolicyLoader {
 
     public static final String CATALOG_ROOT = "nodeimage/policies/";
     private static final String CHECKS = "kernelModule, kernelModules, driver, package, sysctl, kernelConfig, "
-            + "cmdline, service";
+            + "cmdline, service, file";
 
     private PolicyLoader() {
     }
@@ -125,10 +125,6 @@ public final class PolicyLoader {
             if (checks != 1) {
                 problems.add(at, path, "rule '" + r.id() + "' has " + checks + " checks; a rule has exactly one",
                         "use one of " + CHECKS + ", and split the rest into rules of their own");
-            }
-            if (r.file() != null) {
-                problems.add(YNode.at(doc, "rules", i, "file").map(YNode::location).orElse(at), KeyPath.key(path, "file"),
-                        "file checks are not supported yet", "remove the rule, or express it as a package or service check");
             }
             if (!ids.add(r.id())) {
                 problems.add(YNode.at(doc, "rules", i, "id").map(YNode::location).orElse(at), KeyPath.key(path, "id"),

@@ -1,6 +1,8 @@
 package io.nodeimage.policy;
 
 import static io.nodeimage.yaml.Syntax.NAME;
+import static io.nodeimage.yaml.Syntax.FILE_MODE;
+import static io.nodeimage.yaml.Syntax.PATH;
 import static io.nodeimage.yaml.Syntax.WORD;
 
 import io.nodeimage.yaml.Doc;
@@ -51,7 +53,12 @@ public record PolicyTest(
             @Doc("Driver facts.") List<DriverSpec> drivers,
             @Doc("Kernel config options per kernel are all the same here.") Map<String, String> kernelConfig,
             @Doc("Enabled units.") List<String> enabledUnits,
-            @Doc("Kernel command-line text, as one source.") String cmdline) {
+            @Doc("Kernel command-line text, as one source.") String cmdline,
+            @Doc("Files: path, type, mode, owner, group (defaults: file, 0644, root, root).") List<FileSpec> files) {
+    }
+
+    public record FileSpec(@Required @Shape(PATH) String path, @Shape(WORD) String type,
+                           @Shape(FILE_MODE) String mode, @Shape(WORD) String owner, @Shape(WORD) String group) {
     }
 
     public record ModuleSpec(@Required String name, @Required @Shape(WORD) String kernel, String license,

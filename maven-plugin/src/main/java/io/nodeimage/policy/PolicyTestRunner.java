@@ -89,9 +89,15 @@ public final class PolicyTestRunner {
                     d.version(), d.version() == null ? null : d.version().split("\\.")[0], d.flavor(),
                     Boolean.TRUE.equals(d.gspFirmware()))));
         }
+        List<Facts.FileEntry> files = new ArrayList<>();
+        if (f.files() != null) {
+            f.files().forEach(x -> files.add(new Facts.FileEntry(x.path(), x.type() == null ? "file" : x.type(),
+                    x.mode() == null ? "0644" : x.mode(), -1, -1, x.owner() == null ? "root" : x.owner(),
+                    x.group() == null ? "root" : x.group(), 0, null)));
+        }
         return new Facts("(test)", Map.of(), "amd64", kernels, List.of(), states, List.of(),
                 f.cmdline() == null ? List.of() : List.of(new Facts.CmdlineSource("(test)", f.cmdline())),
                 sysctl, packages, f.enabledUnits() == null ? List.of() : f.enabledUnits(), List.of(), List.of(), drivers,
-                List.of());
+                files, List.of());
     }
 }

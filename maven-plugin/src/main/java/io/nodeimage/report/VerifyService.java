@@ -59,6 +59,15 @@ public final class VerifyService {
                 "use one of info, low, medium, high, critical");
     }
 
+    /** The paths the policies' file checks look at: their metadata is read even outside /etc. */
+    private java.util.Set<String> filePaths() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (LoadedPolicy p : policies) {
+            p.policy().rules().stream().filter(r -> r.file() != null).forEach(r -> out.add(r.file().path()));
+        }
+        return out;
+    }
+
     public record Outcome(Verdict verdict, Facts facts, Path directory) {
     }
 
@@ -66,7 +75,7 @@ public final class VerifyService {
      * @param profile the profile the image was made from, for appliesTo and waivers; null when unknown
      */
     public Outcome verify(String image, Profile profile, Path directory) {
-        Facts facts = InspectService.facts(image);
+        Facts facts = InspectService.facts(image, filePaths());
         Evaluator.Target target = profile != null
                 ? new Evaluator.Target(profile.name(), profile.os().family().yamlName(), profile.os().release(),
                         profile.os().arch().yamlName())

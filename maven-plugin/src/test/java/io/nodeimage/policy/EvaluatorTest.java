@@ -32,7 +32,7 @@ class EvaluatorTest {
                 List.of(new Facts.KernelTree(KVER, "/usr/lib/modules/" + KVER, List.of(), modules, List.of("ext4"),
                         Map.of("CONFIG_MODULE_SIG", "y"))),
                 List.of(), states, List.of(), List.of(), Map.of("kernel.kptr_restrict", new Facts.Setting("2", "/etc/sysctl.d/x.conf")),
-                packages, List.of(), List.of(), List.of(), drivers, List.of());
+                packages, List.of(), List.of(), List.of(), drivers, List.of(), List.of());
     }
 
     static LoadedPolicy policy(String yaml) {
@@ -131,5 +131,36 @@ class EvaluatorTest {
                 f, LocalDate.now());
         assertThat(r.status()).isEqualTo(RuleResult.Status.NOT_APPLICABLE);
         assertThat(r.message()).isEqualTo("the policy does not apply to ubuntu 24.04 aarch64 (ubuntu-24.04-nvidia-gb200)");
+    }
+
+    @Test
+    void filesAreJudgedByModeOwnerAndGroup() {
+        Facts base = facts(List.of(), List.of(), List.of(), List.of());
+        Facts f = new Facts(base.image(), base.osRelease(), base.architecture(), base.kernels(), base.modprobeFiles(),
+                base.modules(), base.modulesLoad(), base.cmdline(), base.sysctl(), base.packages(), base.enabledUnits(),
+                base.maskedUnits(), base.firmware(), base.drivers(), List.of(
+                        new Facts.FileEntry("/etc/shadow", "file", "0640", 0, 42, "root", "shadow", 500, null),
+                        new Facts.FileEntry("/etc/passwd", "file", "0664", 0, 0, "root", "root", 900, null),
+                        new Facts.FileEntry("/etc/mtab", "link", "0777", 0, 0, "root", "root", 0, "../proc/self/mounts")),
+                List.of());
+        String rule = "rules: [{id: F, severity: high, file: {%s}}]\n";
+        assertThat(only(rule.formatted("path: /etc/shadow, maxMode: \"0640\", owner: root, group: shadow"), f,
+                LocalDate.now()).status()).isEqualTo(RuleResult.Status.PASS);
+        assertThat(only(rule.formatted("path: /etc/shadow, maxMode: \"0600\", group: \"0\""), f, LocalDate.now())
+                .message()).isEqualTo("/etc/shadow: mode 0640 allows more than 0600; group is shadow, not 0");
+        assertThat(only(rule.formatted("path: /etc/shadow, owner: \"0\", group: \"42\""), f, LocalDate.now()).status())
+                .isEqualTo(RuleResult.Status.PASS);
+        assertThat(only(rule.formatted("path: /etc/passwd, maxMode: \"644\""), f, LocalDate.now()).message())
+                .isEqualTo("/etc/passwd: mode 0664 allows more than 644");
+        assertThat(only(rule.formatted("path: /etc/mtab, maxMode: \"0644\""), f, LocalDate.now()).status())
+                .as("a link's own mode means nothing").isEqualTo(RuleResult.Status.PASS);
+        assertThat(only(rule.formatted("path: /etc/gshadow"), f, LocalDate.now()).message())
+                .isEqualTo("/etc/gshadow does not exist");
+        assertThat(only(rule.formatted("path: /etc/gshadow, state: absent"), f, LocalDate.now()).status())
+                .isEqualTo(RuleResult.Status.PASS);
+        assertThat(only(rule.formatted("path: /etc/gshadow, state: if-present, maxMode: \"0600\""), f, LocalDate.now())
+                .status()).isEqualTo(RuleResult.Status.PASS);
+        assertThat(only(rule.formatted("path: /etc/passwd, state: if-present, maxMode: \"0600\""), f, LocalDate.now())
+                .message()).isEqualTo("/etc/passwd: mode 0664 allows more than 0600");
     }
 }

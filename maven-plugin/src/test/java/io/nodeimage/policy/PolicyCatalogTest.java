@@ -45,20 +45,20 @@ class PolicyCatalogTest {
                 .getBytes(StandardCharsets.UTF_8), "broken.yaml"), "broken.yaml", "broken", second);
         assertThat(second.list().stream().map(Problem::format).toList()).containsExactly(
                 "broken.yaml:7:5: rules[1]: rule 'B' has 2 checks; a rule has exactly one; use one of kernelModule, "
-                        + "kernelModules, driver, package, sysctl, kernelConfig, cmdline, service, and split the rest "
+                        + "kernelModules, driver, package, sysctl, kernelConfig, cmdline, service, file, and split the rest "
                         + "into rules of their own",
                 "broken.yaml:10:12: waivers[0].rule: waives 'Z', which is not a rule of this policy; expected one of: A, B, C",
                 "broken.yaml:10:38: waivers[0].expires: 'someday' is not a date; write YYYY-MM-DD");
     }
 
     @Test
-    void fileChecksAreRefusedUntilTheyExist() {
+    void aFileModeMustBeOctal() {
         String yaml = "apiVersion: nodeimage/v1\nkind: Policy\nname: f\nversion: 1.0.0\n"
-                + "rules:\n  - {id: F1, severity: low, file: {path: /etc/shadow}}\n";
+                + "rules:\n  - {id: F1, severity: low, file: {path: /etc/shadow, maxMode: \"0999\"}}\n";
         Problems problems = new Problems();
         PolicyLoader.load(SafeYaml.parse(yaml.getBytes(StandardCharsets.UTF_8), "f.yaml"), "f.yaml", "f", problems);
-        assertThat(problems.list()).extracting(Problem::format).containsExactly("f.yaml:6:35: rules[0].file: file checks "
-                + "are not supported yet; remove the rule, or express it as a package or service check");
+        assertThat(problems.list()).extracting(Problem::format).singleElement().asString()
+                .isEqualTo("f.yaml:6:64: rules[0].file.maxMode: '0999' is not an octal file mode such as \"0644\" (quote it in YAML)");
     }
 
     @Test

@@ -17,10 +17,29 @@ import org.junit.jupiter.api.Test;
 class PolicySchemaTest {
 
     static final Path SHIPPED = RepositoryFiles.pluginResources().resolve(PolicySchema.RESOURCE);
+    static final Path SHIPPED_TEST = RepositoryFiles.pluginResources().resolve(PolicySchema.TEST_RESOURCE);
 
     @Test
     void shippedSchemaIsGeneratedFromTheModel() throws Exception {
         Golden.assertMatches(SHIPPED, PolicySchema.generate());
+        Golden.assertMatches(SHIPPED_TEST, PolicySchema.generateTest());
+    }
+
+    @Test
+    void everyBundledPolicyTestIsValidUnderItsSchemaAndAWrongOneIsNot() throws Exception {
+        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                .getSchema(new ObjectMapper().readTree(Files.readString(SHIPPED_TEST)));
+        Path tests = RepositoryFiles.root().resolve("policies/src/test/nodeimage/policies");
+        try (var files = Files.list(tests)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                assertThat(schema.validate(io.nodeimage.support.YamlJson.toJson(SafeYaml.read(f, f.toString()))))
+                        .as(f.getFileName().toString()).isEmpty();
+            }
+        }
+        String wrong = "apiVersion: nodeimage/v1\nkind: PolicyTest\npolicy: p\ncases:\n"
+                + "  - {name: c, facts: {files: [{path: /etc/shadow, mode: rw}]}, expect: {R: passes}}\n";
+        assertThat(schema.validate(io.nodeimage.support.YamlJson.toJson(SafeYaml.parse(
+                wrong.getBytes(java.nio.charset.StandardCharsets.UTF_8), "t.yaml")))).hasSizeGreaterThanOrEqualTo(2);
     }
 
     @Test

@@ -1,0 +1,87 @@
+package io.nodeimage.inspect;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Packages of an rpm database, as the image's own rpm reports them. The database format (sqlite, ndb,
+ * Berkeley DB) differs by release, and only the rpm built with it reads it for certain; so here the
+ * image's rpm is the authority, run with no network.
+ */
+final class RpmPackages {
+
+    /** Where rpm keeps its database: RHEL 10 and Fedora moved it under /usr, leaving a link at /var. */
+    private static final List<String> DATABASES = List.of("/usr/lib/sysimage/rpm", "/var/lib/rpm");
+    private static final Set<String> DATABASE_FILES = Set.of("rpmdb.sqlite", "Packages", "Packages.db");
+    /** Epoch only where set, as rpm -q prints it, so versions compare as rpm compares them. */
+    static final String QUERY_FORMAT = "%{NAME}\\t%|EPOCH?{%{EPOCH}:}|%{VERSION}-%{RELEASE}\\t%{ARCH}\\n";
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    private RpmPackages() {
+    }
+
+    static List<Facts.Package> read(ContainerFiles files, List<Facts.Finding> findings) throws IOException {
+        Optional<String> database = database(files);
+        if (database.isEmpty()) {
+            return new ArrayList<>();
+        }
+        ContainerFiles.Run run;
+        try {
+            run = files.run(List.of("rpm", "--dbpath", database.get(), "-qa", "--qf", QUERY_FORMAT), TIMEOUT);
+        } catch (IOException e) {
+            findings.add(new Facts.Finding(database.get(), "an rpm database, but rpm could not list it: " + e.getMessage()));
+            return new ArrayList<>();
+        }
+        if (run.exitCode() != 0) {
+            findings.add(new Facts.Finding(database.get(), "rpm -qa exited with " + run.exitCode() + ": "
+                    + run.stderr().strip()));
+            return new ArrayList<>();
+        }
+        return parse(run.stdout());
+    }
+
+    static List<Facts.Package> parse(String output) {
+        List<Facts.Package> out = new ArrayList<>();
+        for (String line : output.split("\n")) {
+            String[] f = line.split("\t");
+            if (f.length == 3 && !f[0].isEmpty()) {
+                out.add(new Facts.Package(f[0], f[1], f[2]));
+            }
+        }
+        return out;
+    }
+
+    /** The first database directory holding a database file; links are skipped (they show the other). */
+    private static Optional<String> database(ContainerFiles files) throws IOException {
+        for (String dir : DATABASES) {
+            boolean[] found = {false};
+            try {
+                files.walk(dir, (p, e, in) -> {
+                    if (p.equals(dir) && !e.isDirectory()) {
+                        throw new Stop();
+                    }
+                    if (e.isFile() && DATABASE_FILES.contains(p.substring(p.lastIndexOf('/') + 1))) {
+                        found[0] = true;
+                        throw new Stop();
+                    }
+                });
+            } catch (Stop e) {
+                // Seen enough.
+            }
+            if (found[0]) {
+                return Optional.of(dir);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super(null, null, false, false);
+        }
+    }
+}
