@@ -14,12 +14,16 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, String content) {
+        write(target, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void write(Path target, byte[] content) {
         Path dir = target.toAbsolutePath().getParent();
         try {
             Files.createDirectories(dir);
             Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
             try {
-                Files.writeString(temp, content, StandardCharsets.UTF_8);
+                Files.write(temp, content);
                 try {
                     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {

@@ -146,7 +146,7 @@ class InspectImageTest {
                   - {rule: SITE-2, reason: "old USB sticks", expires: 2020-01-01, approvedBy: secops}
                 """);
         var loaded = io.nodeimage.report.VerifyService.policies(policies, context, true);
-        var service = new io.nodeimage.report.VerifyService(loaded, io.nodeimage.policy.Policy.Severity.HIGH,
+        var service = io.nodeimage.report.VerifyService.of(loaded, io.nodeimage.policy.Policy.Severity.HIGH,
                 java.time.LocalDate.of(2026, 11, 26));
         Path out = context.resolve("verify");
         var outcome = service.verify(TAG, null, out);

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.testcontainers.DockerClientFactory;
 
 /**
  * An image's files, read through Docker's archive API from a container that is created and never
@@ -38,11 +37,19 @@ public final class ContainerFiles implements AutoCloseable {
 
     private final String image;
 
-    private ContainerFiles(DockerClient docker, String image, String containerId, String architecture) {
+    private final String imageId;
+
+    private ContainerFiles(DockerClient docker, String image, String imageId, String containerId, String architecture) {
         this.docker = docker;
         this.image = image;
+        this.imageId = imageId;
         this.containerId = containerId;
         this.architecture = architecture;
+    }
+
+    /** The engine's id of the image (sha256:...): the digest of its configuration, which names its layers. */
+    public String imageId() {
+        return imageId;
     }
 
     /** The image's architecture as the engine records it (amd64, arm64). */
@@ -52,20 +59,13 @@ public final class ContainerFiles implements AutoCloseable {
 
     /** Creates (never starts) a container of the image. */
     public static ContainerFiles open(String image) {
-        DockerClient docker;
-        try {
-            if (!DockerClientFactory.instance().isDockerAvailable()) {
-                throw new IllegalStateException("no Docker engine answers");
-            }
-            docker = DockerClientFactory.instance().client();
-        } catch (RuntimeException e) {
-            throw new ConfigurationException("no Docker engine answers, so image " + image + " cannot be read",
-                    "start the engine (or set DOCKER_HOST), then run again; on hosts without bridge networking "
-                            + "set TESTCONTAINERS_HOST_OVERRIDE=localhost", e);
-        }
+        DockerClient docker = io.nodeimage.image.DockerEngine.client("image " + image + " cannot be read");
         String architecture;
+        String imageId;
         try {
-            architecture = docker.inspectImageCmd(image).exec().getArch();
+            com.github.dockerjava.api.command.InspectImageResponse inspected = docker.inspectImageCmd(image).exec();
+            architecture = inspected.getArch();
+            imageId = inspected.getId();
         } catch (NotFoundException e) {
             throw new ConfigurationException("image " + image + " is not present in the Docker engine",
                     "build it first (nodeimage:build), or name a local image with -Dnodeimage.image=<name>");
@@ -75,7 +75,7 @@ public final class ContainerFiles implements AutoCloseable {
                 .withEntrypoint("/nodeimage-inspects-this-container-without-running-it")
                 .withLabels(java.util.Map.of("io.nodeimage.role", "inspect"))
                 .exec().getId();
-        return new ContainerFiles(docker, image, id, architecture);
+        return new ContainerFiles(docker, image, imageId, id, architecture);
     }
 
     /** What a visitor sees: the entry's absolute path in the image, its metadata, and its content stream. */

@@ -9,6 +9,7 @@ import java.util.Map;
  */
 public record Facts(
         String image,
+        String imageId,
         Map<String, String> osRelease,
         String architecture,
         List<KernelTree> kernels,

@@ -15,6 +15,7 @@ public final class FactsJson {
     public static String write(Facts f) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("image", f.image());
+        out.put("imageId", f.imageId());
         out.put("architecture", f.architecture());
         out.put("osRelease", f.osRelease());
         List<Object> kernels = new ArrayList<>();

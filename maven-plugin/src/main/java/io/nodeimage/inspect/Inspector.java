@@ -65,7 +65,7 @@ public final class Inspector {
         ModprobeConfig modprobe = ModprobeConfig.of(modprobeFiles);
         List<String> firmware = firmware(files);
         List<List<String>> units = units(files);
-        return new Facts(image, osRelease, architecture, kernels, modprobe.files(), states(kernels, modprobe),
+        return new Facts(image, files.imageId(), osRelease, architecture, kernels, modprobe.files(), states(kernels, modprobe),
                 modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings)), cmdline(files, findings),
                 sysctl(configFiles(files, SYSCTL_DIRS, findings)), packages(files, findings), units.get(0), units.get(1), firmware, drivers(kernels, firmware),
                 fileEntries(files, etc, extraPaths), sorted(findings));

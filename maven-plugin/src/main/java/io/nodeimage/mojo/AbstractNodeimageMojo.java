@@ -47,6 +47,22 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
     protected File outputDirectory;
 
     /**
+     * Repository of the images built for profiles: {@code <repository>/<profile>:<tag>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.REPOSITORY, defaultValue = "nodeimage")
+    protected String repository;
+
+    /**
+     * Tag of the images built for profiles.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.TAG, defaultValue = "${project.version}")
+    protected String tag;
+
+    /**
      * Skip every nodeimage goal.
      *
      * @since 0.1.0
@@ -90,6 +106,23 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
 
     List<String> selection() {
         return profiles == null ? List.of() : profiles;
+    }
+
+    /** The selected profiles that make images (abstract ones are bases), resolved. */
+    List<io.nodeimage.profile.ResolvedProfile> selectedTargets() {
+        ProfileSources sources = profileSources();
+        io.nodeimage.profile.ProfileSelection.Selected selected =
+                io.nodeimage.profile.ProfileSelection.select(sources, selection(), false);
+        if (!selected.problems().isEmpty()) {
+            throw new ConfigurationException(selected.problems().get(0).message(), selected.problems().get(0).hint());
+        }
+        return new io.nodeimage.profile.ProfileResolver(sources).resolveAll(selected.names()).stream()
+                .filter(p -> !p.profile().isAbstract()).toList();
+    }
+
+    /** A profile's source files on disk (the bundled ones have none), for git blob ids. */
+    java.nio.file.Path sourceFile(String shown) {
+        return shown.startsWith("nodeimage-") ? null : basedir.toPath().resolve(shown).normalize();
     }
 
     private static String withHint(NodeimageException e) {

@@ -23,6 +23,15 @@ public final class PropertyNames {
     public static final String POLICY_TESTS_DIRECTORY = "nodeimage.policyTestsDirectory";
     public static final String TEST_POLICIES_SKIP = "nodeimage.test-policies.skip";
     public static final String TAG = "nodeimage.tag";
+    public static final String POLICY_CACHE = "nodeimage.policyCache";
+    public static final String BUILD_SKIP = "nodeimage.build.skip";
+    public static final String BUILD_THREADS = "nodeimage.build.threads";
+    public static final String CERTIFY_SKIP = "nodeimage.certify.skip";
+    public static final String ALLOW_DIRTY = "nodeimage.certify.allowDirty";
+    public static final String CERTIFICATE = "nodeimage.certificate";
+    public static final String CHECK_CERTIFICATE_SKIP = "nodeimage.check-certificate.skip";
+    public static final String MATRIX_SKIP = "nodeimage.matrix.skip";
+    public static final String MATRIX_OUTPUT = "nodeimage.matrix.output";
 
     private PropertyNames() {
     }

@@ -1,7 +1,8 @@
 package io.nodeimage.mojo;
 
 import io.nodeimage.inspect.InspectService;
-import io.nodeimage.policy.LoadedPolicy;
+import io.nodeimage.image.BuildService;
+import io.nodeimage.provenance.Inputs;
 import io.nodeimage.profile.ProfileResolver;
 import io.nodeimage.profile.ProfileSelection;
 import io.nodeimage.profile.ProfileSources;
@@ -51,22 +52,6 @@ public class VerifyMojo extends AbstractPolicyMojo {
     String image;
 
     /**
-     * Repository of the images built for profiles: {@code <repository>/<profile>:<tag>}.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = PropertyNames.REPOSITORY, defaultValue = "nodeimage")
-    String repository;
-
-    /**
-     * Tag of the images built for profiles.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = PropertyNames.TAG, defaultValue = "${project.version}")
-    String tag;
-
-    /**
      * Skip this goal.
      *
      * @since 0.1.0
@@ -86,8 +71,8 @@ public class VerifyMojo extends AbstractPolicyMojo {
 
     @Override
     void run() {
-        List<LoadedPolicy> policies = policies(catalogPolicies);
-        VerifyService service = new VerifyService(policies, VerifyService.severity(failOn), LocalDate.now());
+        VerifyService service = new VerifyService(policySets(catalogPolicies), VerifyService.severity(failOn),
+                LocalDate.now());
         ProfileSources sources = profileSources();
         List<ResolvedProfile> profiles = new ArrayList<>();
         if (!selection().isEmpty() || image == null) {
@@ -103,11 +88,13 @@ public class VerifyMojo extends AbstractPolicyMojo {
             ResolvedProfile profile = profiles.size() == 1 ? profiles.get(0) : null;
             Path dir = profile != null ? outputDirectory.toPath().resolve(profile.name())
                     : outputDirectory.toPath().resolve("inspect").resolve(InspectService.safe(image));
-            outcomes.add(service.verify(image, profile == null ? null : profile.profile(), dir));
+            outcomes.add(service.verify(image, profile == null ? null : profile.profile(),
+                    profile == null ? null : Inputs.profileDigest(profile), dir));
         } else {
             for (ResolvedProfile p : profiles) {
-                String built = repository + "/" + p.name() + ":" + tag;
-                outcomes.add(service.verify(built, p.profile(), outputDirectory.toPath().resolve(p.name())));
+                String built = BuildService.imageName(repository, p.name(), tag);
+                outcomes.add(service.verify(built, p.profile(), Inputs.profileDigest(p),
+                        outputDirectory.toPath().resolve(p.name())));
             }
         }
         for (VerifyService.Outcome o : outcomes) {

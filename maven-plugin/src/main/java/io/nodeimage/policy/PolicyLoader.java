@@ -1,5 +1,6 @@
 package io.nodeimage.policy;
 
+import io.nodeimage.Digests;
 import io.nodeimage.yaml.KeyPath;
 import io.nodeimage.yaml.Location;
 import io.nodeimage.yaml.Problem;
@@ -55,7 +56,12 @@ public final class PolicyLoader {
                 String shown = SourceFiles.shown(f, shownFrom);
                 String name = f.getFileName().toString().replaceAll("\\.yaml$", "");
                 try {
-                    load(SafeYaml.read(f, shown), shown, name, problems).ifPresent(out::add);
+                    // Read through SafeYaml first: it bounds the size and names the file in errors.
+                    YNode root = SafeYaml.read(f, shown);
+                    byte[] bytes = Files.readAllBytes(f);
+                    load(root, shown, name, problems).map(lp -> lp.withDigest(Digests.sha256(bytes))).ifPresent(out::add);
+                } catch (IOException e) {
+                    problems.add(Location.startOf(shown), "", "cannot read: " + e.getMessage(), "");
                 } catch (YamlException e) {
                     problems.addAll(e.problems());
                 }
@@ -69,8 +75,9 @@ public final class PolicyLoader {
                         problems.add(Location.startOf(shown), "", "listed in the catalog index but missing", "");
                         continue;
                     }
-                    load(SafeYaml.parse(in.readNBytes(SafeYaml.MAX_BYTES + 1), shown), shown, name, problems)
-                            .ifPresent(out::add);
+                    byte[] bytes = in.readNBytes(SafeYaml.MAX_BYTES + 1);
+                    load(SafeYaml.parse(bytes, shown), shown, name, problems)
+                            .map(lp -> lp.withDigest(Digests.sha256(bytes))).ifPresent(out::add);
                 } catch (YamlException e) {
                     problems.addAll(e.problems());
                 } catch (IOException e) {
@@ -110,7 +117,7 @@ public final class PolicyLoader {
         if (problems.size() != before) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(new LoadedPolicy(policy, shown, rules, waivers));
+        return java.util.Optional.of(new LoadedPolicy(policy, shown, "", rules, waivers));
     }
 
     private static void check(Policy policy, YNode.Mapping doc, Problems problems, Map<String, Location> rules,

@@ -95,7 +95,7 @@ public final class PolicyTestRunner {
                     x.mode() == null ? "0644" : x.mode(), -1, -1, x.owner() == null ? "root" : x.owner(),
                     x.group() == null ? "root" : x.group(), 0, null)));
         }
-        return new Facts("(test)", Map.of(), "amd64", kernels, List.of(), states, List.of(),
+        return new Facts("(test)", "", Map.of(), "amd64", kernels, List.of(), states, List.of(),
                 f.cmdline() == null ? List.of() : List.of(new Facts.CmdlineSource("(test)", f.cmdline())),
                 sysctl, packages, f.enabledUnits() == null ? List.of() : f.enabledUnits(), List.of(), List.of(), drivers,
                 files, List.of());

@@ -1,6 +1,8 @@
 package io.nodeimage.report;
 
 import io.nodeimage.AtomicFiles;
+import io.nodeimage.Digests;
+import io.nodeimage.policy.PolicySet;
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.Version;
 import io.nodeimage.ViolationException;
@@ -25,14 +27,24 @@ import java.util.List;
  */
 public final class VerifyService {
 
+    /** What verify judged and with what, for certify to check nothing changed since. */
+    public static final String RECORD = "verification.json";
+
+    private final List<PolicySet> sets;
     private final List<LoadedPolicy> policies;
     private final Policy.Severity failOn;
     private final LocalDate today;
 
-    public VerifyService(List<LoadedPolicy> policies, Policy.Severity failOn, LocalDate today) {
-        this.policies = List.copyOf(policies);
+    public VerifyService(List<PolicySet> sets, Policy.Severity failOn, LocalDate today) {
+        this.sets = List.copyOf(sets);
+        this.policies = PolicySet.flatten(sets);
         this.failOn = failOn;
         this.today = today;
+    }
+
+    /** Policies from one place, recorded as one set named "policies". */
+    public static VerifyService of(List<LoadedPolicy> policies, Policy.Severity failOn, LocalDate today) {
+        return new VerifyService(List.of(new PolicySet("policies", "", null, policies)), failOn, today);
     }
 
     /** Loads the project's policies and the bundled ones; any problem in them stops the run. */
@@ -75,6 +87,18 @@ public final class VerifyService {
      * @param profile the profile the image was made from, for appliesTo and waivers; null when unknown
      */
     public Outcome verify(String image, Profile profile, Path directory) {
+        return verify(image, profile, null, directory);
+    }
+
+    /**
+     * @param profileDigest the digest of the effective profile the image was built from; null when unknown
+     */
+    /** An image's facts (and their JSON, whose digest certificates carry) and the rules' results. */
+    public record Judged(Facts facts, String factsJson, List<RuleResult> results) {
+    }
+
+    /** Inspects the image and evaluates every policy; writes nothing. */
+    public Judged judge(String image, Profile profile) {
         Facts facts = InspectService.facts(image, filePaths());
         Evaluator.Target target = profile != null
                 ? new Evaluator.Target(profile.name(), profile.os().family().yamlName(), profile.os().release(),
@@ -82,13 +106,23 @@ public final class VerifyService {
                 : new Evaluator.Target(null, facts.osRelease().getOrDefault("ID", ""),
                         facts.osRelease().getOrDefault("VERSION_ID", ""),
                         "arm64".equals(facts.architecture()) ? "aarch64" : "x86_64");
-        List<RuleResult> results = new Evaluator(today).evaluate(policies, facts, target);
+        return new Judged(facts, FactsJson.write(facts), new Evaluator(today).evaluate(policies, facts, target));
+    }
+
+    public Outcome verify(String image, Profile profile, String profileDigest, Path directory) {
+        Judged judged = judge(image, profile);
+        Facts facts = judged.facts();
+        List<RuleResult> results = judged.results();
         Verdict verdict = new Verdict(image, profile == null ? null : profile.name(), today.toString(), results, failOn);
-        AtomicFiles.write(directory.resolve("facts.json"), FactsJson.write(facts));
+        String factsJson = judged.factsJson();
+        AtomicFiles.write(directory.resolve("facts.json"), factsJson);
         AtomicFiles.write(directory.resolve("report.json"), ReportWriters.json(verdict, facts));
         AtomicFiles.write(directory.resolve("junit.xml"), ReportWriters.junit(verdict));
         AtomicFiles.write(directory.resolve("report.sarif"), ReportWriters.sarif(verdict, Version.current()));
         AtomicFiles.write(directory.resolve("summary.md"), ReportWriters.markdown(verdict));
+        AtomicFiles.write(directory.resolve(RECORD), Verification.write(new Verification(image, facts.imageId(),
+                profile == null ? null : profile.name(), profileDigest, today.toString(), failOn.yamlName(),
+                verdict.passed(), Digests.sha256(factsJson), Verification.sets(sets), Verification.results(results))));
         return new Outcome(verdict, facts, directory);
     }
 

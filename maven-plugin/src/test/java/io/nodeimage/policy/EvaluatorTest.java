@@ -28,7 +28,7 @@ class EvaluatorTest {
 
     static Facts facts(List<KernelModule> modules, List<Facts.ModuleState> states, List<Facts.Driver> drivers,
                        List<Facts.Package> packages) {
-        return new Facts("img", Map.of("ID", "ubuntu", "VERSION_ID", "24.04"), "amd64",
+        return new Facts("img", "sha256:00", Map.of("ID", "ubuntu", "VERSION_ID", "24.04"), "amd64",
                 List.of(new Facts.KernelTree(KVER, "/usr/lib/modules/" + KVER, List.of(), modules, List.of("ext4"),
                         Map.of("CONFIG_MODULE_SIG", "y"))),
                 List.of(), states, List.of(), List.of(), Map.of("kernel.kptr_restrict", new Facts.Setting("2", "/etc/sysctl.d/x.conf")),
@@ -136,7 +136,7 @@ class EvaluatorTest {
     @Test
     void filesAreJudgedByModeOwnerAndGroup() {
         Facts base = facts(List.of(), List.of(), List.of(), List.of());
-        Facts f = new Facts(base.image(), base.osRelease(), base.architecture(), base.kernels(), base.modprobeFiles(),
+        Facts f = new Facts(base.image(), base.imageId(), base.osRelease(), base.architecture(), base.kernels(), base.modprobeFiles(),
                 base.modules(), base.modulesLoad(), base.cmdline(), base.sysctl(), base.packages(), base.enabledUnits(),
                 base.maskedUnits(), base.firmware(), base.drivers(), List.of(
                         new Facts.FileEntry("/etc/shadow", "file", "0640", 0, 42, "root", "shadow", 500, null),

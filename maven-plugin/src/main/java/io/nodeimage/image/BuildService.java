@@ -1,0 +1,157 @@
+package io.nodeimage.image;
+
+import com.github.dockerjava.api.DockerClient;
+import io.nodeimage.AtomicFiles;
+import io.nodeimage.ConfigurationException;
+import io.nodeimage.NodeimageException;
+import io.nodeimage.profile.ResolvedProfile;
+import io.nodeimage.provenance.Inputs;
+import io.nodeimage.yaml.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Builds the rendered Containerfile of each profile (and its bootc Containerfile where the bootc base
+ * is in the engine), tags it {@code <repository>/<profile>:<tag>} ({@code <profile>-bootc} for bootc),
+ * and records what was built in {@code <outputDirectory>/<profile>/build.json}. Independent profiles
+ * build side by side, up to a limit; one failure does not stop the others, and fails the whole.
+ */
+public final class BuildService {
+
+    public static final String RECORD = "build.json";
+    static final String CONTAINERFILE = "Containerfile";
+    static final String BOOTC_CONTAINERFILE = "Containerfile.bootc";
+
+    /** Values every image gets as labels; null entries are left out. */
+    public record Stamp(String source, String revision, Instant created, String sourceDateEpoch) {
+    }
+
+    public record Built(String profile, String image, String imageId, String bootcImage, String bootcImageId,
+                        List<String> notes) {
+    }
+
+    private final DockerClient docker;
+    private final String repository;
+    private final String tag;
+    private final Stamp stamp;
+    private final int parallel;
+
+    public BuildService(DockerClient docker, String repository, String tag, Stamp stamp, int parallel) {
+        this.docker = docker;
+        this.repository = repository;
+        this.tag = tag;
+        this.stamp = stamp;
+        this.parallel = Math.max(1, parallel);
+    }
+
+    public static String imageName(String repository, String profile, String tag) {
+        return repository + "/" + profile + ":" + tag;
+    }
+
+    public List<Built> build(List<ResolvedProfile> profiles, Path outputDirectory, Consumer<String> log) {
+        for (ResolvedProfile p : profiles) {
+            if (!Files.isRegularFile(outputDirectory.resolve(p.name()).resolve(CONTAINERFILE))) {
+                throw new ConfigurationException("profile " + p.name() + " has no rendered Containerfile in "
+                        + outputDirectory.resolve(p.name()), "run nodeimage:render first (bound to generate-resources), "
+                        + "and list containerfile in the profile's outputs");
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, Math.max(1, profiles.size())), r -> {
+            Thread t = new Thread(r, "nodeimage-build");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Built>> futures = new ArrayList<>();
+            for (ResolvedProfile p : profiles) {
+                futures.add(pool.submit(() -> buildOne(p, outputDirectory.resolve(p.name()), log)));
+            }
+            List<Built> out = new ArrayList<>();
+            NodeimageException first = null;
+            for (Future<Built> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof NodeimageException n) {
+                        first = first == null ? n : first;
+                    } else {
+                        throw new IllegalStateException(e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ConfigurationException("interrupted while building", "run the build again", e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Built buildOne(ResolvedProfile p, Path dir, Consumer<String> log) {
+        String profileDigest = Inputs.profileDigest(p);
+        Map<String, String> labels = labels(profileDigest);
+        ImageBuilder builder = new ImageBuilder(docker);
+        String image = imageName(repository, p.name(), tag);
+        String id = builder.build(new ImageBuilder.Request(p.name(), dir, dir.resolve(CONTAINERFILE), image, labels,
+                stamp.sourceDateEpoch()), log);
+        List<String> notes = new ArrayList<>();
+        String bootcImage = null;
+        String bootcId = null;
+        Path bootc = dir.resolve(BOOTC_CONTAINERFILE);
+        if (Files.isRegularFile(bootc)) {
+            String base = p.profile().base().bootc() == null ? null : p.profile().base().bootc();
+            if (base != null && DockerEngine.imageId(docker, base) != null) {
+                bootcImage = imageName(repository, p.name() + "-bootc", tag);
+                bootcId = builder.build(new ImageBuilder.Request(p.name() + "-bootc", dir, bootc, bootcImage, labels,
+                        stamp.sourceDateEpoch()), log);
+            } else {
+                notes.add("bootc image not built: its base " + base + " is not in the engine (pull or load it first)");
+            }
+        }
+        Built built = new Built(p.name(), image, id, bootcImage, bootcId, notes);
+        AtomicFiles.write(dir.resolve(RECORD), record(built, profileDigest, labels));
+        return built;
+    }
+
+    private Map<String, String> labels(String profileDigest) {
+        Map<String, String> labels = new TreeMap<>();
+        if (stamp.source() != null) {
+            labels.put("org.opencontainers.image.source", stamp.source());
+        }
+        if (stamp.revision() != null) {
+            labels.put("org.opencontainers.image.revision", stamp.revision());
+        }
+        if (stamp.created() != null) {
+            labels.put("org.opencontainers.image.created", stamp.created().toString());
+        }
+        labels.put("org.opencontainers.image.version", tag);
+        labels.put("io.nodeimage.profile.digest", "sha256:" + profileDigest);
+        return labels;
+    }
+
+    private static String record(Built b, String profileDigest, Map<String, String> labels) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("profile", b.profile());
+        out.put("image", b.image());
+        out.put("imageId", b.imageId());
+        out.put("bootcImage", b.bootcImage());
+        out.put("bootcImageId", b.bootcImageId());
+        out.put("profileDigest", "sha256:" + profileDigest);
+        out.put("labels", labels);
+        return Json.write(out) + "\n";
+    }
+}

@@ -1,0 +1,108 @@
+package io.nodeimage.mojo;
+
+import io.nodeimage.ViolationException;
+import io.nodeimage.image.DockerEngine;
+import io.nodeimage.policy.PolicySet;
+import io.nodeimage.profile.ProfileResolver;
+import io.nodeimage.profile.ResolvedProfile;
+import io.nodeimage.provenance.CertificateCheck;
+import io.nodeimage.report.VerifyService;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Re-checks certificates: the image's digest, the profile and policy sources against the digests the
+ * certificate holds, and the image judged again against the facts and results it claims. Fails naming
+ * each difference.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "check-certificate", threadSafe = true)
+public class CheckCertificateMojo extends AbstractPolicyMojo {
+
+    /**
+     * The certificate to check; by default each selected profile's
+     * {@code <outputDirectory>/<profile>/certificate.intoto.json}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.CERTIFICATE)
+    File certificate;
+
+    /**
+     * Check the certificate against this image instead of its subject's name.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.IMAGE)
+    String image;
+
+    /**
+     * Judge against the bundled policy catalog too (as verify did).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VERIFY_CATALOG, defaultValue = "true")
+    boolean catalogPolicies;
+
+    /**
+     * Skip this goal.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.CHECK_CERTIFICATE_SKIP, defaultValue = "false")
+    boolean skipCheck;
+
+    @Override
+    String goal() {
+        return "check-certificate";
+    }
+
+    @Override
+    boolean skipGoal() {
+        return skipCheck;
+    }
+
+    @Override
+    void run() {
+        List<Path> files = new ArrayList<>();
+        if (certificate != null) {
+            files.add(certificate.toPath());
+        } else {
+            selectedTargets().forEach(p -> files.add(outputDirectory.toPath().resolve(p.name())
+                    .resolve(io.nodeimage.provenance.Certifier.STATEMENT)));
+        }
+        List<PolicySet> sets = policySets(catalogPolicies);
+        var docker = DockerEngine.client("the certificates cannot be checked");
+        List<String> failures = new ArrayList<>();
+        for (Path f : files) {
+            String shown = io.nodeimage.yaml.SourceFiles.shown(f, basedir.toPath());
+            CertificateCheck.Claims claims = CertificateCheck.read(f, shown);
+            String checked = image != null ? image : claims.image();
+            ResolvedProfile profile = null;
+            if (claims.profile() != null && profileSources().find(claims.profile()).isPresent()) {
+                profile = new ProfileResolver(profileSources()).resolveAll(List.of(claims.profile())).stream()
+                        .filter(r -> r.name().equals(claims.profile())).findFirst().orElse(null);
+            }
+            ResolvedProfile judgedAs = profile;
+            VerifyService service = new VerifyService(sets, io.nodeimage.policy.Policy.Severity.HIGH, LocalDate.now());
+            List<String> differences = CertificateCheck.check(claims, checked, DockerEngine.imageId(docker, checked),
+                    profile, sets, i -> service.judge(i, judgedAs == null ? null : judgedAs.profile()));
+            if (differences.isEmpty()) {
+                getLog().info(shown + ": holds for " + checked + " (sha256:" + claims.digest() + ")");
+            } else {
+                differences.forEach(d -> failures.add(shown + ": " + d));
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new ViolationException("certificates do not hold:" + System.lineSeparator() + "  "
+                    + String.join(System.lineSeparator() + "  ", failures),
+                    "a certificate holds only for the image, profile and policies it was written for; certify again");
+        }
+    }
+}

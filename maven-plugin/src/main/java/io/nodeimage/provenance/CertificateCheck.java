@@ -1,0 +1,126 @@
+package io.nodeimage.provenance;
+
+import io.nodeimage.Digests;
+import io.nodeimage.policy.PolicySet;
+import io.nodeimage.policy.RuleResult;
+import io.nodeimage.profile.ResolvedProfile;
+import io.nodeimage.report.Verification;
+import io.nodeimage.report.VerifyService;
+import io.nodeimage.yaml.JsonRead;
+import io.nodeimage.yaml.SafeYaml;
+import io.nodeimage.yaml.YNode;
+import io.nodeimage.yaml.YamlException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Re-checks a certificate: the image's id against the subject's digest, the policy sources and the
+ * profile against their digests, and the image judged again against the claimed facts and results.
+ * Each difference is named; a certificate edited by hand or read against another image differs.
+ */
+public final class CertificateCheck {
+
+    private CertificateCheck() {
+    }
+
+    /** What the certificate claims, as read from it. */
+    public record Claims(String image, String digest, String profile, String profileDigest,
+                         List<Verification.SetRecord> sets, String factsDigest, Map<String, String> results) {
+    }
+
+    public static Claims read(Path file, String shown) {
+        if (!Files.isRegularFile(file)) {
+            throw Certifier.unreadable(shown, "no such file");
+        }
+        YNode root;
+        try {
+            root = SafeYaml.read(file, shown);
+        } catch (YamlException e) {
+            throw Certifier.unreadable(shown, e.problems().get(0).format());
+        }
+        if (!Certifier.STATEMENT_TYPE.equals(JsonRead.text(root, "_type"))
+                || !Certifier.PREDICATE_TYPE.equals(JsonRead.text(root, "predicateType"))) {
+            throw Certifier.unreadable(shown, "it is not an in-toto statement of type " + Certifier.PREDICATE_TYPE);
+        }
+        List<Verification.SetRecord> sets = new ArrayList<>();
+        for (YNode s : JsonRead.items(root, "predicate", "policySets")) {
+            sets.add(new Verification.SetRecord(JsonRead.text(s, "name"), JsonRead.text(s, "version"),
+                    JsonRead.text(s, "commit"), JsonRead.text(s, "digest", "sha256"),
+                    JsonRead.items(s, "policies").stream().map(p -> new Verification.PolicyRecord(JsonRead.text(p, "name"),
+                            JsonRead.text(p, "version"), JsonRead.text(p, "file"), JsonRead.text(p, "digest", "sha256"))).toList()));
+        }
+        Map<String, String> results = new LinkedHashMap<>();
+        for (YNode r : JsonRead.items(root, "predicate", "results")) {
+            results.put(JsonRead.text(r, "policy") + "/" + JsonRead.text(r, "rule"), JsonRead.text(r, "status"));
+        }
+        String image = JsonRead.text(root, "subject", 0, "name");
+        String digest = JsonRead.text(root, "subject", 0, "digest", "sha256");
+        if (image == null || digest == null) {
+            throw Certifier.unreadable(shown, "its subject has no name or sha256 digest");
+        }
+        return new Claims(image, digest, JsonRead.text(root, "predicate", "profile", "name"),
+                JsonRead.text(root, "predicate", "profile", "digest", "sha256"), sets,
+                JsonRead.text(root, "predicate", "facts", "digest", "sha256"), results);
+    }
+
+    /**
+     * @param imageId the engine's id of the image checked; null when it does not have it
+     * @param profile the certificate's profile as resolved now; null when it no longer resolves
+     * @param judge judges the image as verify would (inspect and evaluate)
+     * @return every difference, empty when the certificate holds
+     */
+    public static List<String> check(Claims c, String image, String imageId, ResolvedProfile profile, List<PolicySet> sets,
+                                     Function<String, VerifyService.Judged> judge) {
+        List<String> out = new ArrayList<>();
+        if (imageId == null) {
+            out.add("image " + image + " is not in the engine");
+            return out;
+        }
+        if (!Certifier.hex(imageId).equals(c.digest())) {
+            out.add("image " + image + " is sha256:" + Certifier.hex(imageId) + ", the certificate's subject is sha256:"
+                    + c.digest());
+        }
+        if (c.profile() != null) {
+            if (profile == null) {
+                out.add("profile " + c.profile() + " no longer resolves");
+            } else if (!Inputs.profileDigest(profile).equals(c.profileDigest())) {
+                out.add("profile " + c.profile() + " is sha256:" + Inputs.profileDigest(profile)
+                        + ", the certificate says sha256:" + c.profileDigest());
+            }
+        }
+        out.addAll(Certifier.policyChanges(c.sets(), sets));
+        // The certificate's set digests must also be those of the files it lists (an edited digest shows here).
+        for (Verification.SetRecord s : c.sets()) {
+            String recomputed = new PolicySet(s.name(), s.version(), s.commit(), s.policies().stream()
+                    .map(p -> new io.nodeimage.policy.LoadedPolicy(null, p.file(), p.digest(), Map.of(), Map.of())).toList())
+                    .digest();
+            if (!recomputed.equals(s.digest())) {
+                out.add("policy set " + s.name() + ": the certificate's digest does not match the files it lists");
+            }
+        }
+        VerifyService.Judged now = judge.apply(image);
+        if (!Digests.sha256(now.factsJson()).equals(c.factsDigest())) {
+            out.add("the image's facts now (sha256:" + Digests.sha256(now.factsJson())
+                    + ") differ from the certificate's (sha256:" + c.factsDigest() + ")");
+        }
+        Map<String, String> current = new LinkedHashMap<>();
+        for (RuleResult r : now.results()) {
+            current.put(r.policy() + "/" + r.ruleId(), r.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        }
+        c.results().forEach((rule, status) -> {
+            String s = current.remove(rule);
+            if (s == null) {
+                out.add("rule " + rule + " is in the certificate but no policy has it now");
+            } else if (!s.equals(status)) {
+                out.add("rule " + rule + " is " + s + " now; the certificate says " + status);
+            }
+        });
+        current.keySet().forEach(rule -> out.add("rule " + rule + " is not in the certificate"));
+        return out;
+    }
+}

@@ -1,0 +1,246 @@
+package io.nodeimage.provenance;
+
+import io.nodeimage.AtomicFiles;
+import io.nodeimage.ConfigurationException;
+import io.nodeimage.Digests;
+import io.nodeimage.Version;
+import io.nodeimage.ViolationException;
+import io.nodeimage.policy.PolicySet;
+import io.nodeimage.report.Verification;
+import io.nodeimage.yaml.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Certifies an image that passed nodeimage:verify: writes an in-toto Statement v1 whose subject is the
+ * image (name and id digest) and whose predicate binds the profile, the policy sets, the rule results,
+ * the waivers used, the facts and the git provenance; and a short certificate for people. It refuses
+ * when verify failed, a waiver has expired, anything verify judged has changed since, or the git tree
+ * is dirty (unless allowed). The statement is not signed here: docs/certify.md shows cosign doing it.
+ */
+public final class Certifier {
+
+    public static final String STATEMENT = "certificate.intoto.json";
+    public static final String SUMMARY = "certificate.md";
+    public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+    public static final String PREDICATE_TYPE = "urn:nodeimage:certificate:v1";
+
+    /**
+     * Everything as it is now, to compare with what verify recorded.
+     *
+     * @param imageId the engine's id of the image now; null when the engine no longer has it
+     * @param profileDigest the effective profile's digest now
+     * @param profileFiles the profile files (the extends chain) as shown, for the record
+     */
+    public record Current(String imageId, String profileDigest, List<String> profileFiles, List<PolicySet> sets,
+                          Optional<GitProvenance> git, LocalDate today) {
+    }
+
+    public record Certificate(Path statement, Path summary, String subject, String digest) {
+    }
+
+    private Certifier() {
+    }
+
+    public static Certificate certify(Path directory, String shownDirectory, Current now, boolean allowDirty) {
+        Verification v = Verification.read(directory.resolve(io.nodeimage.report.VerifyService.RECORD),
+                shownDirectory + "/" + io.nodeimage.report.VerifyService.RECORD);
+        List<String> refusals = new ArrayList<>();
+        if (!v.passed()) {
+            refusals.add("verify failed for " + v.image() + " on " + v.date() + ": blocking rules "
+                    + String.join(", ", v.results().stream().filter(r -> r.status().equals("fail")).map(r -> r.rule()).toList()));
+        }
+        for (Verification.ResultRecord r : v.results()) {
+            if (r.waiverExpires() != null && (r.waiverExpired() || LocalDate.parse(r.waiverExpires()).isBefore(now.today()))) {
+                refusals.add("the waiver of " + r.rule() + " (" + r.policy() + ") expired on " + r.waiverExpires());
+            }
+        }
+        refusals.addAll(changes(v, directory, now));
+        if (now.git().isEmpty()) {
+            if (!allowDirty) {
+                refusals.add("the project is not in a git work tree, so the certificate could not name its commit");
+            }
+        } else if (now.git().get().dirty() && !allowDirty) {
+            List<String> paths = now.git().get().dirtyPaths();
+            refusals.add("the git work tree is dirty (" + paths.size() + " paths: "
+                    + String.join(", ", paths.subList(0, Math.min(10, paths.size()))) + (paths.size() > 10 ? ", ..." : "")
+                    + "); commit them, or set nodeimage.certify.allowDirty to certify a dirty tree on purpose");
+        }
+        if (!refusals.isEmpty()) {
+            throw new ViolationException("certification of " + v.image() + " refused:" + System.lineSeparator() + "  "
+                    + String.join(System.lineSeparator() + "  ", refusals),
+                    "run nodeimage:verify again after any change; the certificate binds what verify judged");
+        }
+        String statement = statement(v, now);
+        Path statementFile = directory.resolve(STATEMENT);
+        Path summaryFile = directory.resolve(SUMMARY);
+        AtomicFiles.write(statementFile, statement);
+        AtomicFiles.write(summaryFile, summary(v, now, Digests.sha256(statement)));
+        return new Certificate(statementFile, summaryFile, v.image(), v.imageId());
+    }
+
+    /** What differs between the verification record and the inputs now. */
+    static List<String> changes(Verification v, Path directory, Current now) {
+        List<String> out = new ArrayList<>();
+        if (now.imageId() == null) {
+            out.add("image " + v.image() + " is no longer in the engine");
+        } else if (!now.imageId().equals(v.imageId())) {
+            out.add("image " + v.image() + " is now " + now.imageId() + "; verify judged " + v.imageId());
+        }
+        if (v.profileDigest() != null && !("sha256:" + now.profileDigest()).equals(v.profileDigest())
+                && !now.profileDigest().equals(v.profileDigest())) {
+            out.add("profile " + v.profile() + " changed since verify (effective profile digest sha256:" + now.profileDigest()
+                    + ", verify saw " + v.profileDigest() + ")");
+        }
+        out.addAll(policyChanges(v.policySets(), now.sets()));
+        try {
+            Path facts = directory.resolve("facts.json");
+            String digest = Files.isRegularFile(facts) ? Digests.sha256(Files.readAllBytes(facts)) : null;
+            if (!v.factsDigest().equals(digest)) {
+                out.add("facts.json differs from the facts verify judged");
+            }
+        } catch (IOException e) {
+            out.add("facts.json cannot be read: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** Per set name: added, removed or changed sets, naming the changed files. */
+    public static List<String> policyChanges(List<Verification.SetRecord> recorded, List<PolicySet> current) {
+        List<String> out = new ArrayList<>();
+        Map<String, PolicySet> byName = new LinkedHashMap<>();
+        current.forEach(s -> byName.put(s.name(), s));
+        for (Verification.SetRecord r : recorded) {
+            PolicySet now = byName.remove(r.name());
+            if (now == null) {
+                out.add("policy set " + r.name() + " is no longer used");
+            } else if (!now.digest().equals(r.digest())) {
+                Map<String, String> files = new LinkedHashMap<>();
+                now.policies().forEach(p -> files.put(p.file(), p.digest()));
+                List<String> changed = new ArrayList<>();
+                for (Verification.PolicyRecord p : r.policies()) {
+                    String d = files.remove(p.file());
+                    if (d == null) {
+                        changed.add(p.file() + " removed");
+                    } else if (!d.equals(p.digest())) {
+                        changed.add(p.file() + " changed");
+                    }
+                }
+                files.keySet().forEach(f -> changed.add(f + " added"));
+                out.add("policy set " + r.name() + " changed: " + String.join(", ", changed));
+            }
+        }
+        byName.keySet().forEach(n -> out.add("policy set " + n + " was not used by verify"));
+        return out;
+    }
+
+    static String statement(Verification v, Current now) {
+        Map<String, Object> subject = new LinkedHashMap<>();
+        subject.put("name", v.image());
+        subject.put("digest", Map.of("sha256", hex(v.imageId())));
+        Map<String, Object> predicate = new LinkedHashMap<>();
+        Map<String, Object> profile = new LinkedHashMap<>();
+        profile.put("name", v.profile());
+        profile.put("digest", v.profileDigest() == null ? null : Map.of("sha256", hex(v.profileDigest())));
+        profile.put("files", now.profileFiles());
+        predicate.put("profile", profile);
+        predicate.put("policySets", v.policySets().stream().map(s -> {
+            Map<String, Object> set = new LinkedHashMap<>();
+            set.put("name", s.name());
+            set.put("version", s.version());
+            set.put("commit", s.commit());
+            set.put("digest", Map.of("sha256", s.digest()));
+            set.put("policies", s.policies().stream().map(p -> (Object) ordered("name", p.name(), "version", p.version(),
+                    "file", p.file(), "digest", Map.of("sha256", p.digest()))).toList());
+            return (Object) set;
+        }).toList());
+        predicate.put("verifiedOn", v.date());
+        predicate.put("failOn", v.failOn());
+        predicate.put("results", v.results().stream().map(r -> (Object) ordered("policy", r.policy(),
+                "rule", r.rule(), "severity", r.severity(), "status", r.status())).toList());
+        predicate.put("waivers", v.results().stream().filter(r -> r.waiverExpires() != null).map(r -> (Object) ordered(
+                "policy", r.policy(), "rule", r.rule(), "reason", r.waiverReason(), "approvedBy", r.waiverApprovedBy(),
+                "expires", r.waiverExpires())).toList());
+        predicate.put("facts", Map.of("digest", Map.of("sha256", v.factsDigest())));
+        predicate.put("tool", ordered("name", "nodeimage", "version", Version.current()));
+        predicate.put("git", now.git().map(g -> (Object) git(g)).orElse(null));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("_type", STATEMENT_TYPE);
+        out.put("subject", List.of(subject));
+        out.put("predicateType", PREDICATE_TYPE);
+        out.put("predicate", predicate);
+        return Json.write(out) + "\n";
+    }
+
+    private static Map<String, Object> git(GitProvenance g) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("commit", g.commit());
+        out.put("branch", g.branch());
+        out.put("describe", g.describe());
+        out.put("remote", g.remoteUrl());
+        out.put("dirty", g.dirty());
+        out.put("dirtyPaths", g.dirtyPaths());
+        out.put("blobs", new java.util.TreeMap<String, Object>(g.blobs()));
+        return out;
+    }
+
+    private static Map<String, Object> ordered(Object... keyValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            out.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return out;
+    }
+
+    static String hex(String digest) {
+        return digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest;
+    }
+
+    private static String summary(Verification v, Current now, String statementDigest) {
+        long passed = v.results().stream().filter(r -> r.status().equals("pass")).count();
+        long waived = v.results().stream().filter(r -> r.status().equals("waived")).count();
+        long na = v.results().stream().filter(r -> r.status().equals("not-applicable")).count();
+        long below = v.results().stream().filter(r -> r.status().equals("fail")).count();
+        StringBuilder s = new StringBuilder();
+        s.append("# Certificate: ").append(v.image()).append("\n\n");
+        s.append("| | |\n|---|---|\n");
+        s.append("| image | `").append(v.image()).append("` |\n");
+        s.append("| image id | `").append(v.imageId()).append("` |\n");
+        s.append("| profile | `").append(v.profile()).append("` (`sha256:").append(Certifier.hex(v.profileDigest())).append("`) |\n");
+        s.append("| verified on | ").append(v.date()).append(", failing on ").append(v.failOn()).append(" and above |\n");
+        s.append("| rules | ").append(passed).append(" passed, ").append(waived).append(" waived, ").append(below)
+                .append(" failed below the threshold, ").append(na).append(" not applicable |\n");
+        now.git().ifPresent(g -> s.append("| git | `").append(g.describe()).append("` (").append(g.commit()).append(") on ")
+                .append(g.branch()).append(g.dirty() ? ", dirty" : "").append(" |\n"));
+        s.append("| tool | nodeimage ").append(Version.current()).append(" |\n");
+        s.append("| statement | `").append(STATEMENT).append("`, sha256 `").append(statementDigest).append("` |\n\n");
+        s.append("## Policy sets\n\n");
+        for (Verification.SetRecord set : v.policySets()) {
+            s.append("- ").append(set.name()).append(' ').append(set.version() == null ? "" : set.version())
+                    .append(set.commit() == null ? "" : " at " + set.commit()).append(": ").append(set.policies().size())
+                    .append(" policies, sha256 `").append(set.digest()).append("`\n");
+        }
+        List<Verification.ResultRecord> waivers = v.results().stream().filter(r -> r.waiverExpires() != null).toList();
+        if (!waivers.isEmpty()) {
+            s.append("\n## Waivers used\n\n");
+            waivers.forEach(r -> s.append("- ").append(r.rule()).append(" (").append(r.policy()).append("): ")
+                    .append(r.waiverReason()).append("; approved by ").append(r.waiverApprovedBy()).append(", expires ")
+                    .append(r.waiverExpires()).append('\n'));
+        }
+        s.append("\nThe statement is not signed. Sign it with `cosign attest` (see docs/certify.md).\n");
+        return s.toString();
+    }
+
+    /** Thrown for certificates that cannot be read at all. */
+    static ConfigurationException unreadable(String shown, String why) {
+        return new ConfigurationException("the certificate " + shown + " cannot be read: " + why,
+                "name a certificate.intoto.json written by nodeimage:certify (-Dnodeimage.certificate=...)");
+    }
+}
