@@ -1,6 +1,13 @@
-// Two runs append to build.log; both skip, each naming the property that made it skip.
+// Two runs append to build.log; every goal skips, each naming the property that made it skip.
 def log = new File(basedir, 'build.log').text
-assert log.contains('Skipping nodeimage:validate because nodeimage.skip is true')
-assert log.contains('Skipping nodeimage:validate because nodeimage.validate.skip is true')
+['validate', 'render', 'test-policies', 'build', 'verify', 'certify'].each { goal ->
+    assert log.contains("Skipping nodeimage:${goal} because nodeimage.skip is true")
+    assert log.contains("Skipping nodeimage:${goal} because nodeimage.${goal}.skip is true")
+}
+// The default phases put them in the order of an image's life.
+def order = ['validate', 'render', 'test-policies', 'build', 'verify', 'certify'].collect {
+    log.indexOf("Skipping nodeimage:${it} because nodeimage.skip is true")
+}
+assert order == order.sort(false)
 assert !log.contains('profiles valid')
 return true

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -22,7 +23,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  *
  * @since 0.1.0
  */
-@Mojo(name = "check-certificate", threadSafe = true)
+@Mojo(name = "check-certificate", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public class CheckCertificateMojo extends AbstractPolicyMojo {
 
     /**

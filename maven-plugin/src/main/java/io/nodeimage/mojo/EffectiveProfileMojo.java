@@ -9,6 +9,7 @@ import io.nodeimage.profile.ResolvedProfile;
 import io.nodeimage.ConfigurationException;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -18,7 +19,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  *
  * @since 0.1.0
  */
-@Mojo(name = "effective-profile", threadSafe = true)
+@Mojo(name = "effective-profile", defaultPhase = LifecyclePhase.VALIDATE, threadSafe = true)
 public class EffectiveProfileMojo extends AbstractNodeimageMojo {
 
     /**

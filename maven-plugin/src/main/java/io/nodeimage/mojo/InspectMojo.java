@@ -3,6 +3,7 @@ package io.nodeimage.mojo;
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.inspect.Facts;
 import io.nodeimage.inspect.InspectService;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -13,7 +14,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  *
  * @since 0.1.0
  */
-@Mojo(name = "inspect", threadSafe = true, requiresProject = false)
+@Mojo(name = "inspect", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true, requiresProject = false)
 public class InspectMojo extends AbstractNodeimageMojo {
 
     /**

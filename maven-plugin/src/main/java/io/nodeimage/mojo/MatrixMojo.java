@@ -7,6 +7,7 @@ import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -18,7 +19,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  *
  * @since 0.1.0
  */
-@Mojo(name = "matrix", threadSafe = true)
+@Mojo(name = "matrix", defaultPhase = LifecyclePhase.VALIDATE, threadSafe = true)
 public class MatrixMojo extends AbstractNodeimageMojo {
 
     /**
