@@ -8,6 +8,6 @@ def git(String... args) {
 new File(basedir, '.gitignore').text = new File(basedir, 'gitignore.txt').text
 git('init', '-q')
 git('add', '-A')
-git('commit', '-q', '-m', 'site profile and policies')
-git('tag', 'v1.0')
+git('commit', '-q', '--allow-empty', '-m', 'site profile and policies')
+git('tag', '-f', 'v1.0')
 return true

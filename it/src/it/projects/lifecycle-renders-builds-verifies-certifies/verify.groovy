@@ -22,7 +22,11 @@ assert st.predicateType == 'urn:nodeimage:certificate:v1'
 assert st.subject[0].name == 'it-lifecycle/site-node:1.0'
 assert 'sha256:' + st.subject[0].digest.sha256 == build.imageId
 assert 'sha256:' + st.predicate.profile.digest.sha256 == build.labels['io.nodeimage.profile.digest']
-assert st.predicate.policySets*.name == ['project', 'nodeimage-policies']
+assert st.predicate.policySets*.name == ['project', 'secops', 'nodeimage-policies']
+def secopsHead = ['git', 'rev-parse', 'HEAD'].execute(null, new File(basedir, '../lifecycle-secops-policies')).text.trim()
+assert st.predicate.policySets[1].version == 'v2.1.0' && st.predicate.policySets[1].commit == secopsHead
+assert st.predicate.results.find { it.rule == 'SEC-001' }.status == 'pass'
+assert log.contains("Policy set secops from ${basedir}/../lifecycle-secops-policies at v2.1.0: commit ${secopsHead}")
 assert st.predicate.policySets[0].policies[0].file == 'src/main/nodeimage/policies/site-rules.yaml'
 assert st.predicate.waivers.size() == 1
 assert st.predicate.waivers[0].rule == 'SITE-002' && st.predicate.waivers[0].expires == '2099-12-31'
