@@ -50,7 +50,9 @@ public class MatrixMojo extends AbstractNodeimageMojo {
 
     @Override
     void run() {
-        List<ResolvedProfile> targets = selectedTargets();
+        // By name: the matrix is the same whatever order the selection named them in.
+        List<ResolvedProfile> targets = selectedTargets().stream()
+                .sorted(java.util.Comparator.comparing(ResolvedProfile::name)).toList();
         String json = Json.write(Map.of("include", targets.stream().map(p -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("profile", p.name());

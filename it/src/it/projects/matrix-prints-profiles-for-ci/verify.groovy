@@ -1,0 +1,12 @@
+import groovy.json.JsonSlurper
+
+def lines = new File(basedir, 'build.log').readLines().findAll { !it.isBlank() && !it.startsWith('Running post-build script') }
+// -q: the JSON is the whole output, on one line.
+assert lines.size() == 1 : lines
+def matrix = new JsonSlurper().parseText(lines[0])
+assert matrix.include*.profile == ['rhel-9-nvidia-hopper', 'site-gb200']
+def gb200 = matrix.include.find { it.profile == 'site-gb200' }
+assert gb200.family == 'ubuntu' && gb200.release == '24.04' && gb200.arch == 'aarch64'
+assert gb200.image == 'registry.invalid/nodes/site-gb200:2.3'
+assert new JsonSlurper().parse(new File(basedir, 'target/nodeimage/matrix.json')) == matrix
+return true
