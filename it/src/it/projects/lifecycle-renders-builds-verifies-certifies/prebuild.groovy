@@ -1,18 +1,5 @@
-// The project is its own git repository, committed, as a team's would be.
-def git(String... args) {
-    gitIn(basedir, args)
-}
-def gitIn(File dir, String... args) {
-    def p = (['git', '-c', 'user.name=nodeimage-it', '-c', 'user.email=it@localhost', '-c', 'init.defaultBranch=main'] + args.toList())
-            .execute(null, dir)
-    p.waitForProcessOutput(System.out, System.err)
-    assert p.exitValue() == 0 : "git ${args.join(' ')} failed"
-}
-new File(basedir, '.gitignore').text = new File(basedir, 'gitignore.txt').text
-git('init', '-q')
-git('add', '-A')
-git('commit', '-q', '--allow-empty', '-m', 'site profile and policies')
-git('tag', '-f', 'v1.0')
+// The project is its own git repository (see src/it/git-project.groovy).
+evaluate(new File(basedir, '../../../src/it/git-project.groovy'))
 
 // The security team's policy repository, beside the project.
 def secops = new File(basedir, '../lifecycle-secops-policies')
