@@ -2,10 +2,16 @@ package io.nodeimage.image;
 
 import com.github.dockerjava.api.DockerClient;
 import io.nodeimage.ConfigurationException;
-import org.testcontainers.DockerClientFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.testcontainers.dockerclient.DockerClientProviderStrategy;
 
-/** The Docker engine, reached through Testcontainers' client; an engine that does not answer gets one hint. */
+/** The Docker engine, found as Testcontainers finds it; an engine that does not answer gets one message and a hint. */
 public final class DockerEngine {
+
+    /** One client for the whole build: finding the engine costs a few requests. */
+    private static DockerClient client;
 
     private DockerEngine() {
     }
@@ -20,15 +26,29 @@ public final class DockerEngine {
                     "start the engine (or set DOCKER_HOST to where it listens), then run again");
         }
         try {
-            if (!DockerClientFactory.instance().isDockerAvailable()) {
-                throw new IllegalStateException("no Docker engine answers");
-            }
-            return DockerClientFactory.instance().client();
+            return connect();
         } catch (RuntimeException e) {
-            throw new ConfigurationException("no Docker engine answers, so " + purpose,
-                    "start the engine (or set DOCKER_HOST), then run again; on hosts without bridge networking "
-                            + "set TESTCONTAINERS_HOST_OVERRIDE=localhost", e);
+            throw new ConfigurationException("no Docker engine answers, so " + purpose + ": " + e.getMessage(),
+                    "start the engine (or set DOCKER_HOST), then run again", e);
         }
+    }
+
+    /**
+     * Finds the engine the way Testcontainers does (DOCKER_HOST, ~/.testcontainers.properties, the usual
+     * sockets), but takes the plain client: Testcontainers' shared client would also start its reaper
+     * container (an image to pull) and probe the host's address with a helper container, neither of
+     * which the plugin needs, since it removes what it creates and never connects to a container.
+     */
+    private static synchronized DockerClient connect() {
+        if (client == null) {
+            List<DockerClientProviderStrategy> strategies = new ArrayList<>();
+            ServiceLoader.load(DockerClientProviderStrategy.class, DockerClientProviderStrategy.class.getClassLoader())
+                    .forEach(strategies::add);
+            DockerClient found = DockerClientProviderStrategy.getFirstValidStrategy(strategies).getDockerClient();
+            found.pingCmd().exec();
+            client = found;
+        }
+        return client;
     }
 
     /** The engine's id of a local image (sha256:...), or null when the engine does not have it. */
