@@ -43,4 +43,7 @@ assert new File(out, 'certificate.md').text.contains('| git | `v1.0`')
 
 // check-certificate, run afterwards, finds that it holds.
 assert log.contains('target/nodeimage/site-node/certificate.intoto.json: holds for it-lifecycle/site-node:1.0')
+// Against another image it does not hold, and says why.
+assert log =~ /certificate\.intoto\.json: image nodeimage\/debian:12 is sha256:[0-9a-f]{64}, the certificate's subject is sha256:${st.subject[0].digest.sha256}/
+assert log.contains('certificates do not hold:')
 return true

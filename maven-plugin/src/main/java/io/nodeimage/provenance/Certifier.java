@@ -213,7 +213,8 @@ public final class Certifier {
         s.append("| | |\n|---|---|\n");
         s.append("| image | `").append(v.image()).append("` |\n");
         s.append("| image id | `").append(v.imageId()).append("` |\n");
-        s.append("| profile | `").append(v.profile()).append("` (`sha256:").append(Certifier.hex(v.profileDigest())).append("`) |\n");
+        s.append("| profile | ").append(v.profile() == null ? "none (the image was verified by name)"
+                : "`" + v.profile() + "` (`sha256:" + hex(v.profileDigest()) + "`)").append(" |\n");
         s.append("| verified on | ").append(v.date()).append(", failing on ").append(v.failOn()).append(" and above |\n");
         s.append("| rules | ").append(passed).append(" passed, ").append(waived).append(" waived, ").append(below)
                 .append(" failed below the threshold, ").append(na).append(" not applicable |\n");
