@@ -42,6 +42,8 @@ public final class ImageBuilder {
                 .withTags(Set.of(r.tag()))
                 .withNetworkMode("host")
                 .withPull(false)
+                // Intermediate containers go even when a step fails: a failed build leaves nothing behind.
+                .withForcerm(true)
                 .withLabels(r.labels());
         if (r.sourceDateEpoch() != null) {
             cmd.withBuildArg("SOURCE_DATE_EPOCH", r.sourceDateEpoch());

@@ -61,7 +61,9 @@ public final class Decompressor {
     private static InputStream open(byte[] data, Compression compression) throws IOException {
         InputStream raw = new ByteArrayInputStream(data);
         return switch (compression) {
-            case XZ -> new XZInputStream(raw);
+            // Each module would otherwise allocate its own dictionary (1 MiB or more): thousands of them
+            // churn a small heap. The cache hands the arrays of finished streams to the next ones.
+            case XZ -> new XZInputStream(raw, -1, true, org.tukaani.xz.BasicArrayCache.getInstance());
             case ZSTD -> new ZstdInputStream(raw);
             case GZIP -> new GZIPInputStream(raw);
             case NONE -> raw;
