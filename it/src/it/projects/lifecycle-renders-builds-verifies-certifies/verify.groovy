@@ -3,8 +3,11 @@ import groovy.json.JsonSlurper
 def log = new File(basedir, 'build.log').text
 def out = new File(basedir, 'target/nodeimage/site-node')
 
-// build: a line per step, then the image named <repository>/<profile>:<version>.
+// build: a line per step, then the image named <repository>/<profile>:<version>; two profiles, side by side.
 assert log.contains('[site-node] Step 1/')
+assert log.contains('[site-node-b] Step 1/')
+assert log.contains('Built 2 profiles in ')
+assert new File(basedir, 'target/nodeimage/site-node-b/certificate.intoto.json').isFile()
 assert log =~ /site-node: built it-lifecycle\/site-node:1\.0 \(sha256:[0-9a-f]{64}\)/
 def build = new JsonSlurper().parse(new File(out, 'build.json'))
 assert build.image == 'it-lifecycle/site-node:1.0'
