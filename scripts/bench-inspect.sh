@@ -2,7 +2,8 @@
 # Benchmark of nodeimage:inspect on Debian's linux-image-amd64 module tree (about 4,000 modules) in
 # three shapes: uncompressed (Debian), zstd (Ubuntu 24.04) and xz (RHEL). For each image it times
 # `docker cp` of the tree, modinfo over every module inside the container, and the inspect goal (wall
-# time minus nodeimage:help, and the goal's own figure), with a 256 MB heap. Medians of N runs.
+# time minus nodeimage:help, the goal's own figure, and the Maven JVM's peak resident memory), with a
+# 256 MB heap. Medians of N runs.
 # Needs the plugin installed and a Docker engine; builds the three images once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +50,7 @@ h=$(printf '%s\n' "${help[@]}" | median)
 echo "kernel $kver, $(find "$root/lib/modules" -name '*.ko' | wc -l) modules; runs: $runs; help median ${h} ms"
 for shape in plain zst xz; do
   tag="nodeimage-bench/$shape:latest"
-  cp_t=() modinfo_t=() wall=() inner=()
+  cp_t=() modinfo_t=() wall=() inner=() rss=()
   for _ in $(seq 1 "$runs"); do
     cid=$(docker create --network none "$tag" /bin/true)
     rm -rf "$work/cp"
@@ -59,14 +60,15 @@ for shape in plain zst xz; do
     t=$(docker run --rm --network none "$tag" sh -c 's=$(date +%s%N); find /usr/lib/modules -name "*.ko*" | xargs modinfo >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))')
     modinfo_t+=("$t")
     s=$(ms)
-    out=$(../mvnw -B -o "$plugin:inspect" -Dnodeimage.image="$tag" -Dnodeimage.outputDirectory="$work/out")
-    e=$(ms); wall+=($((e - s)))
+    out=$(/usr/bin/time -f '%M' -o "$work/rss" ../mvnw -B -o "$plugin:inspect" -Dnodeimage.image="$tag" -Dnodeimage.outputDirectory="$work/out")
+    e=$(ms); wall+=($((e - s))); rss+=("$(tail -n 1 "$work/rss")")
     inner+=("$(echo "$out" | sed -n 's/.* in \([0-9]*\) ms$/\1/p' | head -n 1)")
   done
   c=$(printf '%s\n' "${cp_t[@]}" | median)
   m=$(printf '%s\n' "${modinfo_t[@]}" | median)
   w=$(printf '%s\n' "${wall[@]}" | median)
   i=$(printf '%s\n' "${inner[@]}" | median)
-  echo "$shape: docker cp ${c} ms; modinfo ${m} ms; inspect wall ${w} ms, minus help $((w - h)) ms, goal's own ${i} ms; ratio to docker cp $(awk -v a=$((w - h)) -v b="$c" 'BEGIN {printf "%.2f", a / b}')"
+  r=$(printf '%s\n' "${rss[@]}" | median)
+  echo "$shape: docker cp ${c} ms; modinfo ${m} ms; inspect wall ${w} ms, minus help $((w - h)) ms, goal's own ${i} ms, peak RSS $((r / 1024)) MB; ratio to docker cp $(awk -v a=$((w - h)) -v b="$c" 'BEGIN {printf "%.2f", a / b}')"
 done
 rm -rf "$work/cp" "$work/out"
