@@ -56,7 +56,8 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
             Path checkout = outputDirectory.toPath().resolve("policy-sets");
             for (PolicySetParameter p : policySets) {
                 PolicyRepository.Fetched f = p.toRepository().fetch(policyCache.toPath().normalize(), checkout, offline);
-                getLog().info("Policy set " + p.name + " from " + p.url + " at " + p.ref + ": commit " + f.commit());
+                getLog().info("Policy set " + p.name + " from " + io.nodeimage.Urls.withoutCredentials(p.url) + " at "
+                        + p.ref + ": commit " + f.commit());
                 fetched.add(f);
             }
         }

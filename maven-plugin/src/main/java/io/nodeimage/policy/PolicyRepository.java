@@ -131,6 +131,7 @@ public record PolicyRepository(String name, String url, String ref, String commi
     }
 
     private ConfigurationException error(String what, String hint) {
-        return new ConfigurationException("policy set " + name + " from " + url + " at ref " + ref + ": " + what, hint);
+        return new ConfigurationException("policy set " + name + " from " + io.nodeimage.Urls.withoutCredentials(url)
+                + " at ref " + ref + ": " + what, hint);
     }
 }

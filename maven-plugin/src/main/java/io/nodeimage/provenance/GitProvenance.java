@@ -85,7 +85,7 @@ public record GitProvenance(String commit, String branch, String describe, long 
                     }
                 }
             }
-            String remote = repo.getConfig().getString("remote", "origin", "url");
+            String remote = io.nodeimage.Urls.withoutCredentials(repo.getConfig().getString("remote", "origin", "url"));
             return Optional.of(new GitProvenance(commit, repo.getBranch(), describe, commitTime, remote,
                     head == null || !dirty.isEmpty(), new ArrayList<>(dirty), blobs));
         } catch (IOException | GitAPIException e) {

@@ -80,4 +80,15 @@ class GitProvenanceTest {
         // The temp folder (under /tmp) is in no git work tree.
         assertThat(GitProvenance.read(work, null, List.of())).isEmpty();
     }
+
+    @Test
+    void credentialsInTheRemoteAreNeverPublished() {
+        assertThat(io.nodeimage.Urls.withoutCredentials("https://ci:glpat-SECRET@git.example.internal/site/nodes.git"))
+                .isEqualTo("https://git.example.internal/site/nodes.git");
+        assertThat(io.nodeimage.Urls.withoutCredentials("ssh://git@git.example.internal:2222/site/nodes.git"))
+                .isEqualTo("ssh://git.example.internal:2222/site/nodes.git");
+        assertThat(io.nodeimage.Urls.withoutCredentials("git@git.example.internal:site/nodes.git"))
+                .as("scp-like: the user is part of the address, no secret").isEqualTo("git@git.example.internal:site/nodes.git");
+        assertThat(io.nodeimage.Urls.withoutCredentials("/srv/git/nodes.git")).isEqualTo("/srv/git/nodes.git");
+    }
 }
