@@ -53,7 +53,7 @@ public class MatrixMojo extends AbstractNodeimageMojo {
         // By name: the matrix is the same whatever order the selection named them in.
         List<ResolvedProfile> targets = selectedTargets().stream()
                 .sorted(java.util.Comparator.comparing(ResolvedProfile::name)).toList();
-        String json = Json.write(Map.of("include", targets.stream().map(p -> {
+        String json = Json.writeLine(Map.of("include", targets.stream().map(p -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("profile", p.name());
             entry.put("family", p.profile().os().family().yamlName());
@@ -61,7 +61,7 @@ public class MatrixMojo extends AbstractNodeimageMojo {
             entry.put("arch", p.profile().os().arch().yamlName());
             entry.put("image", io.nodeimage.image.BuildService.imageName(repository, p.name(), tag));
             return (Object) entry;
-        }).toList())).replace("\n", "").replaceAll(" {2,}", " ");
+        }).toList()));
         AtomicFiles.write(matrixFile.toPath(), json + "\n");
         // Standard output on purpose: CI captures it, and -q silences everything else.
         System.out.println(json);

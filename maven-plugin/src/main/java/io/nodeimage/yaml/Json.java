@@ -15,7 +15,18 @@ public final class Json {
         return out.toString();
     }
 
+    /** The same document on one line, for tools that read a line (CI outputs). */
+    public static String writeLine(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(out, value, -1);
+        return out.toString();
+    }
+
+    /** @param indent the nesting depth, or -1 for one line */
     private static void write(StringBuilder out, Object value, int indent) {
+        boolean line = indent < 0;
+        String open = line ? "" : "\n";
+        String next = line ? ", " : ",\n";
         if (value == null) {
             out.append("null");
         } else if (value instanceof String s) {
@@ -27,31 +38,35 @@ public final class Json {
                 out.append("{}");
                 return;
             }
-            out.append("{\n");
+            out.append('{').append(open);
             int i = 0;
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                out.append("  ".repeat(indent + 1));
+                out.append(pad(indent + 1));
                 string(out, String.valueOf(e.getKey()));
                 out.append(": ");
-                write(out, e.getValue(), indent + 1);
-                out.append(++i < map.size() ? ",\n" : "\n");
+                write(out, e.getValue(), line ? -1 : indent + 1);
+                out.append(++i < map.size() ? next : open);
             }
-            out.append("  ".repeat(indent)).append('}');
+            out.append(pad(indent)).append('}');
         } else if (value instanceof List<?> list) {
             if (list.isEmpty()) {
                 out.append("[]");
                 return;
             }
-            out.append("[\n");
+            out.append('[').append(open);
             for (int i = 0; i < list.size(); i++) {
-                out.append("  ".repeat(indent + 1));
-                write(out, list.get(i), indent + 1);
-                out.append(i + 1 < list.size() ? ",\n" : "\n");
+                out.append(pad(indent + 1));
+                write(out, list.get(i), line ? -1 : indent + 1);
+                out.append(i + 1 < list.size() ? next : open);
             }
-            out.append("  ".repeat(indent)).append(']');
+            out.append(pad(indent)).append(']');
         } else {
             throw new IllegalArgumentException("not a JSON value: " + value.getClass());
         }
+    }
+
+    private static String pad(int indent) {
+        return indent <= 0 ? "" : "  ".repeat(indent);
     }
 
     /** A JSON string literal; also a valid YAML double-quoted scalar, HCL2 and TOML basic string. */
