@@ -8,6 +8,8 @@ assert log.contains('[site-node] Step 1/')
 assert log.contains('[site-node-b] Step 1/')
 assert log.contains('Built 2 profiles in ')
 assert new File(basedir, 'target/nodeimage/site-node-b/certificate.intoto.json').isFile()
+// The build context (only what render wrote) was a temporary copy, and is gone.
+assert !new File(basedir, 'target/nodeimage').list().any { it.contains('-context-') }
 assert log =~ /site-node: built it-lifecycle\/site-node:1\.0 \(sha256:[0-9a-f]{64}\)/
 def build = new JsonSlurper().parse(new File(out, 'build.json'))
 assert build.image == 'it-lifecycle/site-node:1.0'

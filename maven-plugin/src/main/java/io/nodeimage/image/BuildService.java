@@ -102,21 +102,58 @@ public final class BuildService {
     }
 
     private Built buildOne(ResolvedProfile p, Path dir, Consumer<String> log) {
+        Path context = context(dir);
+        try {
+            return buildOne(p, dir, context, log);
+        } finally {
+            deleteTree(context);
+        }
+    }
+
+    /**
+     * The build context: only the files render wrote, copied aside, so that reports, facts and
+     * certificates beside them are never sent to the engine, nor could be copied into an image.
+     */
+    private static Path context(Path dir) {
+        List<String> files = io.nodeimage.render.RenderService.renderedFiles(dir);
+        try {
+            Path context = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + "-context-");
+            for (String name : files) {
+                Files.copy(dir.resolve(name), context.resolve(name), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            return context;
+        } catch (java.io.IOException e) {
+            throw new ConfigurationException("cannot prepare the build context of " + dir + ": " + e.getMessage(),
+                    "render again (nodeimage:render), and check that the output directory is writable", e);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            // A leftover temporary folder in target/ is harmless; the next clean removes it.
+        }
+    }
+
+    private Built buildOne(ResolvedProfile p, Path dir, Path context, Consumer<String> log) {
         String profileDigest = Inputs.profileDigest(p);
         Map<String, String> labels = labels(profileDigest);
         ImageBuilder builder = new ImageBuilder(docker);
         String image = imageName(repository, p.name(), tag);
-        String id = builder.build(new ImageBuilder.Request(p.name(), dir, dir.resolve(CONTAINERFILE), image, labels,
+        String id = builder.build(new ImageBuilder.Request(p.name(), context, context.resolve(CONTAINERFILE), image, labels,
                 stamp.sourceDateEpoch()), log);
         List<String> notes = new ArrayList<>();
         String bootcImage = null;
         String bootcId = null;
-        Path bootc = dir.resolve(BOOTC_CONTAINERFILE);
+        Path bootc = context.resolve(BOOTC_CONTAINERFILE);
         if (Files.isRegularFile(bootc)) {
             String base = p.profile().base().bootc() == null ? null : p.profile().base().bootc();
             if (base != null && DockerEngine.imageId(docker, base) != null) {
                 bootcImage = imageName(repository, p.name() + "-bootc", tag);
-                bootcId = builder.build(new ImageBuilder.Request(p.name() + "-bootc", dir, bootc, bootcImage, labels,
+                bootcId = builder.build(new ImageBuilder.Request(p.name() + "-bootc", context, bootc, bootcImage, labels,
                         stamp.sourceDateEpoch()), log);
             } else {
                 notes.add("bootc image not built: its base " + base + " is not in the engine (pull or load it first)");

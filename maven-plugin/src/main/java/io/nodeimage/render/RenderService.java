@@ -89,6 +89,24 @@ public final class RenderService {
         return outcomes;
     }
 
+    /** The files the last render of a profile wrote, by name, as its manifest lists them; empty when none. */
+    public static List<String> renderedFiles(Path dir) {
+        Path manifest = dir.resolve(MANIFEST);
+        List<String> out = new ArrayList<>();
+        try {
+            if (Files.isRegularFile(manifest)) {
+                for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+                    if (!line.startsWith("inputs ") && line.indexOf(' ') > 0) {
+                        out.add(line.substring(line.indexOf(' ') + 1));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return out;
+    }
+
     String inputDigest(ResolvedProfile p) {
         return sha256("nodeimage " + Version.current() + "\n" + options + "\n" + EffectiveProfile.toYaml(p, false));
     }
