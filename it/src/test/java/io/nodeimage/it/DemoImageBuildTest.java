@@ -110,9 +110,9 @@ class DemoImageBuildTest {
 
     @Test
     void theDemoImagePassesTheBundledPolicies() throws Exception {
-        var policies = io.nodeimage.report.VerifyService.policies(null, null, true);
+        var policies = io.nodeimage.policy.PolicySets.load(null, null, "", List.of(), true);
         var profile = new ProfileResolver(ProfileSources.withBundledCatalog(null, null)).resolve("debian-12-demo").profile();
-        var outcome = io.nodeimage.report.VerifyService.of(policies, io.nodeimage.policy.Policy.Severity.HIGH,
+        var outcome = new io.nodeimage.report.VerifyService(policies, io.nodeimage.policy.Policy.Severity.HIGH,
                 java.time.LocalDate.now()).verify(DEMO_TAG, profile, work.resolve("verify-demo"));
         var verdict = outcome.verdict();
         assertThat(verdict.passed()).as(verdict.results().toString()).isTrue();

@@ -145,8 +145,8 @@ class InspectImageTest {
                 waivers:
                   - {rule: SITE-2, reason: "old USB sticks", expires: 2020-01-01, approvedBy: secops}
                 """);
-        var loaded = io.nodeimage.report.VerifyService.policies(policies, context, true);
-        var service = io.nodeimage.report.VerifyService.of(loaded, io.nodeimage.policy.Policy.Severity.HIGH,
+        var sets = io.nodeimage.policy.PolicySets.load(policies, context, "1.0", List.of(), true);
+        var service = new io.nodeimage.report.VerifyService(sets, io.nodeimage.policy.Policy.Severity.HIGH,
                 java.time.LocalDate.of(2026, 11, 26));
         Path out = context.resolve("verify");
         var outcome = service.verify(TAG, null, out);

@@ -150,7 +150,7 @@ public final class BuildService {
         String bootcId = null;
         Path bootc = context.resolve(BOOTC_CONTAINERFILE);
         if (Files.isRegularFile(bootc)) {
-            String base = p.profile().base().bootc() == null ? null : p.profile().base().bootc();
+            String base = p.profile().base().bootc();
             if (base != null && DockerEngine.imageId(docker, base) != null) {
                 bootcImage = imageName(repository, p.name() + "-bootc", tag);
                 bootcId = builder.build(new ImageBuilder.Request(p.name() + "-bootc", context, bootc, bootcImage, labels,

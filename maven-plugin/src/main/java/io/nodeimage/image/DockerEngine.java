@@ -21,7 +21,7 @@ public final class DockerEngine {
         // Testcontainers tries other places when DOCKER_HOST does not answer; a user who names an engine
         // means that engine, so a socket that is not there stops here.
         String host = System.getenv("DOCKER_HOST");
-        if (host != null && host.startsWith("unix://") && !java.nio.file.Files.exists(java.nio.file.Path.of(host.substring(7)))) {
+        if (host != null && EngineSocket.configured().filter(p -> !java.nio.file.Files.exists(p)).isPresent()) {
             throw new ConfigurationException("no Docker engine answers at DOCKER_HOST=" + host + ", so " + purpose,
                     "start the engine (or set DOCKER_HOST to where it listens), then run again");
         }

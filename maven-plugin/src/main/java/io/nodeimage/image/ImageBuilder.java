@@ -50,6 +50,7 @@ public final class ImageBuilder {
         }
         try {
             String id = cmd.exec(log).awaitImageId(TIMEOUT_MINUTES, TimeUnit.MINUTES);
+            // The classic builder reports a short id ("Successfully built 0a1b2c3d"); the engine has the full one.
             return id.startsWith("sha256:") ? id : DockerEngine.imageId(docker, r.tag());
         } catch (RuntimeException e) {
             throw new BuildFailedException(r.profile(), log.step, log.output(), e.getMessage());

@@ -3,6 +3,7 @@ package io.nodeimage.inspect;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
+import io.nodeimage.image.EngineSocket;
 import io.nodeimage.ConfigurationException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -28,7 +29,7 @@ public final class ContainerFiles implements AutoCloseable {
     private DockerClient docker;
     private final String containerId;
     private final String architecture;
-    private final Optional<UnixSocketArchive> fast;
+    private final Optional<EngineSocket> fast;
     /** Trees read once and kept (root to entries); walks below a kept root are answered from memory. */
     private final Map<String, List<Kept>> kept = new LinkedHashMap<>();
 
@@ -40,7 +41,7 @@ public final class ContainerFiles implements AutoCloseable {
 
     private final String imageId;
 
-    private ContainerFiles(Optional<UnixSocketArchive> fast, DockerClient docker, String image, String imageId,
+    private ContainerFiles(Optional<EngineSocket> fast, DockerClient docker, String image, String imageId,
                            String containerId, String architecture) {
         this.fast = fast;
         this.docker = docker;
@@ -66,7 +67,7 @@ public final class ContainerFiles implements AutoCloseable {
             throw new ConfigurationException("'" + image + "' is not an image name",
                     "name an image as the engine does: repository[:tag], or an id");
         }
-        Optional<UnixSocketArchive> socket = UnixSocketArchive.find();
+        Optional<EngineSocket> socket = EngineSocket.find();
         if (socket.isPresent()) {
             try {
                 return openThrough(socket.get(), image);
@@ -83,8 +84,7 @@ public final class ContainerFiles implements AutoCloseable {
             architecture = inspected.getArch();
             imageId = inspected.getId();
         } catch (NotFoundException e) {
-            throw new ConfigurationException("image " + image + " is not present in the Docker engine",
-                    "build it first (nodeimage:build), or name a local image with -Dnodeimage.image=<name>");
+            throw notPresent(image);
         }
         String id = docker.createContainerCmd(image)
                 .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none"))
@@ -94,11 +94,15 @@ public final class ContainerFiles implements AutoCloseable {
         return new ContainerFiles(Optional.empty(), docker, image, imageId, id, architecture);
     }
 
-    private static ContainerFiles openThrough(UnixSocketArchive socket, String image) throws java.io.IOException {
-        UnixSocketArchive.Answer inspected = socket.call("GET", "/images/" + image + "/json", null);
+    private static ConfigurationException notPresent(String image) {
+        return new ConfigurationException("image " + image + " is not present in the Docker engine",
+                "build it first (nodeimage:build), or name a local image with -Dnodeimage.image=<name>");
+    }
+
+    private static ContainerFiles openThrough(EngineSocket socket, String image) throws java.io.IOException {
+        EngineSocket.Answer inspected = socket.call("GET", "/images/" + image + "/json", null);
         if (inspected.code() == 404) {
-            throw new ConfigurationException("image " + image + " is not present in the Docker engine",
-                    "build it first (nodeimage:build), or name a local image with -Dnodeimage.image=<name>");
+            throw notPresent(image);
         }
         if (inspected.code() != 200) {
             throw new java.io.IOException("the engine answered " + inspected.code() + ": " + inspected.text().strip());
@@ -109,7 +113,7 @@ public final class ContainerFiles implements AutoCloseable {
         create.put("Entrypoint", List.of("/nodeimage-inspects-this-container-without-running-it"));
         create.put("Labels", Map.of("io.nodeimage.role", "inspect"));
         create.put("HostConfig", Map.of("NetworkMode", "none"));
-        UnixSocketArchive.Answer created = socket.call("POST", "/containers/create", io.nodeimage.yaml.Json.write(create));
+        EngineSocket.Answer created = socket.call("POST", "/containers/create", io.nodeimage.yaml.Json.write(create));
         if (created.code() != 201) {
             throw new java.io.IOException("creating a container of " + image + " was answered " + created.code() + ": "
                     + created.text().strip());
@@ -213,6 +217,29 @@ public final class ContainerFiles implements AutoCloseable {
             return Optional.of(out);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The entry at {@code path} itself (a link is not followed): the stream is closed after its header,
+     * so neither a directory's content nor a file's bytes are sent.
+     */
+    public Optional<TarArchiveEntry> stat(String path) throws IOException {
+        TarArchiveEntry[] first = new TarArchiveEntry[1];
+        try {
+            walk(path, (p, e, in) -> {
+                first[0] = e;
+                throw new FirstEntry();
+            });
+        } catch (FirstEntry e) {
+            // Seen what was asked for.
+        }
+        return Optional.ofNullable(first[0]);
+    }
+
+    private static final class FirstEntry extends RuntimeException {
+        FirstEntry() {
+            super(null, null, false, false);
+        }
     }
 
     /** A regular file's bytes, following links inside the image; empty if absent or larger than the limit. */

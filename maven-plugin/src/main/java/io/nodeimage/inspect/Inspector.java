@@ -101,23 +101,9 @@ public final class Inspector {
             if (out.containsKey(path) || path.equals("/etc") || path.startsWith("/etc/")) {
                 continue;
             }
-            try {
-                // Only the first entry is wanted; a directory's content is not read.
-                files.walk(path, (p, e, in) -> {
-                    out.put(path, entry(path, e, users, groups));
-                    throw new FirstEntry();
-                });
-            } catch (FirstEntry e) {
-                // Seen.
-            }
+            files.stat(path).ifPresent(e -> out.put(path, entry(path, e, users, groups)));
         }
         return new ArrayList<>(out.values());
-    }
-
-    private static final class FirstEntry extends RuntimeException {
-        FirstEntry() {
-            super(null, null, false, false);
-        }
     }
 
     private static Facts.FileEntry entry(String path, TarArchiveEntry e, Map<Long, String> users, Map<Long, String> groups) {
@@ -513,7 +499,6 @@ public final class Inspector {
                 out.add(new Facts.Package(fields.get("Package"), fields.get("Version"), fields.get("Architecture")));
             }
         }
-        out.sort((a, b) -> a.name().compareTo(b.name()));
         return out;
     }
 

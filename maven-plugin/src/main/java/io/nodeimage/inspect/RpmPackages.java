@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Packages of an rpm database, as the image's own rpm reports them. The database format (sqlite, ndb,
@@ -16,7 +15,7 @@ final class RpmPackages {
 
     /** Where rpm keeps its database: RHEL 10 and Fedora moved it under /usr, leaving a link at /var. */
     private static final List<String> DATABASES = List.of("/usr/lib/sysimage/rpm", "/var/lib/rpm");
-    private static final Set<String> DATABASE_FILES = Set.of("rpmdb.sqlite", "Packages", "Packages.db");
+    private static final List<String> DATABASE_FILES = List.of("rpmdb.sqlite", "Packages", "Packages.db");
     /** Epoch only where set, as rpm -q prints it, so versions compare as rpm compares them. */
     static final String QUERY_FORMAT = "%{NAME}\\t%|EPOCH?{%{EPOCH}:}|%{VERSION}-%{RELEASE}\\t%{ARCH}\\n";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -58,30 +57,15 @@ final class RpmPackages {
     /** The first database directory holding a database file; links are skipped (they show the other). */
     private static Optional<String> database(ContainerFiles files) throws IOException {
         for (String dir : DATABASES) {
-            boolean[] found = {false};
-            try {
-                files.walk(dir, (p, e, in) -> {
-                    if (p.equals(dir) && !e.isDirectory()) {
-                        throw new Stop();
-                    }
-                    if (e.isFile() && DATABASE_FILES.contains(p.substring(p.lastIndexOf('/') + 1))) {
-                        found[0] = true;
-                        throw new Stop();
-                    }
-                });
-            } catch (Stop e) {
-                // Seen enough.
+            if (files.stat(dir).filter(e -> e.isDirectory()).isEmpty()) {
+                continue;
             }
-            if (found[0]) {
-                return Optional.of(dir);
+            for (String name : DATABASE_FILES) {
+                if (files.stat(dir + "/" + name).filter(e -> e.isFile()).isPresent()) {
+                    return Optional.of(dir);
+                }
             }
         }
         return Optional.empty();
-    }
-
-    private static final class Stop extends RuntimeException {
-        Stop() {
-            super(null, null, false, false);
-        }
     }
 }

@@ -17,6 +17,10 @@ import org.apache.maven.plugins.annotations.Parameter;
  */
 abstract class AbstractNodeimageMojo extends AbstractMojo {
 
+    /** The build's output; git provenance does not count files under it as changes. */
+    @Parameter(defaultValue = "${project.build.directory}", readonly = true)
+    protected File buildDirectory;
+
     /** The project's base directory; paths in messages are shown relative to it. */
     @Parameter(defaultValue = "${project.basedir}", readonly = true, required = true)
     protected File basedir;
@@ -120,9 +124,17 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
                 .filter(p -> !p.profile().isAbstract()).toList();
     }
 
-    /** A profile's source files on disk (the bundled ones have none), for git blob ids. */
+    /** The git repository around the project, read once; empty outside a work tree. */
+    java.util.Optional<io.nodeimage.provenance.GitProvenance.Snapshot> gitSnapshot() {
+        return io.nodeimage.provenance.GitProvenance.snapshot(basedir.toPath(), buildDirectory.toPath());
+    }
+
+    /**
+     * A source file as shown, back on disk, for git blob ids. Bundled ones ("nodeimage-profiles:...")
+     * name no file there, and GitProvenance passes over paths that are not files in the work tree.
+     */
     java.nio.file.Path sourceFile(String shown) {
-        return shown.startsWith("nodeimage-") ? null : basedir.toPath().resolve(shown).normalize();
+        return basedir.toPath().resolve(shown).normalize();
     }
 
     private static String withHint(NodeimageException e) {

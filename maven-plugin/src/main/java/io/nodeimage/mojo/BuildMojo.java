@@ -4,7 +4,6 @@ import io.nodeimage.image.BuildService;
 import io.nodeimage.image.DockerEngine;
 import io.nodeimage.profile.ResolvedProfile;
 import io.nodeimage.provenance.GitProvenance;
-import java.io.File;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -40,9 +39,6 @@ public class BuildMojo extends AbstractNodeimageMojo {
     @Parameter(property = PropertyNames.BUILD_SKIP, defaultValue = "false")
     boolean skipBuild;
 
-    @Parameter(defaultValue = "${project.build.directory}", readonly = true)
-    File buildDirectory;
-
     @Override
     String goal() {
         return "build";
@@ -61,12 +57,12 @@ public class BuildMojo extends AbstractNodeimageMojo {
             getLog().warn("No profiles to build (set " + PropertyNames.PROFILES + ")");
             return;
         }
-        Optional<GitProvenance> git = GitProvenance.read(basedir.toPath(), buildDirectory.toPath(), List.of());
+        Optional<GitProvenance.Snapshot> git = gitSnapshot();
         String epoch = System.getenv("SOURCE_DATE_EPOCH");
         Instant created = epoch != null && epoch.matches("[0-9]{1,12}") ? Instant.ofEpochSecond(Long.parseLong(epoch))
                 : git.filter(g -> g.commit() != null).map(g -> Instant.ofEpochSecond(g.commitTime())).orElse(null);
-        BuildService.Stamp stamp = new BuildService.Stamp(git.map(GitProvenance::remoteUrl).orElse(null),
-                git.map(GitProvenance::commit).orElse(null), created,
+        BuildService.Stamp stamp = new BuildService.Stamp(git.map(GitProvenance.Snapshot::remoteUrl).orElse(null),
+                git.map(GitProvenance.Snapshot::commit).orElse(null), created,
                 created == null ? null : Long.toString(created.getEpochSecond()));
         BuildService service = new BuildService(DockerEngine.client("the images cannot be built"), repository, tag,
                 stamp, threads);

@@ -8,12 +8,10 @@ import io.nodeimage.profile.ResolvedProfile;
 import io.nodeimage.provenance.Certifier;
 import io.nodeimage.provenance.GitProvenance;
 import io.nodeimage.provenance.Inputs;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -54,9 +52,6 @@ public class CertifyMojo extends AbstractPolicyMojo {
     @Parameter(property = PropertyNames.CERTIFY_SKIP, defaultValue = "false")
     boolean skipCertify;
 
-    @Parameter(defaultValue = "${project.build.directory}", readonly = true)
-    File buildDirectory;
-
     @Override
     String goal() {
         return "certify";
@@ -72,12 +67,13 @@ public class CertifyMojo extends AbstractPolicyMojo {
         List<ResolvedProfile> targets = selectedTargets();
         List<PolicySet> sets = policySets(catalogPolicies);
         var docker = DockerEngine.client("the images cannot be certified");
+        var workTree = gitSnapshot();
         for (ResolvedProfile p : targets) {
             List<Path> used = new ArrayList<>();
-            p.sources().stream().map(this::sourceFile).filter(Objects::nonNull).forEach(used::add);
+            p.sources().stream().map(this::sourceFile).forEach(used::add);
             sets.stream().filter(s -> s.commit() == null).flatMap(s -> s.policies().stream()).map(LoadedPolicy::file)
-                    .map(this::sourceFile).filter(Objects::nonNull).forEach(used::add);
-            var git = GitProvenance.read(basedir.toPath(), buildDirectory.toPath(), used);
+                    .map(this::sourceFile).forEach(used::add);
+            var git = workTree.map(r -> r.with(used));
             String image = BuildService.imageName(repository, p.name(), tag);
             Path dir = outputDirectory.toPath().resolve(p.name());
             Certifier.Certificate c = Certifier.certify(dir, io.nodeimage.yaml.SourceFiles.shown(dir, basedir.toPath()),

@@ -4,6 +4,7 @@ import io.nodeimage.ViolationException;
 import io.nodeimage.image.DockerEngine;
 import io.nodeimage.policy.PolicySet;
 import io.nodeimage.profile.ProfileResolver;
+import io.nodeimage.profile.ProfileSources;
 import io.nodeimage.profile.ResolvedProfile;
 import io.nodeimage.provenance.CertificateCheck;
 import io.nodeimage.report.VerifyService;
@@ -79,19 +80,17 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
                     .resolve(io.nodeimage.provenance.Certifier.STATEMENT)));
         }
         List<PolicySet> sets = policySets(catalogPolicies);
+        VerifyService service = new VerifyService(sets, io.nodeimage.policy.Policy.Severity.HIGH, LocalDate.now());
+        ProfileSources sources = profileSources();
         var docker = DockerEngine.client("the certificates cannot be checked");
         List<String> failures = new ArrayList<>();
         for (Path f : files) {
             String shown = io.nodeimage.yaml.SourceFiles.shown(f, basedir.toPath());
             CertificateCheck.Claims claims = CertificateCheck.read(f, shown);
             String checked = image != null ? image : claims.image();
-            ResolvedProfile profile = null;
-            if (claims.profile() != null && profileSources().find(claims.profile()).isPresent()) {
-                profile = new ProfileResolver(profileSources()).resolveAll(List.of(claims.profile())).stream()
-                        .filter(r -> r.name().equals(claims.profile())).findFirst().orElse(null);
-            }
+            ResolvedProfile profile = claims.profile() != null && sources.find(claims.profile()).isPresent()
+                    ? new ProfileResolver(sources).resolve(claims.profile()) : null;
             ResolvedProfile judgedAs = profile;
-            VerifyService service = new VerifyService(sets, io.nodeimage.policy.Policy.Severity.HIGH, LocalDate.now());
             List<String> differences = CertificateCheck.check(claims, checked, DockerEngine.imageId(docker, checked),
                     profile, sets, i -> service.judge(i, judgedAs == null ? null : judgedAs.profile()));
             if (differences.isEmpty()) {

@@ -3,9 +3,6 @@ package io.nodeimage.mojo;
 import io.nodeimage.inspect.InspectService;
 import io.nodeimage.image.BuildService;
 import io.nodeimage.provenance.Inputs;
-import io.nodeimage.profile.ProfileResolver;
-import io.nodeimage.profile.ProfileSelection;
-import io.nodeimage.profile.ProfileSources;
 import io.nodeimage.profile.ResolvedProfile;
 import io.nodeimage.report.VerifyService;
 import java.nio.file.Path;
@@ -73,16 +70,8 @@ public class VerifyMojo extends AbstractPolicyMojo {
     void run() {
         VerifyService service = new VerifyService(policySets(catalogPolicies), VerifyService.severity(failOn),
                 LocalDate.now());
-        ProfileSources sources = profileSources();
-        List<ResolvedProfile> profiles = new ArrayList<>();
-        if (!selection().isEmpty() || image == null) {
-            ProfileSelection.Selected selected = ProfileSelection.select(sources, selection(), false);
-            for (ResolvedProfile p : new ProfileResolver(sources).resolveAll(selected.names())) {
-                if (!p.profile().isAbstract()) {
-                    profiles.add(p);
-                }
-            }
-        }
+        // An image named on its own is judged without a profile unless profiles are selected too.
+        List<ResolvedProfile> profiles = !selection().isEmpty() || image == null ? selectedTargets() : List.of();
         List<VerifyService.Outcome> outcomes = new ArrayList<>();
         if (image != null) {
             ResolvedProfile profile = profiles.size() == 1 ? profiles.get(0) : null;

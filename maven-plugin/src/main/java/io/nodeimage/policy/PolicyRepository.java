@@ -34,7 +34,7 @@ public record PolicyRepository(String name, String url, String ref, String commi
     }
 
     public Fetched fetch(Path cacheRoot, Path checkoutRoot, boolean offline) {
-        if (name == null || !name.matches("[a-z0-9][a-z0-9.-]{0,62}") || url == null || url.isBlank()
+        if (name == null || !io.nodeimage.yaml.Syntax.NAME.accepts(name) || url == null || url.isBlank()
                 || ref == null || ref.isBlank()) {
             throw new ConfigurationException("policy set '" + name + "' needs a name (lower-case letters, digits, '.', '-'), "
                     + "a url and a ref", "write <policySet><name>secops</name><url>...</url><ref>v1.2.0</ref></policySet>");

@@ -1,8 +1,9 @@
 package io.nodeimage.policy;
 
 import io.nodeimage.Digests;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Policies that come from one place: the project's folder, the bundled catalog, or a git repository the
@@ -19,9 +20,15 @@ public record PolicySet(String name, String version, String commit, List<LoadedP
 
     /** SHA-256 over "digest  file" lines in file order: the set as a whole. */
     public String digest() {
+        Map<String, String> files = new TreeMap<>();
+        policies.forEach(p -> files.put(p.file(), p.digest()));
+        return digest(files);
+    }
+
+    /** The set digest of files (shown name to SHA-256), as {@link #digest()} computes it. */
+    public static String digest(Map<String, String> files) {
         StringBuilder lines = new StringBuilder();
-        policies.stream().sorted(Comparator.comparing(LoadedPolicy::file))
-                .forEach(p -> lines.append(p.digest()).append("  ").append(p.file()).append('\n'));
+        new TreeMap<>(files).forEach((file, sha) -> lines.append(sha).append("  ").append(file).append('\n'));
         return Digests.sha256(lines.toString());
     }
 

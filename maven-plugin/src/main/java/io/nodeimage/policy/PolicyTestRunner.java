@@ -38,7 +38,7 @@ public final class PolicyTestRunner {
                 if (r == null) {
                     failures.add(new Failure(c.name(), rule, expected.yamlName(), "missing", "the policy has no such rule"));
                 } else {
-                    String actual = r.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+                    String actual = r.status().yamlName();
                     if (!actual.equals(expected.yamlName())) {
                         failures.add(new Failure(c.name(), rule, expected.yamlName(), actual, r.message()));
                     }

@@ -14,7 +14,8 @@ public record RuleResult(String policy, String policyVersion, String ruleId, Str
                          Status status, String message, List<String> evidence, Location location, Policy.Waiver waiver,
                          boolean waiverExpired) {
 
-    public enum Status { PASS, FAIL, WAIVED, NOT_APPLICABLE }
+    /** Written as pass, fail, waived, not-applicable in reports, policy tests and certificates. */
+    public enum Status implements io.nodeimage.yaml.YamlEnum { PASS, FAIL, WAIVED, NOT_APPLICABLE }
 
     public RuleResult {
         evidence = List.copyOf(evidence);

@@ -96,9 +96,9 @@ public final class CertificateCheck {
         out.addAll(Certifier.policyChanges(c.sets(), sets));
         // The certificate's set digests must also be those of the files it lists (an edited digest shows here).
         for (Verification.SetRecord s : c.sets()) {
-            String recomputed = new PolicySet(s.name(), s.version(), s.commit(), s.policies().stream()
-                    .map(p -> new io.nodeimage.policy.LoadedPolicy(null, p.file(), p.digest(), Map.of(), Map.of())).toList())
-                    .digest();
+            Map<String, String> files = new LinkedHashMap<>();
+            s.policies().forEach(p -> files.put(p.file(), p.digest()));
+            String recomputed = PolicySet.digest(files);
             if (!recomputed.equals(s.digest())) {
                 out.add("policy set " + s.name() + ": the certificate's digest does not match the files it lists");
             }
@@ -110,7 +110,7 @@ public final class CertificateCheck {
         }
         Map<String, String> current = new LinkedHashMap<>();
         for (RuleResult r : now.results()) {
-            current.put(r.policy() + "/" + r.ruleId(), r.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            current.put(r.policy() + "/" + r.ruleId(), r.status().yamlName());
         }
         c.results().forEach((rule, status) -> {
             String s = current.remove(rule);

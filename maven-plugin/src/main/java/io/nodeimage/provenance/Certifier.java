@@ -94,8 +94,7 @@ public final class Certifier {
         } else if (!now.imageId().equals(v.imageId())) {
             out.add("image " + v.image() + " is now " + now.imageId() + "; verify judged " + v.imageId());
         }
-        if (v.profileDigest() != null && !("sha256:" + now.profileDigest()).equals(v.profileDigest())
-                && !now.profileDigest().equals(v.profileDigest())) {
+        if (v.profileDigest() != null && !now.profileDigest().equals(v.profileDigest())) {
             out.add("profile " + v.profile() + " changed since verify (effective profile digest sha256:" + now.profileDigest()
                     + ", verify saw " + v.profileDigest() + ")");
         }

@@ -4,7 +4,6 @@ import io.nodeimage.ConfigurationException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +45,37 @@ public record GitProvenance(String commit, String branch, String describe, long 
      * @param usedFiles profile and policy files to record blob ids for (those outside the work tree are skipped)
      */
     public static Optional<GitProvenance> read(Path directory, Path ignoredOutput, List<Path> usedFiles) {
+        return snapshot(directory, ignoredOutput).map(s -> s.with(usedFiles));
+    }
+
+    /**
+     * The repository's state, read once (git status walks the whole tree), for provenance of several
+     * sets of files.
+     */
+    public record Snapshot(Path workTree, String commit, String branch, String describe, long commitTime,
+                           String remoteUrl, List<String> dirtyPaths) {
+
+        /** The provenance of these files: this state, and their blob ids as they are on disk now. */
+        public GitProvenance with(List<Path> usedFiles) {
+            Map<String, String> blobs = new TreeMap<>();
+            try (ObjectInserter.Formatter formatter = new ObjectInserter.Formatter()) {
+                for (Path f : usedFiles) {
+                    String rel = relative(workTree, f);
+                    if (rel != null && Files.isRegularFile(f)) {
+                        blobs.put(rel, formatter.idFor(Constants.OBJ_BLOB, Files.readAllBytes(f)).name());
+                    }
+                }
+            } catch (IOException e) {
+                throw new ConfigurationException("cannot read " + e.getMessage() + " for its git blob id",
+                        "check that the project's files are readable", e);
+            }
+            return new GitProvenance(commit, branch, describe, commitTime, remoteUrl,
+                    commit == null || !dirtyPaths.isEmpty(), dirtyPaths, blobs);
+        }
+    }
+
+    /** The repository's state around {@code directory}; empty when it is not inside a git work tree. */
+    public static Optional<Snapshot> snapshot(Path directory, Path ignoredOutput) {
         FileRepositoryBuilder builder = new FileRepositoryBuilder().readEnvironment().findGitDir(directory.toFile());
         if (builder.getGitDir() == null) {
             return Optional.empty();
@@ -76,18 +106,9 @@ public record GitProvenance(String commit, String branch, String describe, long 
                     }
                 }
             }
-            Map<String, String> blobs = new TreeMap<>();
-            try (ObjectInserter.Formatter formatter = new ObjectInserter.Formatter()) {
-                for (Path f : usedFiles) {
-                    String rel = relative(workTree, f);
-                    if (rel != null && Files.isRegularFile(f)) {
-                        blobs.put(rel, formatter.idFor(Constants.OBJ_BLOB, Files.readAllBytes(f)).name());
-                    }
-                }
-            }
             String remote = io.nodeimage.Urls.withoutCredentials(repo.getConfig().getString("remote", "origin", "url"));
-            return Optional.of(new GitProvenance(commit, repo.getBranch(), describe, commitTime, remote,
-                    head == null || !dirty.isEmpty(), new ArrayList<>(dirty), blobs));
+            return Optional.of(new Snapshot(workTree, commit, repo.getBranch(), describe, commitTime, remote,
+                    List.copyOf(dirty)));
         } catch (IOException | GitAPIException e) {
             throw new ConfigurationException("cannot read the git repository around " + directory + ": " + e.getMessage(),
                     "check that .git is readable, or build outside a git work tree", e);

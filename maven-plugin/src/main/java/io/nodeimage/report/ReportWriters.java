@@ -25,7 +25,7 @@ public final class ReportWriters {
         out.put("passed", v.passed());
         Map<String, Object> counts = new LinkedHashMap<>();
         for (RuleResult.Status s : RuleResult.Status.values()) {
-            counts.put(s.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), v.count(s));
+            counts.put(s.yamlName(), v.count(s));
         }
         out.put("counts", counts);
         List<Object> results = new ArrayList<>();
@@ -36,7 +36,7 @@ public final class ReportWriters {
             m.put("rule", r.ruleId());
             m.put("title", r.title());
             m.put("severity", r.severity().yamlName());
-            m.put("status", status(r));
+            m.put("status", r.status().yamlName());
             m.put("message", r.message());
             m.put("evidence", r.evidence());
             m.put("location", r.location() == null ? null : r.location().toString());
@@ -55,10 +55,6 @@ public final class ReportWriters {
         String head = Json.write(out);
         // Facts are written by their own writer; splice them in as the last key.
         return head.substring(0, head.length() - 2) + ",\n  \"facts\": " + factsJson.replace("\n", "\n  ") + "\n}\n";
-    }
-
-    static String status(RuleResult r) {
-        return r.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     public static String junit(Verdict v) {
@@ -150,7 +146,7 @@ public final class ReportWriters {
             m.append("| rule | severity | status | finding |\n|---|---|---|---|\n");
             for (RuleResult r : notable) {
                 m.append("| ").append(r.ruleId()).append(" | ").append(r.severity().yamlName()).append(" | ")
-                        .append(status(r)).append(" | ").append(r.message().replace("|", "\\|")).append(" |\n");
+                        .append(r.status().yamlName()).append(" | ").append(r.message().replace("|", "\\|")).append(" |\n");
             }
         }
         return m.toString();

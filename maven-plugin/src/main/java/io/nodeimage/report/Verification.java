@@ -55,7 +55,7 @@ public record Verification(String image, String imageId, String profile, String 
 
     static List<ResultRecord> results(List<RuleResult> results) {
         return results.stream().map(r -> new ResultRecord(r.policy(), r.policyVersion(), r.ruleId(),
-                r.severity().yamlName(), r.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                r.severity().yamlName(), r.status().yamlName(),
                 r.waiver() == null ? null : r.waiver().reason(), r.waiver() == null ? null : r.waiver().approvedBy(),
                 r.waiver() == null ? null : r.waiver().expires(), r.waiverExpired())).toList();
     }

@@ -12,10 +12,8 @@ import io.nodeimage.inspect.FactsJson;
 import io.nodeimage.policy.Evaluator;
 import io.nodeimage.policy.LoadedPolicy;
 import io.nodeimage.policy.Policy;
-import io.nodeimage.policy.PolicyLoader;
 import io.nodeimage.policy.RuleResult;
 import io.nodeimage.profile.Profile;
-import io.nodeimage.yaml.Problem;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -40,25 +38,6 @@ public final class VerifyService {
         this.policies = PolicySet.flatten(sets);
         this.failOn = failOn;
         this.today = today;
-    }
-
-    /** Policies from one place, recorded as one set named "policies". */
-    public static VerifyService of(List<LoadedPolicy> policies, Policy.Severity failOn, LocalDate today) {
-        return new VerifyService(List.of(new PolicySet("policies", "", null, policies)), failOn, today);
-    }
-
-    /** Loads the project's policies and the bundled ones; any problem in them stops the run. */
-    public static List<LoadedPolicy> policies(Path directory, Path shownFrom, boolean catalog) {
-        PolicyLoader.Result result = PolicyLoader.load(directory, shownFrom, catalog);
-        if (!result.problems().isEmpty()) {
-            StringBuilder message = new StringBuilder(result.problems().size() + " problems in policies:");
-            for (Problem p : result.problems()) {
-                message.append(System.lineSeparator()).append("  ").append(p.format());
-            }
-            throw new ConfigurationException(message.toString(), "fix each one at the file:line:column shown; "
-                    + "docs/policies.md describes every key");
-        }
-        return result.policies();
     }
 
     public static Policy.Severity severity(String name) {

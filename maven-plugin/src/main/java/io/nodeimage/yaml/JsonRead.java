@@ -1,7 +1,6 @@
 package io.nodeimage.yaml;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Reading back the JSON documents nodeimage wrote (JSON is YAML, so SafeYaml parses them, with the same
@@ -12,12 +11,8 @@ public final class JsonRead {
     private JsonRead() {
     }
 
-    public static Optional<YNode> at(YNode root, Object... path) {
-        return YNode.at(root, path);
-    }
-
     public static String text(YNode root, Object... path) {
-        return at(root, path).filter(n -> n instanceof YNode.Scalar s && s.type() != YNode.ScalarType.NULL)
+        return YNode.at(root, path).filter(n -> n instanceof YNode.Scalar s && s.type() != YNode.ScalarType.NULL)
                 .map(n -> ((YNode.Scalar) n).text()).orElse(null);
     }
 
@@ -26,7 +21,7 @@ public final class JsonRead {
     }
 
     public static List<YNode> items(YNode root, Object... path) {
-        return at(root, path).filter(n -> n instanceof YNode.Sequence).map(n -> ((YNode.Sequence) n).items())
+        return YNode.at(root, path).filter(n -> n instanceof YNode.Sequence).map(n -> ((YNode.Sequence) n).items())
                 .orElse(List.of());
     }
 

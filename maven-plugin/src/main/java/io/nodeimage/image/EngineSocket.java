@@ -1,4 +1,4 @@
-package io.nodeimage.inspect;
+package io.nodeimage.image;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -22,41 +22,41 @@ import java.util.Optional;
  * client costs 0.7 s to make before its first request. HTTP/1.0 keeps bodies unchunked: a body ends
  * when the engine closes the connection.
  */
-final class UnixSocketArchive {
+public final class EngineSocket {
 
     private final Path socket;
 
-    private UnixSocketArchive(Path socket) {
+    private EngineSocket(Path socket) {
         this.socket = socket;
     }
 
-    Path path() {
+    public Path path() {
         return socket;
     }
 
-    /** The engine's socket when DOCKER_HOST names one (or is unset and the default exists). */
-    static Optional<UnixSocketArchive> find() {
+    /** The Unix socket DOCKER_HOST names, or the default one when it is unset; empty for other transports. */
+    static Optional<Path> configured() {
         String host = System.getenv("DOCKER_HOST");
-        Path path;
         if (host == null || host.isBlank()) {
-            path = Path.of("/var/run/docker.sock");
-        } else if (host.startsWith("unix://")) {
-            path = Path.of(host.substring("unix://".length()));
-        } else {
-            return Optional.empty();
+            return Optional.of(Path.of("/var/run/docker.sock"));
         }
-        return Files.exists(path) ? Optional.of(new UnixSocketArchive(path)) : Optional.empty();
+        return host.startsWith("unix://") ? Optional.of(Path.of(host.substring("unix://".length()))) : Optional.empty();
+    }
+
+    /** The engine's socket, when it is a Unix socket that exists. */
+    public static Optional<EngineSocket> find() {
+        return configured().filter(Files::exists).map(EngineSocket::new);
     }
 
     /** An answer of the engine: the status code and the body (small calls only). */
-    record Answer(int code, byte[] body) {
-        String text() {
+    public record Answer(int code, byte[] body) {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
 
     /** A small call: {@code body} is JSON or null; answers beyond 1 MiB are cut (none of these calls gives one). */
-    Answer call(String method, String target, String body) throws IOException {
+    public Answer call(String method, String target, String body) throws IOException {
         byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         String head = method + " " + target + " HTTP/1.0\r\nHost: docker\r\n"
                 + (body == null ? "" : "Content-Type: application/json\r\n")
@@ -96,7 +96,7 @@ final class UnixSocketArchive {
     }
 
     /** The tar stream of a path in a container, or empty when the path does not exist (404). */
-    Optional<InputStream> open(String containerId, String path) throws IOException {
+    public Optional<InputStream> open(String containerId, String path) throws IOException {
         InputStream in = send("GET /containers/" + containerId + "/archive?path="
                 + URLEncoder.encode(path, StandardCharsets.UTF_8) + " HTTP/1.0\r\nHost: docker\r\n\r\n", new byte[0]);
         try {
