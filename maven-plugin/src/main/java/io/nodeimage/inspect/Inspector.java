@@ -45,10 +45,6 @@ public final class Inspector {
         this(new ModuleReader());
     }
 
-    public Facts inspect(String image, ContainerFiles files, String architecture) throws IOException {
-        return inspect(image, files, architecture, Set.of());
-    }
-
     /**
      * @param extraPaths paths outside /etc whose metadata a policy asks about
      */
