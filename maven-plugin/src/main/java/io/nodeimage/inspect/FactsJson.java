@@ -43,6 +43,13 @@ public final class FactsJson {
                     sig.put("signer", s.signer());
                     sig.put("keyId", s.keyId());
                     sig.put("hashAlgorithm", s.hashAlgorithm());
+                    if (s.verification() != null) {
+                        Map<String, Object> v = new LinkedHashMap<>();
+                        v.put("status", s.verification().status().yamlName());
+                        v.put("certificate", s.verification().certificate());
+                        v.put("subject", s.verification().subject());
+                        sig.put("verification", v);
+                    }
                     return (Object) sig;
                 }).orElse(null));
                 modules.add(module);

@@ -28,8 +28,13 @@ public final class InspectService {
 
     /** As {@link #facts(String)}, with the metadata of {@code extraPaths} (outside /etc) too. */
     public static Facts facts(String image, java.util.Set<String> extraPaths) {
+        return facts(image, extraPaths, ModuleTrust.NONE);
+    }
+
+    /** As {@link #facts(String, java.util.Set)}, with module signatures verified against {@code trust}. */
+    public static Facts facts(String image, java.util.Set<String> extraPaths, ModuleTrust trust) {
         try (ContainerFiles files = ContainerFiles.open(image)) {
-            return new Inspector().inspect(image, files, files.architecture(), extraPaths);
+            return new Inspector(new ModuleReader(trust)).inspect(image, files, files.architecture(), extraPaths);
         } catch (IOException e) {
             throw new ConfigurationException("reading image " + image + " failed: " + e.getMessage(),
                     "check that the Docker engine is still running", e);

@@ -8,13 +8,23 @@ import java.util.Map;
 public final class ModuleReader {
 
     private final int expansionLimit;
+    private final ModuleTrust trust;
+
+    public ModuleReader(int expansionLimit, ModuleTrust trust) {
+        this.expansionLimit = expansionLimit;
+        this.trust = trust;
+    }
 
     public ModuleReader(int expansionLimit) {
-        this.expansionLimit = expansionLimit;
+        this(expansionLimit, ModuleTrust.NONE);
+    }
+
+    public ModuleReader(ModuleTrust trust) {
+        this(Decompressor.DEFAULT_LIMIT, trust);
     }
 
     public ModuleReader() {
-        this(Decompressor.DEFAULT_LIMIT);
+        this(Decompressor.DEFAULT_LIMIT, ModuleTrust.NONE);
     }
 
     /**
@@ -35,10 +45,14 @@ public final class ModuleReader {
             name = fileName.substring(0, fileName.length() - compression.suffix().length()).replace('-', '_');
         }
         String depends = first(info, "depends");
+        java.util.Optional<ModuleSignature> signature = split.signature();
+        if (signature.isPresent() && !trust.isEmpty()) {
+            signature = java.util.Optional.of(signature.get().withVerification(trust.verify(split.module(), split.pkcs7())));
+        }
         return new KernelModule(path, name, first(info, "version"), first(info, "license"), first(info, "vermagic"),
                 first(info, "srcversion"),
                 depends == null || depends.isEmpty() ? List.of() : Arrays.asList(depends.split(",")),
-                info.getOrDefault("firmware", List.of()), compression, split.signature());
+                info.getOrDefault("firmware", List.of()), compression, signature);
     }
 
     private static String first(Map<String, List<String>> info, String key) {

@@ -24,8 +24,34 @@ import org.bouncycastle.cms.SignerInformation;
  * @param signer the signing key's issuer common name, as modinfo's "signer"
  * @param keyId colon-separated hex of the serial number (or subject key identifier), as "sig_key"
  * @param hashAlgorithm such as sha256, as "sig_hashalgo"
+ * @param verification the signature checked over the module's bytes against the certificates the
+ *     policies trust; null when inspected without certificates
  */
-public record ModuleSignature(String signer, String keyId, String hashAlgorithm) {
+public record ModuleSignature(String signer, String keyId, String hashAlgorithm, Verification verification) {
+
+    public ModuleSignature(String signer, String keyId, String hashAlgorithm) {
+        this(signer, keyId, hashAlgorithm, null);
+    }
+
+    /**
+     * How the signature checked out against the certificates given.
+     *
+     * @param status valid (a certificate's key verifies it over the module's bytes), invalid (a certificate
+     *     names the signer's key, and the signature does not verify: the module or the signature was
+     *     changed) or unknown-key (no certificate given holds the signer's key)
+     * @param certificate SHA-256 of the certificate's DER that verified it (valid) or failed it (invalid)
+     * @param subject that certificate's subject common name
+     */
+    public record Verification(Status status, String certificate, String subject) {
+    }
+
+    public enum Status implements io.nodeimage.yaml.YamlEnum {
+        VALID, INVALID, UNKNOWN_KEY
+    }
+
+    public ModuleSignature withVerification(Verification v) {
+        return new ModuleSignature(signer, keyId, hashAlgorithm, v);
+    }
 
     static final byte[] TRAILER = "~Module signature appended~\n".getBytes(StandardCharsets.US_ASCII);
     /** struct module_signature: algo, hash, id_type, signer_len, key_id_len, pad[3], be32 sig_len. */
@@ -42,8 +68,12 @@ public record ModuleSignature(String signer, String keyId, String hashAlgorithm)
             "2.16.840.1.101.3.4.2.9", "sha3-384",
             "2.16.840.1.101.3.4.2.10", "sha3-512");
 
-    /** A module's bytes split into what the kernel loads and the signature appended to it, if any. */
-    public record Split(byte[] module, Optional<ModuleSignature> signature) {
+    /**
+     * A module's bytes split into what the kernel loads and the signature appended to it, if any.
+     *
+     * @param pkcs7 the signature's PKCS#7 SignedData; empty when unsigned
+     */
+    public record Split(byte[] module, Optional<ModuleSignature> signature, byte[] pkcs7) {
     }
 
     public static boolean isSigned(byte[] data) {
@@ -53,7 +83,7 @@ public record ModuleSignature(String signer, String keyId, String hashAlgorithm)
 
     public static Split split(byte[] data) throws ModuleFormatException {
         if (!isSigned(data)) {
-            return new Split(data, Optional.empty());
+            return new Split(data, Optional.empty(), new byte[0]);
         }
         int structAt = data.length - TRAILER.length - STRUCT_SIZE;
         if (structAt < 0) {
@@ -70,7 +100,8 @@ public record ModuleSignature(String signer, String keyId, String hashAlgorithm)
         if (idType != PKEY_ID_PKCS7) {
             throw new ModuleFormatException("signature of id type " + idType + " (only PKCS#7, type 2, exists in kernels since 4.3)");
         }
-        return new Split(module, Optional.of(parse(Arrays.copyOfRange(data, sigAt, structAt))));
+        byte[] pkcs7 = Arrays.copyOfRange(data, sigAt, structAt);
+        return new Split(module, Optional.of(parse(pkcs7)), pkcs7);
     }
 
     static ModuleSignature parse(byte[] pkcs7) throws ModuleFormatException {
@@ -93,7 +124,7 @@ public record ModuleSignature(String signer, String keyId, String hashAlgorithm)
         }
     }
 
-    private static String commonName(X500Name name) {
+    static String commonName(X500Name name) {
         RDN[] cn = name.getRDNs(BCStyle.CN);
         return cn.length > 0 ? IETFUtils.valueToString(cn[0].getFirst().getValue()) : name.toString();
     }

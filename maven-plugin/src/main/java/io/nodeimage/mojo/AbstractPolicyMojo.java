@@ -1,10 +1,15 @@
 package io.nodeimage.mojo;
 
 import io.nodeimage.policy.LoadedPolicy;
+import io.nodeimage.policy.PolicyLint;
 import io.nodeimage.policy.PolicyRepository;
 import io.nodeimage.policy.PolicySet;
 import io.nodeimage.policy.PolicySets;
+import io.nodeimage.ConfigurationException;
+import io.nodeimage.policy.Waivers;
 import java.io.File;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,11 +43,75 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
     @Parameter(property = PropertyNames.POLICY_CACHE, defaultValue = "${settings.localRepository}/../nodeimage/policy-repositories")
     File policyCache;
 
+    /**
+     * The policy tests: *.yaml (or *.yml) files of kind PolicyTest.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.POLICY_TESTS_DIRECTORY, defaultValue = "${project.basedir}/src/test/nodeimage/policies")
+    File policyTestsDirectory;
+
     @Parameter(defaultValue = "${settings.offline}", readonly = true)
     boolean offline;
 
+    /**
+     * The day waivers are judged on, YYYY-MM-DD: today when absent. Set a later day to see which waivers
+     * will have expired by then.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.AS_OF)
+    String asOf;
+
+    /**
+     * Strict mode: a policy that cannot tell whether it applies (it selects profiles, and an image is
+     * judged without one) fails the run whatever the severity of its rules; otherwise only critical ones do.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.STRICT, defaultValue = "false")
+    boolean strict;
+
+    /**
+     * Warn when a waiver that applies expires within this many days; 0 never warns.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.WAIVERS_WARN_DAYS, defaultValue = "30")
+    int waiverWarnDays;
+
+    /**
+     * Refuse waivers that run longer than this many days (from their 'from' day, or from the day judged);
+     * 0 for no limit.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.WAIVERS_MAX_DAYS, defaultValue = "0")
+    int waiverMaxDays;
+
     @Parameter(defaultValue = "${project.version}", readonly = true)
     String projectVersion;
+
+    /** The day judged: {@code asOf}, else today. */
+    LocalDate today() {
+        if (asOf == null || asOf.isBlank()) {
+            return LocalDate.now();
+        }
+        try {
+            return LocalDate.parse(asOf.strip());
+        } catch (DateTimeParseException e) {
+            throw new ConfigurationException(PropertyNames.AS_OF + " '" + asOf + "' is not a date",
+                    "write YYYY-MM-DD, such as -D" + PropertyNames.AS_OF + "=2027-01-31");
+        }
+    }
+
+    Waivers.Limits waiverLimits() {
+        if (waiverWarnDays < 0 || waiverMaxDays < 0) {
+            throw new ConfigurationException("waiver day counts cannot be negative (warnDays " + waiverWarnDays
+                    + ", maxDays " + waiverMaxDays + ")", "use 0 to turn a limit off");
+        }
+        return new Waivers.Limits(waiverWarnDays, waiverMaxDays);
+    }
 
     /** Every policy, in one list, as the policy tests see them. */
     List<LoadedPolicy> policies(boolean withCatalog) {
@@ -51,6 +120,21 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
 
     /** The project's set, the git sets (fetched or from the cache), and the catalog when asked. */
     List<PolicySet> policySets(boolean withCatalog) {
+        PolicySets.Read read = readPolicySets(withCatalog);
+        PolicySets.require(read.problems(), "policies");
+        return read.sets();
+    }
+
+    /** Lints every policy, waiver file and policy test, and logs what it found; stops on any problem. */
+    void lintPolicies() {
+        PolicyLint.Report report = PolicyLint.run(readPolicySets(true), policyTestsDirectory.toPath(), basedir.toPath(),
+                today(), waiverLimits());
+        report.warnings().forEach(w -> getLog().warn(w));
+        getLog().info(report.policies() + " policies (" + report.rules() + " rules), " + report.waivers() + " waivers, "
+                + report.testFiles() + " policy test files (" + report.cases() + " cases): no problems");
+    }
+
+    private PolicySets.Read readPolicySets(boolean withCatalog) {
         List<PolicyRepository.Fetched> fetched = new ArrayList<>();
         if (policySets != null) {
             Path checkout = outputDirectory.toPath().resolve("policy-sets");
@@ -61,6 +145,6 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
                 fetched.add(f);
             }
         }
-        return PolicySets.load(policiesDirectory.toPath(), basedir.toPath(), projectVersion, fetched, withCatalog);
+        return PolicySets.read(policiesDirectory.toPath(), basedir.toPath(), projectVersion, fetched, withCatalog);
     }
 }

@@ -32,6 +32,11 @@ public final class PropertyNames {
     public static final String CHECK_CERTIFICATE_SKIP = "nodeimage.check-certificate.skip";
     public static final String MATRIX_SKIP = "nodeimage.matrix.skip";
     public static final String MATRIX_OUTPUT = "nodeimage.matrix.output";
+    public static final String AS_OF = "nodeimage.asOf";
+    public static final String WAIVERS_WARN_DAYS = "nodeimage.waivers.warnDays";
+    public static final String WAIVERS_MAX_DAYS = "nodeimage.waivers.maxDays";
+    public static final String LINT_SKIP = "nodeimage.lint-policies.skip";
+    public static final String VALIDATE_POLICIES = "nodeimage.validate.policies";
 
     private PropertyNames() {
     }

@@ -1,7 +1,6 @@
 package io.nodeimage.mojo;
 
 import io.nodeimage.policy.PolicyTests;
-import java.io.File;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -14,14 +13,6 @@ import org.apache.maven.plugins.annotations.Parameter;
  */
 @Mojo(name = "test-policies", defaultPhase = LifecyclePhase.TEST, threadSafe = true)
 public class TestPoliciesMojo extends AbstractPolicyMojo {
-
-    /**
-     * The policy tests: *.yaml files of kind PolicyTest.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = PropertyNames.POLICY_TESTS_DIRECTORY, defaultValue = "${project.basedir}/src/test/nodeimage/policies")
-    File policyTestsDirectory;
 
     /**
      * Skip this goal.
@@ -48,7 +39,7 @@ public class TestPoliciesMojo extends AbstractPolicyMojo {
             return;
         }
         PolicyTests.Report report = PolicyTests.requirePassed(PolicyTests.run(policyTestsDirectory.toPath(),
-                basedir.toPath(), policies(true)));
+                basedir.toPath(), policies(true), today(), true));
         getLog().info(report.files() + " policy test files, " + report.cases() + " cases, " + report.expectations()
                 + " expectations: all hold");
     }

@@ -8,12 +8,13 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Checks profiles: YAML syntax, keys, value shapes, {@code extends} chains and the rules hardware
- * imposes. Fails listing every problem with its file:line:column.
+ * imposes; then lints the policies, waiver files and policy tests. Fails listing every problem with
+ * its file:line:column.
  *
  * @since 0.1.0
  */
 @Mojo(name = "validate", defaultPhase = LifecyclePhase.VALIDATE, threadSafe = true)
-public class ValidateMojo extends AbstractNodeimageMojo {
+public class ValidateMojo extends AbstractPolicyMojo {
 
     /**
      * Also validate every profile of the bundled catalog.
@@ -22,6 +23,14 @@ public class ValidateMojo extends AbstractNodeimageMojo {
      */
     @Parameter(property = PropertyNames.VALIDATE_CATALOG, defaultValue = "false")
     boolean catalog;
+
+    /**
+     * Lint the policies, waiver files and policy tests too (as {@code nodeimage:lint-policies} does).
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.VALIDATE_POLICIES, defaultValue = "true")
+    boolean lintPolicies;
 
     /**
      * Skip this goal.
@@ -51,5 +60,8 @@ public class ValidateMojo extends AbstractNodeimageMojo {
         }
         ProfileValidation.requirePassed(report);
         getLog().info(report.valid().size() + " profiles valid: " + String.join(", ", report.checked()));
+        if (lintPolicies) {
+            lintPolicies();
+        }
     }
 }

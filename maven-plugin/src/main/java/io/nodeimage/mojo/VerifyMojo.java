@@ -4,9 +4,10 @@ import io.nodeimage.inspect.InspectService;
 import io.nodeimage.image.BuildService;
 import io.nodeimage.provenance.Inputs;
 import io.nodeimage.profile.ResolvedProfile;
+import io.nodeimage.policy.RuleResult;
+import io.nodeimage.report.Verdict;
 import io.nodeimage.report.VerifyService;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -61,6 +62,37 @@ public class VerifyMojo extends AbstractPolicyMojo {
         return "verify";
     }
 
+    /** Each line at the level of what it does to the build: ERROR only for what fails it. */
+    private void log(Verdict v, Path directory) {
+        getLog().info(v.image() + ": " + v.count(RuleResult.Status.PASS) + " passed, " + v.count(RuleResult.Status.FAIL)
+                + " failed, " + v.count(RuleResult.Status.WAIVED) + " waived, "
+                + v.count(RuleResult.Status.NOT_APPLICABLE) + " not applicable; reports in " + directory);
+        v.warnings().forEach(w -> getLog().warn(w));
+        for (RuleResult r : v.results()) {
+            boolean blocks = v.blocks(r);
+            if (r.undecided()) {
+                String line = r.ruleId() + " (" + r.severity().yamlName() + ") not checked: " + r.message();
+                if (blocks) {
+                    getLog().error(line);
+                } else {
+                    getLog().warn(line);
+                }
+            } else if (r.status() == RuleResult.Status.FAIL && !blocks) {
+                getLog().warn(r.ruleId() + " (" + r.severity().yamlName() + ", below failOn): " + r.message());
+            }
+            if (r.waiverExpired()) {
+                String line = r.ruleId() + ": waiver expired on " + r.waiver().expires();
+                if (blocks) {
+                    getLog().error(line);
+                } else {
+                    getLog().warn(line + " (" + r.severity().yamlName() + ", below failOn)");
+                }
+            }
+        }
+        v.unusedWaivers().forEach(u -> getLog().warn("waiver of " + u.entry().rule() + " at " + u.entry().location()
+                + " waived nothing: " + u.reason()));
+    }
+
     @Override
     boolean skipGoal() {
         return skipVerify;
@@ -68,8 +100,8 @@ public class VerifyMojo extends AbstractPolicyMojo {
 
     @Override
     void run() {
-        VerifyService service = new VerifyService(policySets(catalogPolicies), VerifyService.severity(failOn),
-                LocalDate.now());
+        VerifyService service = new VerifyService(policySets(catalogPolicies), new VerifyService.Settings(
+                VerifyService.severity(failOn), today(), strict, waiverLimits()));
         // An image named on its own is judged without a profile unless profiles are selected too.
         List<ResolvedProfile> profiles = !selection().isEmpty() || image == null ? selectedTargets() : List.of();
         List<VerifyService.Outcome> outcomes = new ArrayList<>();
@@ -87,17 +119,7 @@ public class VerifyMojo extends AbstractPolicyMojo {
             }
         }
         for (VerifyService.Outcome o : outcomes) {
-            var v = o.verdict();
-            getLog().info(v.image() + ": " + v.count(io.nodeimage.policy.RuleResult.Status.PASS) + " passed, "
-                    + v.count(io.nodeimage.policy.RuleResult.Status.FAIL) + " failed, "
-                    + v.count(io.nodeimage.policy.RuleResult.Status.WAIVED) + " waived, "
-                    + v.count(io.nodeimage.policy.RuleResult.Status.NOT_APPLICABLE) + " not applicable; reports in "
-                    + o.directory());
-            v.results().stream().filter(r -> r.status() == io.nodeimage.policy.RuleResult.Status.FAIL
-                    && !v.blocking().contains(r)).forEach(r -> getLog().warn(r.ruleId() + " (" + r.severity().yamlName()
-                    + ", below failOn): " + r.message()));
-            v.results().stream().filter(r -> r.waiverExpired())
-                    .forEach(r -> getLog().error(r.ruleId() + ": waiver expired on " + r.waiver().expires()));
+            log(o.verdict(), o.directory());
         }
         VerifyService.requirePassed(outcomes);
     }

@@ -1,5 +1,6 @@
 package io.nodeimage.policy;
 
+import io.nodeimage.ConfigurationException;
 import io.nodeimage.inspect.Facts;
 import io.nodeimage.inspect.KernelModule;
 import io.nodeimage.inspect.ModuleSignature;
@@ -8,79 +9,204 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
-/** Judges an image's facts against policies, applying waivers that are still in force on the given day. */
+/**
+ * Judges an image's facts against policies, applying the waiver in force on the given day. A policy that
+ * does not apply says why: decided from the image (its OS, its drivers) or undecided (it selects profiles,
+ * and no profile was named), which a verdict may not treat as a pass.
+ */
 public final class Evaluator {
 
     private final LocalDate today;
+    private final Waivers.Limits limits;
 
     public Evaluator(LocalDate today) {
-        this.today = today;
+        this(today, Waivers.Limits.NONE);
     }
 
-    /** What the policy's appliesTo and waivers are matched against. */
-    public record Target(String profile, String family, String release, String arch) {
+    public Evaluator(LocalDate today, Waivers.Limits limits) {
+        this.today = today;
+        this.limits = limits;
+    }
+
+    /**
+     * What the policy's appliesTo and waivers are matched against: the image's OS (from its own
+     * os-release), the profile it was made from (null when judged without one) and the accelerator
+     * vendors that profile declares.
+     */
+    public record Target(String profile, String family, String release, String arch, List<String> accelerators) {
+        public Target {
+            accelerators = accelerators == null ? List.of() : List.copyOf(accelerators);
+        }
+
+        public Target(String profile, String family, String release, String arch) {
+            this(profile, family, release, arch, List.of());
+        }
+
+        String describe() {
+            return family + " " + release + " " + arch + (profile == null ? " (no profile)" : " (profile " + profile + ")");
+        }
+    }
+
+    /** A waiver that waived nothing in this run, and why: a stale exception an auditor should see. */
+    public record UnusedWaiver(Waivers.Entry entry, String reason) {
+    }
+
+    /** Every rule's result, the waivers that waived nothing, and warnings (waivers about to expire). */
+    public record Evaluation(List<RuleResult> results, List<UnusedWaiver> unusedWaivers, List<String> warnings) {
     }
 
     public List<RuleResult> evaluate(List<LoadedPolicy> policies, Facts facts, Target target) {
+        return judge(policies, facts, target).results();
+    }
+
+    /** Judges every rule; two waivers of a rule in force at once, or one too long, stop the run. */
+    public Evaluation judge(List<LoadedPolicy> policies, Facts facts, Target target) {
+        Waivers waivers = Waivers.of(policies);
+        List<String> problems = waivers.problems(target.profile(), today, limits);
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems.size() + " problems with waivers:" + System.lineSeparator() + "  "
+                    + String.join(System.lineSeparator() + "  ", problems),
+                    "a rule has at most one waiver in force on a day, within the length the site allows");
+        }
         List<RuleResult> out = new ArrayList<>();
+        Set<Waivers.Entry> considered = new HashSet<>();
         for (LoadedPolicy lp : policies) {
             Policy p = lp.policy();
-            boolean applies = applies(p.appliesTo(), target);
+            Applicability applies = applicability(p.appliesTo(), target, facts);
             for (Policy.Rule rule : p.rules()) {
-                if (!applies) {
-                    out.add(result(lp, rule, RuleResult.Status.NOT_APPLICABLE, "the policy does not apply to "
-                            + describe(target), List.of(), null, false));
+                if (!applies.applies()) {
+                    out.add(result(lp, rule, RuleResult.Status.NOT_APPLICABLE, applies.reason(), new Look(), null, false,
+                            applies.undecided()));
                     continue;
                 }
-                if ((rule.kernelConfig() != null || rule.kernelModules() != null || rule.driver() != null)
-                        && facts.kernels().isEmpty()) {
-                    out.add(result(lp, rule, RuleResult.Status.NOT_APPLICABLE,
-                            "the image has no kernel module tree (a container image)", List.of(), null, false));
+                if ((rule.kernelConfig() != null || rule.kernelModules() != null || rule.driver() != null
+                        || rule.kernelModule() != null) && facts.kernels().isEmpty()) {
+                    out.add(result(lp, rule, RuleResult.Status.NOT_APPLICABLE, "the image has no kernel module tree "
+                            + "(a container image): the kernel it runs on is the host's, and decides this", new Look(),
+                            null, false, false));
                     continue;
                 }
-                List<String> evidence = new ArrayList<>();
-                Optional<String> failure = check(rule, facts, evidence);
+                Look look = new Look();
+                Optional<String> failure = check(rule, facts, look, lp);
                 if (failure.isEmpty()) {
-                    out.add(result(lp, rule, RuleResult.Status.PASS, "holds", evidence, null, false));
+                    out.add(result(lp, rule, RuleResult.Status.PASS, "holds", look, null, false, false));
                     continue;
                 }
-                Optional<Policy.Waiver> waiver = p.waivers().stream()
-                        .filter(w -> w.rule().equals(rule.id()) && matchesProfile(w.profiles(), target.profile()))
-                        .findFirst();
-                if (waiver.isPresent() && !LocalDate.parse(waiver.get().expires()).isBefore(today)) {
+                Waivers.Choice choice = waivers.choose(p.name() + "/" + rule.id(), target.profile(), today);
+                if (choice.inForce() != null) {
+                    Policy.Waiver w = choice.inForce().waiver();
+                    considered.add(choice.inForce());
                     out.add(result(lp, rule, RuleResult.Status.WAIVED, failure.get() + "; waived until "
-                            + waiver.get().expires() + " by " + waiver.get().approvedBy() + ": " + waiver.get().reason(),
-                            evidence, waiver.get(), false));
-                } else if (waiver.isPresent()) {
+                            + w.expires() + " by " + w.approvedBy() + ": " + w.reason(), look, w, false, false));
+                } else if (choice.expired() != null) {
+                    considered.add(choice.expired());
                     out.add(result(lp, rule, RuleResult.Status.FAIL, failure.get() + "; its waiver expired on "
-                            + waiver.get().expires(), evidence, waiver.get(), true));
+                            + choice.expired().waiver().expires(), look, choice.expired().waiver(), true, false));
+                } else if (choice.notYet() != null) {
+                    considered.add(choice.notYet());
+                    out.add(result(lp, rule, RuleResult.Status.FAIL, failure.get() + "; its waiver starts on "
+                            + choice.notYet().waiver().from(), look, null, false, false));
                 } else {
-                    out.add(result(lp, rule, RuleResult.Status.FAIL, failure.get(), evidence, null, false));
+                    out.add(result(lp, rule, RuleResult.Status.FAIL, failure.get(), look, null, false, false));
                 }
             }
+        }
+        return new Evaluation(out, unused(waivers, considered, out, target),
+                waivers.expiringSoon(target.profile(), today, limits));
+    }
+
+    private List<UnusedWaiver> unused(Waivers waivers, Set<Waivers.Entry> considered, List<RuleResult> results,
+                                      Target target) {
+        List<UnusedWaiver> out = new ArrayList<>();
+        for (Waivers.Entry e : waivers.all()) {
+            if (considered.contains(e)) {
+                continue;
+            }
+            Optional<RuleResult> r = results.stream().filter(x -> x.fullId().equals(e.rule())).findFirst();
+            String reason;
+            if (!matchesProfile(e.waiver().profiles(), target.profile())) {
+                reason = "it covers profiles " + e.waiver().profiles() + ", and the image was judged "
+                        + (target.profile() == null ? "without a profile" : "as " + target.profile());
+            } else if (r.isEmpty()) {
+                reason = "no rule " + e.rule() + " was judged";
+            } else if (r.get().status() == RuleResult.Status.PASS) {
+                reason = "the rule passes" + (e.inForce(today) ? "" : LocalDate.parse(e.waiver().expires()).isBefore(today)
+                        ? "; the waiver expired on " + e.waiver().expires() : "; the waiver starts on " + e.waiver().from());
+            } else if (r.get().status() == RuleResult.Status.NOT_APPLICABLE) {
+                reason = "the rule is not applicable: " + r.get().message();
+            } else {
+                reason = "another waiver of the rule was in force";
+            }
+            out.add(new UnusedWaiver(e, reason));
         }
         return out;
     }
 
+    /** What a check looked at: evidence lines, and the file in the image a finding is about. */
+    private static final class Look {
+        final List<String> evidence = new ArrayList<>();
+        String imagePath;
+
+        void path(String path) {
+            if (imagePath == null && path != null && path.startsWith("/")) {
+                imagePath = path;
+            }
+        }
+    }
+
     private static RuleResult result(LoadedPolicy lp, Policy.Rule rule, RuleResult.Status status, String message,
-                                     List<String> evidence, Policy.Waiver waiver, boolean expired) {
-        return new RuleResult(lp.policy().name(), lp.policy().version(), rule.id(),
-                rule.title() == null ? rule.id() : rule.title(), rule.severity(), status, message, evidence,
-                lp.ruleLocations().get(rule.id()), waiver, expired);
+                                     Look look, Policy.Waiver waiver, boolean expired, boolean undecided) {
+        return new RuleResult(lp.policy().name(), lp.policy().version(), rule, status, message, look.evidence,
+                lp.ruleLocations().get(rule.id()), waiver, expired, look.imagePath, undecided);
     }
 
-    private static String describe(Target t) {
-        return t.family() + " " + t.release() + " " + t.arch() + (t.profile() == null ? "" : " (" + t.profile() + ")");
+    /** Whether a policy applies, and if not, why, and whether the image could decide it. */
+    record Applicability(boolean applies, boolean undecided, String reason) {
+        static final Applicability YES = new Applicability(true, false, "");
+
+        static Applicability no(String reason) {
+            return new Applicability(false, false, reason);
+        }
     }
 
-    static boolean applies(Policy.AppliesTo a, Target t) {
-        return (a.family().isEmpty() || a.family().contains(t.family()))
-                && (a.release().isEmpty() || a.release().contains(t.release()))
-                && (a.arch().isEmpty() || a.arch().contains(t.arch()))
-                && matchesProfile(a.profiles(), t.profile());
+    static Applicability applicability(Policy.AppliesTo a, Target t, Facts facts) {
+        if (!a.family().isEmpty() && !a.family().contains(t.family())) {
+            return Applicability.no("the policy is for " + String.join(", ", a.family()) + "; the image is " + t.describe());
+        }
+        if (!a.release().isEmpty() && a.release().stream().noneMatch(r -> releaseMatches(r, t.release()))) {
+            return Applicability.no("the policy is for releases " + String.join(", ", a.release()) + "; the image is "
+                    + t.describe());
+        }
+        if (!a.arch().isEmpty() && !a.arch().contains(t.arch())) {
+            return Applicability.no("the policy is for " + String.join(", ", a.arch()) + "; the image is " + t.describe());
+        }
+        if (!a.drivers().isEmpty() && facts.drivers().stream().noneMatch(d -> a.drivers().contains(d.vendor()))
+                && t.accelerators().stream().noneMatch(a.drivers()::contains)) {
+            return Applicability.no("the image has no " + String.join(" or ", a.drivers()) + " driver module"
+                    + (t.profile() == null ? "" : ", and profile " + t.profile() + " declares no such accelerator"));
+        }
+        if (!a.profiles().isEmpty() && t.profile() == null) {
+            return new Applicability(false, true, "the policy selects profiles " + String.join(", ", a.profiles())
+                    + ", and the image was judged without a profile, so it could not tell whether it applies; name "
+                    + "the profile (nodeimage.profiles), or let the policy select by what the image holds (appliesTo.drivers)");
+        }
+        if (!matchesProfile(a.profiles(), t.profile())) {
+            return Applicability.no("the policy selects profiles " + String.join(", ", a.profiles())
+                    + "; the image was made from " + t.profile());
+        }
+        return Applicability.YES;
+    }
+
+    /** "9" covers "9.6": a policy may name a major release. */
+    static boolean releaseMatches(String wanted, String actual) {
+        return actual != null && (actual.equals(wanted) || actual.startsWith(wanted + "."));
     }
 
     static boolean matchesProfile(List<String> globs, String profile) {
@@ -94,21 +220,23 @@ public final class Evaluator {
     }
 
     /** The reason the rule fails, or empty when it holds; evidence collects what was looked at. */
-    private static Optional<String> check(Policy.Rule r, Facts f, List<String> evidence) {
+    private static Optional<String> check(Policy.Rule r, Facts f, Look look, LoadedPolicy lp) {
+        List<String> evidence = look.evidence;
         if (r.kernelModule() != null) {
-            return module(r.kernelModule(), f, evidence);
+            return module(r.kernelModule(), f, look);
         }
         if (r.kernelModules() != null) {
-            return modules(r.kernelModules(), f, evidence);
+            return modules(r.kernelModules(), f, look, lp);
         }
         if (r.driver() != null) {
-            return driver(r.driver(), f, evidence);
+            return driver(r.driver(), f, look);
         }
         if (r.packageState() != null) {
             return packageCheck(r.packageState(), f, evidence);
         }
         if (r.sysctl() != null) {
             Facts.Setting s = f.sysctl().get(r.sysctl().key());
+            look.path(s == null ? null : s.file());
             evidence.add(r.sysctl().key() + " = " + (s == null ? "(not set)" : s.value() + " (" + s.file() + ")"));
             return s != null && s.value().equals(r.sysctl().value()) ? Optional.empty()
                     : Optional.of(r.sysctl().key() + " is " + (s == null ? "not set" : s.value()) + ", not " + r.sysctl().value());
@@ -149,24 +277,24 @@ public final class Evaluator {
             return ok ? Optional.empty() : Optional.of(unit + " is not " + r.service().state().yamlName());
         }
         if (r.file() != null) {
+            look.path(r.file().path());
             return file(r.file(), f, evidence);
         }
         // The loader refuses rules without a check it supports; a rule reaching here is a bug.
         throw new IllegalStateException("rule " + r.id() + " has no supported check");
     }
 
-    private static Optional<String> module(Policy.ModuleCheck c, Facts f, List<String> evidence) {
+    private static Optional<String> module(Policy.ModuleCheck c, Facts f, Look look) {
         String name = c.name().replace('-', '_');
-        if (f.kernels().isEmpty()) {
-            evidence.add("no kernel module tree in the image");
-            return c.state() == Policy.ModuleState.ABSENT || c.state() == Policy.ModuleState.DISABLED
-                    ? Optional.empty() : Optional.of(c.name() + " cannot be " + c.state().yamlName() + ": the image has no kernel");
-        }
+        List<String> evidence = look.evidence;
         List<String> wrong = new ArrayList<>();
         for (Facts.KernelTree k : f.kernels()) {
-            String state = f.modules().stream().filter(s -> s.kernel().equals(k.version()) && s.module().equals(name))
-                    .map(Facts.ModuleState::state).findFirst().orElse("absent");
-            evidence.add(k.version() + ": " + name + " " + state);
+            Optional<Facts.ModuleState> found = f.modules().stream()
+                    .filter(s -> s.kernel().equals(k.version()) && s.module().equals(name)).findFirst();
+            String state = found.map(Facts.ModuleState::state).orElse("absent");
+            String from = found.map(Facts.ModuleState::installFrom).orElse(null);
+            evidence.add(k.version() + ": " + name + " " + state + (from == null ? "" : " (install in " + from + ")"));
+            look.path(from == null ? null : from.replaceAll(":[0-9]+$", ""));
             boolean ok = switch (c.state()) {
                 case PRESENT -> !state.equals("absent");
                 case ABSENT -> state.equals("absent");
@@ -181,33 +309,89 @@ public final class Evaluator {
                 : Optional.of(c.name() + " is not " + c.state().yamlName() + " in kernel " + String.join(", ", wrong));
     }
 
-    private static Optional<String> modules(Policy.ModulesCheck c, Facts f, List<String> evidence) {
+    /**
+     * Signatures as the kernel judges them: verified over the module's bytes with a trusted certificate's
+     * key (invalid, unknown key and untrusted signer are told apart), then the names, then licences.
+     */
+    private static Optional<String> modules(Policy.ModulesCheck c, Facts f, Look look, LoadedPolicy lp) {
         List<String> bad = new ArrayList<>();
+        Map<String, Integer> kinds = new TreeMap<>();
+        Set<String> trusted = new HashSet<>();
+        lp.certificates(c.trustedCertificates()).forEach(t -> trusted.addAll(t.fingerprints()));
         int checked = 0;
         for (Facts.KernelTree k : f.kernels()) {
             for (KernelModule m : k.modules()) {
                 checked++;
-                Optional<ModuleSignature> sig = m.signature();
-                if (c.signature() == Policy.Requirement.REQUIRED && sig.isEmpty()) {
-                    bad.add(m.path() + " (" + m.name() + ") is not signed");
-                } else if (sig.isPresent() && !c.trustedSigners().isEmpty() && !c.trustedSigners().contains(sig.get().signer())) {
-                    bad.add(m.path() + " is signed by '" + sig.get().signer() + "', not a trusted signer");
-                } else if (sig.isPresent() && !c.trustedKeyIds().isEmpty() && !c.trustedKeyIds().contains(sig.get().keyId())) {
-                    bad.add(m.path() + " is signed with key " + sig.get().keyId() + ", not a trusted key");
+                Optional<String> why = signatureProblem(c, m, trusted);
+                if (why.isEmpty() && !c.licenses().isEmpty() && !c.licenses().contains(m.license())) {
+                    why = Optional.of("licence not accepted: '" + m.license() + "'");
                 }
-                if (!c.licenses().isEmpty() && !c.licenses().contains(m.license())) {
-                    bad.add(m.path() + " has licence '" + m.license() + "'");
+                if (why.isPresent()) {
+                    String kind = why.get().replaceAll(":.*", "");
+                    kinds.merge(kind, 1, Integer::sum);
+                    bad.add(m.path() + " (" + m.name() + "): " + why.get());
+                    look.path(m.path());
                 }
             }
         }
-        evidence.add(checked + " modules checked in " + f.kernels().size() + " kernel trees");
-        bad.stream().sorted().limit(50).forEach(evidence::add);
-        return bad.isEmpty() ? Optional.empty() : Optional.of(bad.size() + " of " + checked + " modules fail: " + bad.get(0)
-                + (bad.size() > 1 ? " (and " + (bad.size() - 1) + " more)" : ""));
+        look.evidence.add(checked + " modules checked in " + f.kernels().size() + " kernel trees"
+                + (trusted.isEmpty() ? "" : " against " + trusted.size() + " trusted certificates"));
+        bad.stream().sorted().limit(50).forEach(look.evidence::add);
+        if (bad.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> counts = new ArrayList<>();
+        kinds.forEach((kind, n) -> counts.add(n + " " + kind));
+        return Optional.of(bad.size() + " of " + checked + " modules fail (" + String.join(", ", counts) + "): "
+                + bad.stream().sorted().findFirst().orElseThrow() + (bad.size() > 1 ? " (and " + (bad.size() - 1) + " more)" : ""));
     }
 
-    private static Optional<String> driver(Policy.DriverCheck c, Facts f, List<String> evidence) {
+    /** The first thing wrong with a module's signature under the check, as "kind: detail". */
+    private static Optional<String> signatureProblem(Policy.ModulesCheck c, KernelModule m, Set<String> trusted) {
+        Optional<ModuleSignature> sig = m.signature();
+        if (sig.isEmpty()) {
+            return c.signature() == Policy.Requirement.REQUIRED || !c.trustedCertificates().isEmpty()
+                    || !c.trustedSigners().isEmpty() || !c.trustedKeyIds().isEmpty()
+                    ? Optional.of("unsigned: the module carries no signature") : Optional.empty();
+        }
+        ModuleSignature s = sig.get();
+        if (!c.trustedCertificates().isEmpty()) {
+            ModuleSignature.Verification v = s.verification();
+            if (v == null) {
+                return Optional.of("not verified: the signature was not checked against certificates (inspected without them)");
+            }
+            switch (v.status()) {
+                case INVALID -> {
+                    return Optional.of("invalid signature: it does not verify with the key of '" + v.subject()
+                            + "' (certificate sha256 " + v.certificate() + "); the module changed after signing, or the "
+                            + "signature was forged");
+                }
+                case UNKNOWN_KEY -> {
+                    return Optional.of("unknown key: signed by '" + s.signer() + "' with key " + s.keyId()
+                            + ", which no trusted certificate holds");
+                }
+                case VALID -> {
+                    if (!trusted.contains(v.certificate())) {
+                        return Optional.of("untrusted signer: signed with the key of '" + v.subject() + "' (certificate sha256 "
+                                + v.certificate() + "), which this rule does not trust");
+                    }
+                }
+                default -> throw new IllegalStateException("unknown verification status " + v.status());
+            }
+        }
+        boolean names = !c.trustedSigners().isEmpty() || !c.trustedKeyIds().isEmpty();
+        if (names && !c.trustedSigners().contains(s.signer())
+                && c.trustedKeyIds().stream().noneMatch(id -> id.equalsIgnoreCase(s.keyId()))) {
+            return Optional.of("untrusted signer: signed by '" + s.signer() + "' with key " + s.keyId()
+                    + ", neither a trusted signer nor a trusted key id");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> driver(Policy.DriverCheck c, Facts f, Look look) {
+        List<String> evidence = look.evidence;
         List<Facts.Driver> drivers = f.drivers().stream().filter(d -> d.vendor().equals(c.vendor())).toList();
+        drivers.forEach(d -> look.path(d.module()));
         if (drivers.isEmpty()) {
             evidence.add("no " + c.vendor() + " driver module in any kernel tree");
             return Optional.of("no " + c.vendor() + " driver in the image");

@@ -1,11 +1,16 @@
 package io.nodeimage.policy;
 
+import static io.nodeimage.yaml.Syntax.DATE;
 import static io.nodeimage.yaml.Syntax.FILE_MODE;
 import static io.nodeimage.yaml.Syntax.GLOB;
 import static io.nodeimage.yaml.Syntax.MODULE;
 import static io.nodeimage.yaml.Syntax.NAME;
 import static io.nodeimage.yaml.Syntax.PACKAGE;
 import static io.nodeimage.yaml.Syntax.PATH;
+import static io.nodeimage.yaml.Syntax.RELATIVE_PATH;
+import static io.nodeimage.yaml.Syntax.RULE_REF;
+import static io.nodeimage.yaml.Syntax.TEXT;
+import static io.nodeimage.yaml.Syntax.WEB_URL;
 import static io.nodeimage.yaml.Syntax.SERVICE;
 import static io.nodeimage.yaml.Syntax.SYSCTL_KEY;
 import static io.nodeimage.yaml.Syntax.SYSCTL_VALUE;
@@ -31,21 +36,31 @@ public record Policy(
         @Doc("Exceptions to rules, each with a reason, an approver and an expiry date.") List<Waiver> waivers) {
 
     public Policy {
-        appliesTo = appliesTo == null ? new AppliesTo(null, null, null, null) : appliesTo;
+        appliesTo = appliesTo == null ? new AppliesTo(null, null, null, null, null) : appliesTo;
         rules = rules == null ? List.of() : List.copyOf(rules);
         waivers = waivers == null ? List.of() : List.copyOf(waivers);
     }
 
+    /**
+     * Which images a policy judges. Every key given must match; the OS keys are matched against the
+     * image's own /etc/os-release, so they are always decided. {@code profiles} can only be decided when
+     * the image was made from a named profile: prefer {@code drivers}, which the image's facts decide.
+     */
     public record AppliesTo(
             @Doc("OS families: ubuntu, rhel, debian.") List<@Shape(WORD) String> family,
-            @Doc("OS releases, such as 24.04 or 9.6.") List<@Shape(WORD) String> release,
+            @Doc("OS releases, such as 24.04 or 9 (9 covers 9.6).") List<@Shape(WORD) String> release,
             @Doc("Architectures: x86_64, aarch64.") List<@Shape(WORD) String> arch,
-            @Doc("Profile names or globs.") List<@Shape(GLOB) String> profiles) {
+            @Doc("Profile names or globs. An image judged without a profile cannot be matched: its rules are "
+                    + "skipped, and a skipped critical rule (any rule in strict mode) fails the run.")
+            List<@Shape(GLOB) String> profiles,
+            @Doc("GPU driver vendors (nvidia, amd): the image has a driver module of one of them, or its "
+                    + "profile declares an accelerator of one of them.") List<@Shape(WORD) String> drivers) {
         public AppliesTo {
             family = family == null ? List.of() : List.copyOf(family);
             release = release == null ? List.of() : List.copyOf(release);
             arch = arch == null ? List.of() : List.copyOf(arch);
             profiles = profiles == null ? List.of() : List.copyOf(profiles);
+            drivers = drivers == null ? List.of() : List.copyOf(drivers);
         }
     }
 
@@ -58,6 +73,10 @@ public record Policy(
             @Required @Doc("A stable id, such as CIS-UBUNTU2404-1.1.1.1.") @Shape(WORD) String id,
             @Doc("What the rule demands, in a few words.") String title,
             @Required @Doc("info, low, medium, high or critical.") Severity severity,
+            @Doc("Why the rule matters, for the people who read the reports.") @Shape(TEXT) String rationale,
+            @Doc("How to make an image pass.") @Shape(TEXT) String remediation,
+            @Doc("Where the rule comes from: a benchmark id (CIS, STIG) and/or a web address.")
+            List<Reference> references,
             @Doc("The state of one kernel module.") ModuleCheck kernelModule,
             @Doc("Signatures and licences of every module.") ModulesCheck kernelModules,
             @Doc("The GPU driver.") DriverCheck driver,
@@ -67,6 +86,15 @@ public record Policy(
             @Doc("A kernel command-line argument.") CmdlineCheck cmdline,
             @Doc("A systemd unit.") ServiceCheck service,
             @Doc("A file's presence, permissions and owner.") FileCheck file) {
+        public Rule {
+            references = references == null ? List.of() : List.copyOf(references);
+        }
+    }
+
+    /** A benchmark item or document a rule implements; at least one of id and url. */
+    public record Reference(
+            @Doc("The item's id in its benchmark, such as 'CIS Ubuntu 24.04 1.1.1.1' or 'STIG V-270645'.") String id,
+            @Doc("Where to read it.") @Shape(WEB_URL) String url) {
     }
 
     public enum ModuleState implements YamlEnum {
@@ -81,10 +109,15 @@ public record Policy(
 
     public record ModulesCheck(
             @Doc("required: every module carries a signature.") Requirement signature,
-            @Doc("Signers accepted (the signing certificate's issuer name).") List<String> trustedSigners,
-            @Doc("Key ids accepted (serial numbers as modinfo prints them).") List<String> trustedKeyIds,
+            @Doc("Certificates (PEM or DER files beside the policy) whose keys a signature must verify with, "
+                    + "over the module's bytes, as the kernel checks it.") List<@Shape(RELATIVE_PATH) String> trustedCertificates,
+            @Doc("Signers accepted (the signing certificate's issuer name); with trustedKeyIds, either one "
+                    + "accepts a module.") List<String> trustedSigners,
+            @Doc("Key ids accepted (serial numbers or key identifiers as modinfo prints them).")
+            List<String> trustedKeyIds,
             @Doc("Licences accepted; a module with another fails.") List<String> licenses) {
         public ModulesCheck {
+            trustedCertificates = trustedCertificates == null ? List.of() : List.copyOf(trustedCertificates);
             trustedSigners = trustedSigners == null ? List.of() : List.copyOf(trustedSigners);
             trustedKeyIds = trustedKeyIds == null ? List.of() : List.copyOf(trustedKeyIds);
             licenses = licenses == null ? List.of() : List.copyOf(licenses);
@@ -143,10 +176,12 @@ public record Policy(
     }
 
     public record Waiver(
-            @Required @Doc("The rule id waived.") @Shape(WORD) String rule,
+            @Required @Doc("The rule waived: its id in this policy, or policy/rule for any rule a run judges.")
+            @Shape(RULE_REF) String rule,
             @Doc("Profile names or globs it covers; all when absent.") List<@Shape(GLOB) String> profiles,
             @Required @Doc("Why the rule does not hold here.") String reason,
-            @Required @Doc("The last day the waiver applies, YYYY-MM-DD.") @Shape(WORD) String expires,
+            @Doc("The first day the waiver applies, YYYY-MM-DD; from the start when absent.") @Shape(DATE) String from,
+            @Required @Doc("The last day the waiver applies, YYYY-MM-DD.") @Shape(DATE) String expires,
             @Required @Doc("Who approved it.") String approvedBy) {
         public Waiver {
             profiles = profiles == null ? List.of() : List.copyOf(profiles);

@@ -3,9 +3,16 @@ package io.nodeimage.policy;
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.Version;
 import io.nodeimage.yaml.Problem;
+import io.nodeimage.yaml.DidYouMean;
+import io.nodeimage.yaml.Location;
+import io.nodeimage.yaml.Problems;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Loads every policy set a build judges by: the project's folder, fetched git sets, the bundled catalog. */
 public final class PolicySets {
@@ -16,9 +23,75 @@ public final class PolicySets {
     private PolicySets() {
     }
 
+    /**
+     * What no single file can see: a policy name or a rule id used twice among everything one run judges
+     * (reports, SARIF and waivers name rules by id), and waivers of rules that no policy of the run has.
+     */
+    static List<Problem> crossCheck(List<PolicySet> sets, boolean waivers) {
+        Problems problems = new Problems();
+        Map<String, LoadedPolicy> policies = new HashMap<>();
+        Map<String, Location> rules = new HashMap<>();
+        Map<String, String> ruleOwners = new HashMap<>();
+        Set<String> fullIds = new TreeSet<>();
+        for (LoadedPolicy lp : PolicySet.flatten(sets)) {
+            LoadedPolicy other = policies.putIfAbsent(lp.policy().name(), lp);
+            if (other != null) {
+                problems.add(Location.startOf(lp.file()), "name", "policy name '" + lp.policy().name()
+                        + "' is also the name of " + other.file(), "rename one of them: a run judges each name once");
+                continue;
+            }
+            for (Policy.Rule r : lp.policy().rules()) {
+                Location at = lp.ruleLocations().get(r.id());
+                Location first = rules.putIfAbsent(r.id(), at);
+                if (first != null) {
+                    problems.add(at, "id", "rule id '" + r.id() + "' is also used by policy " + ruleOwners.get(r.id())
+                            + " at " + first, "rename one: reports, SARIF and waivers name a rule by its id");
+                } else {
+                    ruleOwners.put(r.id(), lp.policy().name());
+                }
+                fullIds.add(lp.policy().name() + "/" + r.id());
+            }
+        }
+        for (LoadedPolicy lp : waivers ? PolicySet.flatten(sets) : List.<LoadedPolicy>of()) {
+            for (int i = 0; i < lp.policy().waivers().size(); i++) {
+                String rule = lp.policy().waivers().get(i).rule();
+                if (rule.contains("/") && !fullIds.contains(rule)) {
+                    String hint = DidYouMean.hint(rule, fullIds);
+                    problems.add(lp.waiverLocations().get(i), "rule", "waives '" + rule
+                            + "', which no policy of this run has", hint.isEmpty()
+                            ? "name the rule as policy/rule, as the report shows it" : hint);
+                }
+            }
+        }
+        return problems.list();
+    }
+
     /** Any problem in any policy stops the run, with every problem listed. */
     public static List<PolicySet> load(Path projectDirectory, Path shownFrom, String projectVersion,
                                        List<PolicyRepository.Fetched> fetched, boolean catalog) {
+        Read read = read(projectDirectory, shownFrom, projectVersion, fetched, catalog);
+        require(read.problems(), "policies");
+        return read.sets();
+    }
+
+    /** The sets read, and every problem found in them; nothing thrown. */
+    public record Read(List<PolicySet> sets, List<Problem> problems) {
+    }
+
+    /** Stops the run listing every problem, when there are any. */
+    public static void require(List<Problem> problems, String what) {
+        if (!problems.isEmpty()) {
+            StringBuilder message = new StringBuilder(problems.size() + " problems in " + what + ":");
+            for (Problem p : problems) {
+                message.append(System.lineSeparator()).append("  ").append(p.format());
+            }
+            throw new ConfigurationException(message.toString(), "fix each one at the file:line:column shown; "
+                    + "docs/policies.md describes every key");
+        }
+    }
+
+    public static Read read(Path projectDirectory, Path shownFrom, String projectVersion,
+                            List<PolicyRepository.Fetched> fetched, boolean catalog) {
         List<Problem> problems = new ArrayList<>();
         List<PolicySet> sets = new ArrayList<>();
         PolicyLoader.Result project = PolicyLoader.load(projectDirectory, shownFrom, false);
@@ -36,14 +109,8 @@ public final class PolicySets {
             problems.addAll(r.problems());
             sets.add(new PolicySet(CATALOG, Version.current(), null, r.policies()));
         }
-        if (!problems.isEmpty()) {
-            StringBuilder message = new StringBuilder(problems.size() + " problems in policies:");
-            for (Problem p : problems) {
-                message.append(System.lineSeparator()).append("  ").append(p.format());
-            }
-            throw new ConfigurationException(message.toString(), "fix each one at the file:line:column shown; "
-                    + "docs/policies.md describes every key");
-        }
-        return sets;
+        // A waiver of a rule in a policy that failed to load would be reported as unknown: wait for the fix.
+        problems.addAll(crossCheck(sets, problems.isEmpty()));
+        return new Read(sets, problems);
     }
 }

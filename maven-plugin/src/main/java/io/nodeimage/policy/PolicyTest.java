@@ -3,8 +3,11 @@ package io.nodeimage.policy;
 import static io.nodeimage.yaml.Syntax.NAME;
 import static io.nodeimage.yaml.Syntax.FILE_MODE;
 import static io.nodeimage.yaml.Syntax.PATH;
+import static io.nodeimage.yaml.Syntax.RELATIVE_PATH;
 import static io.nodeimage.yaml.Syntax.WORD;
+import static io.nodeimage.yaml.Syntax.DATE;
 
+import io.nodeimage.inspect.ModuleSignature;
 import io.nodeimage.yaml.Doc;
 import io.nodeimage.yaml.Required;
 import io.nodeimage.yaml.Shape;
@@ -21,7 +24,7 @@ public record PolicyTest(
         @Required @Doc("Always nodeimage/v1.") String apiVersion,
         @Required @Doc("Always PolicyTest.") String kind,
         @Required @Doc("The policy under test, by name.") @Shape(NAME) String policy,
-        @Doc("The day waivers are judged on, YYYY-MM-DD; today when absent.") @Shape(WORD) String today,
+        @Doc("The day waivers are judged on, YYYY-MM-DD; nodeimage.asOf, else today, when absent.") @Shape(DATE) String today,
         @Required @Doc("The cases.") List<Case> cases) {
 
     public PolicyTest {
@@ -62,10 +65,21 @@ public record PolicyTest(
     }
 
     public record ModuleSpec(@Required String name, @Required @Shape(WORD) String kernel, String license,
-                             String signer, String keyId, String version) {
+                             @Doc("The signer's name; absent: the module is unsigned.") String signer,
+                             String keyId, String version,
+                             @Doc("How the signature verified against the certificates the policy trusts: valid, "
+                                     + "invalid or unknown-key; absent: not verified.") ModuleSignature.Status signature,
+                             @Doc("With valid or invalid: the trusted certificate file (as the policy names it) "
+                                     + "that verified or failed the signature.") @Shape(RELATIVE_PATH) String certificate) {
     }
 
-    public record StateSpec(@Required String module, @Required @Shape(WORD) String kernel, @Required String state) {
+    public record StateSpec(@Required String module, @Required @Shape(WORD) String kernel,
+                            @Required @Doc("loadable, disabled, absent or builtin.") ModuleStateName state) {
+    }
+
+    /** The states inspect gives a module, as modprobe would treat it. */
+    public enum ModuleStateName implements YamlEnum {
+        LOADABLE, DISABLED, ABSENT, BUILTIN
     }
 
     public record DriverSpec(@Required String vendor, String version, String flavor, Boolean gspFirmware,

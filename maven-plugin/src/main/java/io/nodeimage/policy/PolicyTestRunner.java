@@ -25,14 +25,20 @@ public final class PolicyTestRunner {
     }
 
     public static List<Failure> run(PolicyTest test, LoadedPolicy policy) {
-        LocalDate today = test.today() == null ? LocalDate.now() : LocalDate.parse(test.today());
+        return run(test, policy, LocalDate.now());
+    }
+
+    /** @param asOf the day judged when the test names none */
+    public static List<Failure> run(PolicyTest test, LoadedPolicy policy, LocalDate asOf) {
+        LocalDate today = test.today() == null ? asOf : LocalDate.parse(test.today());
         List<Failure> failures = new ArrayList<>();
         for (PolicyTest.Case c : test.cases()) {
             PolicyTest.Target t = c.target() == null ? new PolicyTest.Target(null, null, null, null) : c.target();
             Evaluator.Target target = new Evaluator.Target(t.profile(), orEmpty(t.family()), orEmpty(t.release()),
                     orEmpty(t.arch()));
             Map<String, RuleResult> results = new LinkedHashMap<>();
-            new Evaluator(today).evaluate(List.of(policy), facts(c.facts()), target).forEach(r -> results.put(r.ruleId(), r));
+            new Evaluator(today).evaluate(List.of(policy), facts(c.facts(), policy), target)
+                    .forEach(r -> results.put(r.ruleId(), r));
             c.expect().forEach((rule, expected) -> {
                 RuleResult r = results.get(rule);
                 if (r == null) {
@@ -53,6 +59,33 @@ public final class PolicyTestRunner {
     }
 
     static Facts facts(PolicyTest.FactsSpec f) {
+        return facts(f, null);
+    }
+
+    /** A module's signature as written in a test; the certificate named by its file in the policy. */
+    private static Optional<ModuleSignature> signature(PolicyTest.ModuleSpec m, LoadedPolicy policy) {
+        if (m.signer() == null) {
+            return Optional.empty();
+        }
+        ModuleSignature.Verification v = null;
+        if (m.signature() != null) {
+            String fingerprint = null;
+            String subject = null;
+            if (m.certificate() != null && policy != null) {
+                Optional<TrustedCertificate> c = policy.certificates().stream()
+                        .filter(t -> t.file().equals(m.certificate())).findFirst();
+                fingerprint = c.map(t -> t.fingerprints().get(0)).orElse("(no certificate " + m.certificate() + " in the policy)");
+                subject = c.map(t -> t.certificates().get(0).getSubjectX500Principal().getName()).orElse(m.certificate());
+            } else if (m.certificate() != null) {
+                fingerprint = m.certificate();
+                subject = m.certificate();
+            }
+            v = new ModuleSignature.Verification(m.signature(), fingerprint, subject);
+        }
+        return Optional.of(new ModuleSignature(m.signer(), m.keyId() == null ? "" : m.keyId(), "sha256", v));
+    }
+
+    static Facts facts(PolicyTest.FactsSpec f, LoadedPolicy policy) {
         List<String> kernelVersions = f.kernels() == null ? List.of() : f.kernels();
         List<Facts.KernelTree> kernels = new ArrayList<>();
         for (String k : kernelVersions) {
@@ -62,8 +95,7 @@ public final class PolicyTestRunner {
                     if (m.kernel().equals(k)) {
                         modules.add(new KernelModule("/usr/lib/modules/" + k + "/kernel/" + m.name() + ".ko", m.name(),
                                 m.version(), m.license(), k, null, List.of(), List.of(), Compression.NONE,
-                                m.signer() == null ? Optional.empty()
-                                        : Optional.of(new ModuleSignature(m.signer(), m.keyId() == null ? "" : m.keyId(), "sha256"))));
+                                signature(m, policy)));
                     }
                 }
             }
@@ -72,8 +104,8 @@ public final class PolicyTestRunner {
         }
         List<Facts.ModuleState> states = new ArrayList<>();
         if (f.states() != null) {
-            f.states().forEach(s -> states.add(new Facts.ModuleState(s.module().replace('-', '_'), s.kernel(), s.state(),
-                    false, null, null, List.of(), null)));
+            f.states().forEach(s -> states.add(new Facts.ModuleState(s.module().replace('-', '_'), s.kernel(),
+                    s.state().yamlName(), false, null, null, List.of(), null)));
         }
         Map<String, Facts.Setting> sysctl = new LinkedHashMap<>();
         if (f.sysctl() != null) {

@@ -2,6 +2,7 @@ package io.nodeimage.policy;
 
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.ViolationException;
+import io.nodeimage.yaml.KeyPath;
 import io.nodeimage.yaml.Location;
 import io.nodeimage.yaml.Problem;
 import io.nodeimage.yaml.Problems;
@@ -30,6 +31,20 @@ public final class PolicyTests {
     }
 
     public static Report run(Path testsDirectory, Path shownFrom, List<LoadedPolicy> policies) {
+        return run(testsDirectory, shownFrom, policies, java.time.LocalDate.now(), true);
+    }
+
+    /** Reads every test and checks what it names without running it: the lint. */
+    public static Report lint(Path testsDirectory, Path shownFrom, List<LoadedPolicy> policies) {
+        return run(testsDirectory, shownFrom, policies, java.time.LocalDate.now(), false);
+    }
+
+    /**
+     * @param asOf the day judged by tests that name none
+     * @param execute false to only read the tests and check the policies and rules they name
+     */
+    public static Report run(Path testsDirectory, Path shownFrom, List<LoadedPolicy> policies, java.time.LocalDate asOf,
+                             boolean execute) {
         Map<String, LoadedPolicy> byName = policies.stream()
                 .collect(Collectors.toMap(p -> p.policy().name(), p -> p, (a, b) -> a));
         Problems problems = new Problems();
@@ -39,28 +54,42 @@ public final class PolicyTests {
         int expectations = 0;
         List<Path> paths;
         try (Stream<Path> walk = Files.walk(testsDirectory)) {
-            paths = walk.filter(p -> p.toString().endsWith(".yaml") && Files.isRegularFile(p)).sorted().toList();
+            paths = walk.filter(p -> PolicyLoader.isYaml(p) && Files.isRegularFile(p)).sorted().toList();
         } catch (IOException e) {
             throw new ConfigurationException("cannot list policy tests in " + testsDirectory + ": " + e.getMessage(),
                     "check the folder", e);
         }
         for (Path file : paths) {
             String shown = io.nodeimage.yaml.SourceFiles.shown(file, shownFrom);
-            Optional<PolicyTest> test = load(file, shown, problems);
+            Optional<Loaded> test = load(file, shown, problems);
             if (test.isEmpty()) {
                 continue;
             }
             LoadedPolicy policy = byName.get(test.get().policy());
             if (policy == null) {
-                problems.add(new Problem(Location.startOf(shown), "policy", "no policy named '"
+                problems.add(new Problem(test.get().at("policy"), "policy", "no policy named '"
                         + Quote.forMessage(test.get().policy()) + "'",
                         io.nodeimage.yaml.DidYouMean.hint(test.get().policy(), byName.keySet())));
                 continue;
             }
+            java.util.Set<String> ids = new java.util.TreeSet<>();
+            policy.policy().rules().forEach(r -> ids.add(r.id()));
+            for (int i = 0; i < test.get().test().cases().size(); i++) {
+                for (String rule : test.get().test().cases().get(i).expect().keySet()) {
+                    if (!ids.contains(rule)) {
+                        problems.add(test.get().at("cases", i, "expect", rule), KeyPath.key(KeyPath.key(
+                                KeyPath.index("cases", i), "expect"), rule), "policy " + policy.policy().name()
+                                + " has no rule '" + Quote.forMessage(rule) + "'", io.nodeimage.yaml.DidYouMean.hint(rule, ids));
+                    }
+                }
+            }
             files++;
             cases += test.get().cases().size();
             expectations += test.get().cases().stream().mapToInt(c -> c.expect().size()).sum();
-            for (PolicyTestRunner.Failure f : PolicyTestRunner.run(test.get(), policy)) {
+            if (!execute || !test.get().clean()) {
+                continue;
+            }
+            for (PolicyTestRunner.Failure f : PolicyTestRunner.run(test.get().test(), policy, asOf)) {
                 failures.add(new PolicyTestRunner.Failure(shown + ": " + f.testCase(), f.rule(), f.expected(), f.actual(),
                         f.message()));
             }
@@ -83,15 +112,27 @@ public final class PolicyTests {
         return report;
     }
 
-    static Optional<PolicyTest> load(Path file, String shown, Problems problems) {
-        YNode root;
-        try {
-            root = SafeYaml.read(file, shown);
-        } catch (YamlException e) {
-            problems.addAll(e.problems());
+    /** A test and its document, for locations. */
+    record Loaded(PolicyTest test, YNode root, boolean clean) {
+        Location at(Object... path) {
+            return YNode.at(root, path).map(YNode::location).orElse(root.location());
+        }
+
+        String policy() {
+            return test.policy();
+        }
+
+        List<PolicyTest.Case> cases() {
+            return test.cases();
+        }
+    }
+
+    static Optional<Loaded> load(Path file, String shown, Problems problems) {
+        int before = problems.size();
+        YNode root = SafeYaml.read(file, shown, problems);
+        if (root == null) {
             return Optional.empty();
         }
-        int before = problems.size();
         if (root instanceof YNode.Mapping doc) {
             doc.get("kind").ifPresent(k -> {
                 if (!(k instanceof YNode.Scalar s) || !s.text().equals("PolicyTest")) {
@@ -100,15 +141,8 @@ public final class PolicyTests {
                 }
             });
         }
-        PolicyTest test = new YamlBinder(problems).bindDocument(root, PolicyTest.class);
-        if (problems.size() == before && test.today() != null) {
-            try {
-                java.time.LocalDate.parse(test.today());
-            } catch (java.time.format.DateTimeParseException e) {
-                problems.add(YNode.at(root, "today").map(YNode::location).orElse(root.location()), "today",
-                        "'" + test.today() + "' is not a date", "write YYYY-MM-DD");
-            }
-        }
-        return problems.size() == before ? Optional.of(test) : Optional.empty();
+        PolicyTest test = new YamlBinder(problems, false).bindDocument(root, PolicyTest.class);
+        // Returned even with problems, so what it names is checked in the same run; it is not run then.
+        return test.policy() == null ? Optional.empty() : Optional.of(new Loaded(test, root, problems.size() == before));
     }
 }

@@ -9,15 +9,37 @@ import java.util.List;
  * @param status pass, fail, waived (failed, but a waiver in force covers it) or not-applicable
  * @param evidence what was found, one line each, naming the kernel where it matters
  * @param waiver the waiver considered: in force for "waived", or expired (then the rule fails)
+ * @param imagePath the file in the image the finding is about (a modprobe.d file, a module), or null
+ * @param undecided for not-applicable: whether the policy could not tell if it applies (it selects
+ *     profiles, and the image was judged without one), as opposed to deciding from the image that it
+ *     does not; such a skip fails the run for critical rules, and for every rule in strict mode
  */
-public record RuleResult(String policy, String policyVersion, String ruleId, String title, Policy.Severity severity,
-                         Status status, String message, List<String> evidence, Location location, Policy.Waiver waiver,
-                         boolean waiverExpired) {
+public record RuleResult(String policy, String policyVersion, Policy.Rule rule, Status status, String message,
+                         List<String> evidence, Location location, Policy.Waiver waiver, boolean waiverExpired,
+                         String imagePath, boolean undecided) {
 
     /** Written as pass, fail, waived, not-applicable in reports, policy tests and certificates. */
     public enum Status implements io.nodeimage.yaml.YamlEnum { PASS, FAIL, WAIVED, NOT_APPLICABLE }
 
     public RuleResult {
         evidence = List.copyOf(evidence);
+    }
+
+    public String ruleId() {
+        return rule.id();
+    }
+
+    /** The rule's title, or its id when it has none. */
+    public String title() {
+        return rule.title() == null ? rule.id() : rule.title();
+    }
+
+    public Policy.Severity severity() {
+        return rule.severity();
+    }
+
+    /** policy/rule: how waiver files and certificates name a rule. */
+    public String fullId() {
+        return policy + "/" + rule.id();
     }
 }

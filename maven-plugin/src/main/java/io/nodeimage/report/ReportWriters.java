@@ -2,6 +2,7 @@ package io.nodeimage.report;
 
 import io.nodeimage.inspect.Facts;
 import io.nodeimage.inspect.FactsJson;
+import io.nodeimage.policy.Evaluator;
 import io.nodeimage.policy.Policy;
 import io.nodeimage.policy.RuleResult;
 import io.nodeimage.yaml.Json;
@@ -19,10 +20,14 @@ public final class ReportWriters {
     public static String json(Verdict v, Facts facts) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("image", v.image());
+        out.put("imageId", v.imageId());
         out.put("profile", v.profile());
         out.put("date", v.date());
         out.put("failOn", v.failOn().yamlName());
+        out.put("strict", v.strict());
         out.put("passed", v.passed());
+        out.put("policies", v.policies());
+        out.put("warnings", v.warnings());
         Map<String, Object> counts = new LinkedHashMap<>();
         for (RuleResult.Status s : RuleResult.Status.values()) {
             counts.put(s.yamlName(), v.count(s));
@@ -37,9 +42,22 @@ public final class ReportWriters {
             m.put("title", r.title());
             m.put("severity", r.severity().yamlName());
             m.put("status", r.status().yamlName());
+            m.put("undecided", r.undecided());
+            m.put("blocking", v.blocks(r));
             m.put("message", r.message());
             m.put("evidence", r.evidence());
             m.put("location", r.location() == null ? null : r.location().toString());
+            m.put("imagePath", r.imagePath());
+            m.put("rationale", r.rule().rationale());
+            m.put("remediation", r.rule().remediation());
+            List<Object> references = new ArrayList<>();
+            for (Policy.Reference ref : r.rule().references()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("id", ref.id());
+                x.put("url", ref.url());
+                references.add(x);
+            }
+            m.put("references", references);
             if (r.waiver() != null) {
                 Map<String, Object> w = new LinkedHashMap<>();
                 w.put("reason", r.waiver().reason());
@@ -51,6 +69,16 @@ public final class ReportWriters {
             results.add(m);
         }
         out.put("results", results);
+        List<Object> unused = new ArrayList<>();
+        for (Evaluator.UnusedWaiver u : v.unusedWaivers()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("rule", u.entry().rule());
+            x.put("location", u.entry().location() == null ? u.entry().source() : u.entry().location().toString());
+            x.put("expires", u.entry().waiver().expires());
+            x.put("reason", u.reason());
+            unused.add(x);
+        }
+        out.put("unusedWaivers", unused);
         String factsJson = FactsJson.write(facts).strip();
         String head = Json.write(out);
         // Facts are written by their own writer; splice them in as the last key.
@@ -69,8 +97,7 @@ public final class ReportWriters {
                     .append(xml(r.ruleId() + ": " + r.title())).append("\">\n");
             switch (r.status()) {
                 case FAIL -> x.append("    <failure type=\"").append(r.severity().yamlName()).append("\" message=\"")
-                        .append(xml(r.message())).append("\">").append(xml(String.join("\n", r.evidence())))
-                        .append("</failure>\n");
+                        .append(xml(r.message())).append("\">").append(xml(details(r))).append("</failure>\n");
                 case WAIVED, NOT_APPLICABLE -> x.append("    <skipped message=\"").append(xml(r.message())).append("\"/>\n");
                 default -> { }
             }
@@ -79,83 +106,22 @@ public final class ReportWriters {
         return x.append("</testsuite>\n").toString();
     }
 
-    public static String sarif(Verdict v, String toolVersion) {
-        Map<String, Object> rules = new LinkedHashMap<>();
-        List<Object> results = new ArrayList<>();
-        for (RuleResult r : v.results()) {
-            rules.putIfAbsent(r.ruleId(), Map.of("id", r.ruleId(), "shortDescription", Map.of("text", r.title()),
-                    "properties", Map.of("policy", r.policy(), "severity", r.severity().yamlName())));
-            if (r.status() != RuleResult.Status.FAIL && r.status() != RuleResult.Status.WAIVED) {
-                continue;
-            }
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("ruleId", r.ruleId());
-            result.put("level", level(r.severity()));
-            result.put("message", Map.of("text", r.message()));
-            if (r.location() != null) {
-                result.put("locations", List.of(Map.of("physicalLocation", Map.of(
-                        "artifactLocation", Map.of("uri", r.location().file()),
-                        "region", Map.of("startLine", r.location().line(), "startColumn", r.location().column())))));
-            }
-            if (r.status() == RuleResult.Status.WAIVED) {
-                result.put("suppressions", List.of(Map.of("kind", "external", "justification",
-                        r.waiver().reason() + " (approved by " + r.waiver().approvedBy() + ", until " + r.waiver().expires() + ")")));
-            }
-            results.add(result);
+    /** Evidence, then the rule's remediation and references: what a person needs to act on a failure. */
+    private static String details(RuleResult r) {
+        List<String> lines = new ArrayList<>(r.evidence());
+        String help = SarifWriter.help(r.rule());
+        if (!help.isEmpty()) {
+            lines.add(help);
         }
-        Map<String, Object> driver = new LinkedHashMap<>();
-        driver.put("name", "nodeimage");
-        driver.put("version", toolVersion);
-        driver.put("rules", new ArrayList<>(rules.values()));
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("tool", Map.of("driver", driver));
-        run.put("results", results);
-        Map<String, Object> sarif = new LinkedHashMap<>();
-        sarif.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-        sarif.put("version", "2.1.0");
-        sarif.put("runs", List.of(run));
-        return Json.write(sarif) + "\n";
+        return String.join("\n", lines);
     }
 
-    private static String level(Policy.Severity s) {
-        return switch (s) {
-            case CRITICAL, HIGH -> "error";
-            case MEDIUM -> "warning";
-            default -> "note";
-        };
+    public static String sarif(Verdict v, String toolVersion) {
+        return SarifWriter.write(v, toolVersion);
     }
 
     public static String markdown(Verdict v) {
-        StringBuilder m = new StringBuilder("# nodeimage verdict: ").append(v.passed() ? "PASSED" : "FAILED").append("\n\n");
-        m.append("Image `").append(v.image()).append('`');
-        if (v.profile() != null) {
-            m.append(", profile `").append(v.profile()).append('`');
-        }
-        m.append(", judged ").append(v.date()).append("; the build fails on unwaived findings of severity ")
-                .append(v.failOn().yamlName()).append(" or higher.\n\n");
-        m.append("| severity | failed |\n|---|---|\n");
-        for (Policy.Severity s : reversed()) {
-            m.append("| ").append(s.yamlName()).append(" | ").append(v.failuresBySeverity().get(s)).append(" |\n");
-        }
-        m.append("\nPassed ").append(v.count(RuleResult.Status.PASS)).append(", failed ").append(v.count(RuleResult.Status.FAIL))
-                .append(", waived ").append(v.count(RuleResult.Status.WAIVED)).append(", not applicable ")
-                .append(v.count(RuleResult.Status.NOT_APPLICABLE)).append(".\n\n");
-        List<RuleResult> notable = v.results().stream().filter(r -> r.status() == RuleResult.Status.FAIL
-                || r.status() == RuleResult.Status.WAIVED).toList();
-        if (!notable.isEmpty()) {
-            m.append("| rule | severity | status | finding |\n|---|---|---|---|\n");
-            for (RuleResult r : notable) {
-                m.append("| ").append(r.ruleId()).append(" | ").append(r.severity().yamlName()).append(" | ")
-                        .append(r.status().yamlName()).append(" | ").append(r.message().replace("|", "\\|")).append(" |\n");
-            }
-        }
-        return m.toString();
-    }
-
-    private static List<Policy.Severity> reversed() {
-        List<Policy.Severity> out = new ArrayList<>(List.of(Policy.Severity.values()));
-        java.util.Collections.reverse(out);
-        return out;
+        return SummaryWriter.write(v);
     }
 
     static String xml(String s) {

@@ -7,6 +7,8 @@ import io.nodeimage.ConfigurationException;
 import io.nodeimage.Version;
 import io.nodeimage.ViolationException;
 import io.nodeimage.inspect.InspectService;
+import io.nodeimage.inspect.ModuleTrust;
+import io.nodeimage.policy.Waivers;
 import io.nodeimage.inspect.Facts;
 import io.nodeimage.inspect.FactsJson;
 import io.nodeimage.policy.Evaluator;
@@ -30,14 +32,31 @@ public final class VerifyService {
 
     private final List<PolicySet> sets;
     private final List<LoadedPolicy> policies;
-    private final Policy.Severity failOn;
-    private final LocalDate today;
+    private final Settings settings;
+    private final ModuleTrust trust;
+
+    /**
+     * How a run judges.
+     *
+     * @param failOn the lowest unwaived severity that fails
+     * @param today the day waivers are judged on (nodeimage.asOf, else today)
+     * @param strict a policy that cannot tell whether it applies fails the run whatever its severity
+     * @param waivers warning window and longest waiver allowed
+     */
+    public record Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers) {
+    }
 
     public VerifyService(List<PolicySet> sets, Policy.Severity failOn, LocalDate today) {
+        this(sets, new Settings(failOn, today, false, Waivers.Limits.NONE));
+    }
+
+    public VerifyService(List<PolicySet> sets, Settings settings) {
         this.sets = List.copyOf(sets);
         this.policies = PolicySet.flatten(sets);
-        this.failOn = failOn;
-        this.today = today;
+        this.settings = settings;
+        List<java.security.cert.X509Certificate> certificates = new java.util.ArrayList<>();
+        policies.forEach(p -> p.certificates().forEach(c -> certificates.addAll(c.certificates())));
+        this.trust = new ModuleTrust(certificates);
     }
 
     public static Policy.Severity severity(String name) {
@@ -72,27 +91,63 @@ public final class VerifyService {
     /**
      * @param profileDigest the digest of the effective profile the image was built from; null when unknown
      */
-    /** An image's facts (and their JSON, whose digest certificates carry) and the rules' results. */
-    public record Judged(Facts facts, String factsJson, List<RuleResult> results) {
+    /** An image's facts (and their JSON, whose digest certificates carry), the rules' results, and notes. */
+    public record Judged(Facts facts, String factsJson, Evaluator.Evaluation evaluation, List<String> warnings) {
+        public List<RuleResult> results() {
+            return evaluation.results();
+        }
     }
 
     /** Inspects the image and evaluates every policy; writes nothing. */
     public Judged judge(String image, Profile profile) {
-        Facts facts = InspectService.facts(image, filePaths());
-        Evaluator.Target target = profile != null
-                ? new Evaluator.Target(profile.name(), profile.os().family().yamlName(), profile.os().release(),
-                        profile.os().arch().yamlName())
-                : new Evaluator.Target(null, facts.osRelease().getOrDefault("ID", ""),
-                        facts.osRelease().getOrDefault("VERSION_ID", ""),
-                        "arm64".equals(facts.architecture()) ? "aarch64" : "x86_64");
-        return new Judged(facts, FactsJson.write(facts), new Evaluator(today).evaluate(policies, facts, target));
+        Facts facts = InspectService.facts(image, filePaths(), trust);
+        List<String> warnings = new java.util.ArrayList<>();
+        Evaluator.Target target = target(facts, profile, warnings);
+        Evaluator.Evaluation evaluation = new Evaluator(settings.today(), settings.waivers()).judge(policies, facts, target);
+        warnings.addAll(evaluation.warnings());
+        return new Judged(facts, FactsJson.write(facts), evaluation, warnings);
+    }
+
+    /**
+     * The image is judged as what it is: the OS from its own os-release (a profile's OS only where the
+     * image has none), the profile for names and waivers; a profile that says otherwise is a warning.
+     */
+    static Evaluator.Target target(Facts facts, Profile profile, List<String> warnings) {
+        String family = facts.osRelease().getOrDefault("ID", "");
+        String release = facts.osRelease().getOrDefault("VERSION_ID", "");
+        String arch = "arm64".equals(facts.architecture()) ? "aarch64" : "x86_64";
+        if (profile == null) {
+            return new Evaluator.Target(null, family, release, arch);
+        }
+        String pFamily = profile.os().family().yamlName();
+        String pRelease = profile.os().release();
+        String pArch = profile.os().arch().yamlName();
+        if (family.isEmpty()) {
+            family = pFamily;
+            release = pRelease;
+        } else if (!family.equals(pFamily) || !(release.equals(pRelease) || release.startsWith(pRelease + ".")
+                || pRelease.startsWith(release + "."))) {
+            warnings.add("profile " + profile.name() + " describes " + pFamily + " " + pRelease + ", but the image is "
+                    + family + " " + release + " (its /etc/os-release): judged as the image");
+        }
+        if (!arch.equals(pArch) && facts.architecture() != null && !facts.architecture().isEmpty()) {
+            warnings.add("profile " + profile.name() + " describes " + pArch + ", but the image is " + arch
+                    + ": judged as the image");
+        }
+        List<String> vendors = profile.accelerators().stream().map(a -> a.vendor().yamlName()).distinct().toList();
+        return new Evaluator.Target(profile.name(), family, release, arch, vendors);
     }
 
     public Outcome verify(String image, Profile profile, String profileDigest, Path directory) {
         Judged judged = judge(image, profile);
         Facts facts = judged.facts();
         List<RuleResult> results = judged.results();
-        Verdict verdict = new Verdict(image, profile == null ? null : profile.name(), today.toString(), results, failOn);
+        Policy.Severity failOn = settings.failOn();
+        LocalDate today = settings.today();
+        Verdict verdict = new Verdict(image, facts.imageId(), profile == null ? null : profile.name(), today.toString(),
+                results, failOn, settings.strict(), policies.stream().filter(p -> !p.waiversOnly())
+                .map(p -> p.policy().name() + " " + p.policy().version() + " (" + p.file() + ")").toList(),
+                judged.evaluation().unusedWaivers(), judged.warnings());
         String factsJson = judged.factsJson();
         AtomicFiles.write(directory.resolve("facts.json"), factsJson);
         AtomicFiles.write(directory.resolve("report.json"), ReportWriters.json(verdict, facts));
@@ -112,7 +167,8 @@ public final class VerifyService {
             for (RuleResult r : o.verdict().blocking()) {
                 message.append(System.lineSeparator()).append("  ").append(o.verdict().image()).append(": ")
                         .append(r.ruleId()).append(" (").append(r.severity().yamlName()).append(", ").append(r.policy())
-                        .append(r.location() == null ? "" : " at " + r.location()).append("): ").append(r.message());
+                        .append(r.location() == null ? "" : " at " + r.location()).append("): ")
+                        .append(r.undecided() ? "not checked: " : "").append(r.message());
             }
         }
         if (message.length() > 0) {

@@ -52,6 +52,8 @@ public final class SafeYaml {
     private static final Set<Tag> ALLOWED_TAGS = Set.of(
             Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.TIMESTAMP, Tag.MAP, Tag.SEQ);
 
+    private static final String MERGE_HINT = "write the keys out in full (a profile can build on another with 'extends')";
+
     private SafeYaml() {
     }
 
@@ -75,6 +77,46 @@ public final class SafeYaml {
         }
     }
 
+    /**
+     * As {@link #read(Path, String)}, but problems that leave a usable document (a duplicate key, a
+     * merge key, a tag) go to {@code problems} with the document still returned, so the caller can report
+     * the rest of the file's problems in the same run. Returns null when nothing could be read.
+     */
+    public static YNode read(Path file, String shownAs, Problems problems) {
+        try {
+            return read(file, shownAs);
+        } catch (Recoverable e) {
+            problems.addAll(e.problems());
+            return e.node;
+        } catch (YamlException e) {
+            problems.addAll(e.problems());
+            return null;
+        }
+    }
+
+    /** As {@link #read(Path, String, Problems)}, for bytes. */
+    public static YNode parse(byte[] bytes, String shownAs, Problems problems) {
+        try {
+            return parse(bytes, shownAs);
+        } catch (Recoverable e) {
+            problems.addAll(e.problems());
+            return e.node;
+        } catch (YamlException e) {
+            problems.addAll(e.problems());
+            return null;
+        }
+    }
+
+    /** Problems found while converting a document that was read: the document without the bad parts. */
+    private static final class Recoverable extends YamlException {
+        private final transient YNode node;
+
+        Recoverable(String message, List<Problem> problems, YNode node) {
+            super(message, problems, "");
+            this.node = node;
+        }
+    }
+
     /** Parses bytes that claim to be a UTF-8 YAML document. */
     public static YNode parse(byte[] bytes, String shownAs) {
         if (bytes.length > MAX_BYTES) {
@@ -91,6 +133,10 @@ public final class SafeYaml {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
             String context = e.getContext() != null ? " (" + e.getContext() + ")" : "";
+            if (mark != null && tabAt(text, mark)) {
+                throw single(at(shownAs, mark), "a tab character here; YAML separates keys, values and indentation "
+                        + "with spaces only", "replace the tab with spaces");
+            }
             throw single(at(shownAs, mark), "not valid YAML: " + what + context,
                     "fix the YAML syntax at this position");
         } catch (YAMLException e) {
@@ -103,7 +149,7 @@ public final class SafeYaml {
         Problems problems = new Problems();
         YNode node = new Converter(shownAs, problems).convert(root, 0);
         if (!problems.isEmpty()) {
-            throw new YamlException(shownAs + " cannot be read", problems.list(), "");
+            throw new Recoverable(shownAs + " cannot be read", problems.list(), node);
         }
         return node;
     }
@@ -168,6 +214,21 @@ public final class SafeYaml {
         return new Location(file, mark.getLine() + 1, mark.getColumn() + 1);
     }
 
+    /** SnakeYAML names a tab after a colon as bad indentation; say what it is. */
+    private static boolean tabAt(String text, Mark mark) {
+        int lineStart = 0;
+        for (int line = 0; line < mark.getLine() && lineStart >= 0; line++) {
+            lineStart = text.indexOf('\n', lineStart) + 1;
+            if (lineStart == 0) {
+                return false;
+            }
+        }
+        int lineEnd = text.indexOf('\n', lineStart);
+        String line = text.substring(lineStart, lineEnd < 0 ? text.length() : lineEnd);
+        int column = Math.min(mark.getColumn(), line.length());
+        return line.substring(0, Math.min(line.length(), column + 1)).indexOf('\t') >= 0;
+    }
+
     private static String firstLine(String message) {
         if (message == null) {
             return "unreadable document";
@@ -208,7 +269,7 @@ public final class SafeYaml {
             if (!ALLOWED_TAGS.contains(tag)) {
                 String shown = Tag.MERGE.equals(tag) ? "the merge key '<<'" : "the tag '" + tag.getValue() + "'";
                 problems.add(location, "", shown + " is not allowed",
-                        Tag.MERGE.equals(tag) ? "use 'extends' to build on another profile"
+                        Tag.MERGE.equals(tag) ? MERGE_HINT
                                 : "remove the tag; values are plain YAML scalars, lists and mappings");
                 return new YNode.Scalar(location, "", YNode.ScalarType.NULL);
             }
@@ -233,7 +294,7 @@ public final class SafeYaml {
                     if (!(keyNode instanceof ScalarNode key) || !ALLOWED_TAGS.contains(keyNode.getTag())) {
                         problems.add(keyAt, "", Tag.MERGE.equals(keyNode.getTag())
                                         ? "the merge key '<<' is not allowed" : "keys must be plain text",
-                                Tag.MERGE.equals(keyNode.getTag()) ? "use 'extends' to build on another profile"
+                                Tag.MERGE.equals(keyNode.getTag()) ? MERGE_HINT
                                         : "write the key as a simple word");
                         continue;
                     }

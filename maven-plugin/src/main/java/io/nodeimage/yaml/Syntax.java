@@ -47,6 +47,17 @@ public enum Syntax {
             "an https:// URL or mirror://<mirror id>/<path>"),
     /** An identifier such as a model name or benchmark id. */
     WORD("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}", 64, "a word of letters, digits and '.', '_', '+', '-'"),
+    /** A calendar day; the binder also checks that the day exists. */
+    DATE("[0-9]{4}-[0-9]{2}-[0-9]{2}", 10, "a date written YYYY-MM-DD, such as 2027-03-31"),
+    /** A rule id, alone (a rule of the same policy) or as policy/rule (any rule a run judges). */
+    RULE_REF("([a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?/)?[A-Za-z0-9][A-Za-z0-9._+-]{0,63}", 129,
+            "a rule id such as CIS-UBUNTU2404-1.1.1.1, or policy/rule such as cis-kernel-modules/CIS-UBUNTU2404-1.1.1.1"),
+    /** A file inside a policy set, relative to the policy: no leading '/', no '..'. */
+    RELATIVE_PATH("[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*(/[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*)*", 512,
+            "a path relative to the policy file, such as certs/site-modules.pem, without '..'"),
+    /** A web address for people to read: a reference or a vendor's guide. */
+    WEB_URL("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%+!$&'()*,;=:@/?#-]*)?", 2048,
+            "an http(s):// address without spaces"),
     /** A name pattern: '*' any run of characters, '?' one. */
     GLOB("[A-Za-z0-9.*?_+-]{1,64}", 64, "a name or glob of letters, digits, '.', '_', '+', '-', '*' and '?'"),
     /** Free text for descriptions and file contents; never placed on a command line. */
@@ -69,6 +80,9 @@ public enum Syntax {
     }
 
     private boolean noDotDot(String value) {
+        if (this == RELATIVE_PATH) {
+            return !("/" + value + "/").contains("/../") && !("/" + value + "/").contains("/./");
+        }
         return this != PATH || !(value.contains("/../") || value.endsWith("/..") || value.contains("/./")
                 || value.endsWith("/."));
     }

@@ -27,9 +27,21 @@ import java.util.Optional;
 public final class YamlBinder {
 
     private final Problems problems;
+    /** Only documents that extend another (profiles) have an inherited list to append to. */
+    private final boolean appending;
 
+    /** A binder for documents that may extend others: {@code key+} appends. */
     public YamlBinder(Problems problems) {
+        this(problems, true);
+    }
+
+    /**
+     * @param appending whether {@code key+} is accepted; documents without {@code extends} (policies,
+     *     waivers, policy tests) have nothing to append to, so there it is an error that says so
+     */
+    public YamlBinder(Problems problems, boolean appending) {
         this.problems = problems;
+        this.appending = appending;
     }
 
     /** Binds a whole document; returns a record even when problems were found (check {@link Problems}). */
@@ -91,6 +103,17 @@ public final class YamlBinder {
                     : "'" + shown + "' is not " + syntax.description();
             problems.add(scalar.location(), path, why, "");
             return null;
+        }
+        if (syntax == Syntax.DATE) {
+            try {
+                java.time.LocalDate.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                problems.add(scalar.location(), path, "'" + text + "' is not a day of the calendar",
+                        "check the month and day (" + text.substring(0, 4) + " has "
+                                + (java.time.Year.isLeap(Integer.parseInt(text.substring(0, 4))) ? "29" : "28")
+                                + " days in February)");
+                return null;
+            }
         }
         return text;
     }
@@ -159,6 +182,13 @@ public final class YamlBinder {
         for (YNode.Entry entry : map.entries()) {
             String name = entry.name();
             int index = known.indexOf(name);
+            if (index < 0 && name.endsWith("+") && !appending && known.contains(name.substring(0, name.length() - 1))) {
+                String plain = name.substring(0, name.length() - 1);
+                problems.add(entry.key().location(), KeyPath.key(path, name),
+                        "'" + plain + "+' appends to an inherited list, but this document extends nothing",
+                        "write '" + plain + ":'");
+                continue;
+            }
             if (index < 0 && name.endsWith("+")) {
                 int base = known.indexOf(name.substring(0, name.length() - 1));
                 if (base >= 0 && components[base].getType() == List.class) {

@@ -111,7 +111,8 @@ class EvaluatorTest {
         RuleResult r = only("rules: [{id: SB, severity: high, kernelModules: {signature: required, "
                 + "trustedSigners: [\"Canonical Ltd. Kernel Module Signing\"], licenses: [GPL]}}]\n", f, LocalDate.now());
         assertThat(r.status()).isEqualTo(RuleResult.Status.FAIL);
-        assertThat(r.message()).startsWith("1 of 2 modules fail: /usr/lib/modules/" + KVER + "/kernel/evil.ko (evil) is not signed");
+        assertThat(r.message()).startsWith("1 of 2 modules fail (1 unsigned): /usr/lib/modules/" + KVER
+                + "/kernel/evil.ko (evil): unsigned: the module carries no signature");
     }
 
     @Test
@@ -130,7 +131,8 @@ class EvaluatorTest {
         RuleResult r = only("appliesTo: {family: [rhel]}\nrules: [{id: X, severity: low, sysctl: {key: kernel.kptr_restrict, value: \"2\"}}]\n",
                 f, LocalDate.now());
         assertThat(r.status()).isEqualTo(RuleResult.Status.NOT_APPLICABLE);
-        assertThat(r.message()).isEqualTo("the policy does not apply to ubuntu 24.04 aarch64 (ubuntu-24.04-nvidia-gb200)");
+        assertThat(r.message()).isEqualTo("the policy is for rhel; the image is ubuntu 24.04 aarch64 (profile ubuntu-24.04-nvidia-gb200)");
+        assertThat(r.undecided()).as("the image's OS decides it").isFalse();
     }
 
     @Test

@@ -48,8 +48,13 @@ class CertificateCheckTest {
     }
 
     private VerifyService.Judged judged(String facts, io.nodeimage.policy.RuleResult.Status status) {
-        return new VerifyService.Judged(null, facts, List.of(new io.nodeimage.policy.RuleResult("site", "1.0.0", "SITE-1",
-                "SITE-1", io.nodeimage.policy.Policy.Severity.HIGH, status, "", List.of(), null, null, false)));
+        io.nodeimage.policy.Policy.Rule rule = new io.nodeimage.policy.Policy.Rule("SITE-1", null,
+                io.nodeimage.policy.Policy.Severity.HIGH, null, null, null, null, null, null, null, null, null, null,
+                null, null);
+        var result = new io.nodeimage.policy.RuleResult("site", "1.0.0", rule, status, "", List.of(), null, null, false,
+                null, false);
+        return new VerifyService.Judged(null, facts, new io.nodeimage.policy.Evaluator.Evaluation(List.of(result),
+                List.of(), List.of()), List.of());
     }
 
     @Test

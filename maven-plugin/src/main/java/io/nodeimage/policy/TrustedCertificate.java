@@ -1,0 +1,57 @@
+package io.nodeimage.policy;
+
+import io.nodeimage.Digests;
+import java.io.ByteArrayInputStream;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A certificate file a policy trusts for module signatures, as the kernel trusts the keys in its
+ * keyrings: PEM (one or more certificates) or DER.
+ *
+ * @param file the path as the policy writes it, relative to the policy file
+ * @param sha256 the digest of the file's bytes
+ * @param certificates what the file holds
+ */
+public record TrustedCertificate(String file, String sha256, List<X509Certificate> certificates) {
+
+    public TrustedCertificate {
+        certificates = List.copyOf(certificates);
+    }
+
+    /** Reads a PEM or DER file; throws with a message fit for a user when it holds no certificate. */
+    public static TrustedCertificate read(String file, byte[] bytes) throws CertificateException {
+        Collection<? extends Certificate> read;
+        try {
+            read = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes));
+        } catch (CertificateException e) {
+            throw new CertificateException("not a PEM or DER X.509 certificate (" + e.getMessage() + ")", e);
+        }
+        List<X509Certificate> out = new ArrayList<>();
+        for (Certificate c : read) {
+            out.add((X509Certificate) c);
+        }
+        if (out.isEmpty()) {
+            throw new CertificateException("holds no certificate");
+        }
+        return new TrustedCertificate(file, Digests.sha256(bytes), out);
+    }
+
+    /** SHA-256 of a certificate's DER encoding, lower-case hex: how facts and reports name it. */
+    public static String fingerprint(X509Certificate certificate) {
+        try {
+            return Digests.sha256(certificate.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException("a parsed certificate cannot be encoded", e);
+        }
+    }
+
+    public List<String> fingerprints() {
+        return certificates.stream().map(TrustedCertificate::fingerprint).toList();
+    }
+}
