@@ -153,7 +153,7 @@ class InspectImageTest {
         var blocking = outcome.verdict().blocking();
         assertThat(blocking).extracting(io.nodeimage.policy.RuleResult::ruleId).containsExactlyInAnyOrder("NODE-SB-001", "SITE-2");
         assertThat(blocking).filteredOn(r -> r.ruleId().equals("NODE-SB-001")).singleElement()
-                .satisfies(r -> assertThat(r.message()).contains("/extra/unsigned_fat.ko (fat) is not signed"));
+                .satisfies(r -> assertThat(r.message()).contains("/extra/unsigned_fat.ko (fat): unsigned"));
         assertThat(blocking).filteredOn(r -> r.ruleId().equals("SITE-2")).singleElement()
                 .satisfies(r -> assertThat(r.message()).endsWith("its waiver expired on 2020-01-01"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.nodeimage.report.VerifyService.requirePassed(List.of(outcome)))

@@ -88,13 +88,14 @@ class NvidiaOpenModuleTest {
         // the unsigned module fails Secure Boot signing.
         Map<String, RuleResult> results = new Evaluator(LocalDate.now())
                 .evaluate(PolicyLoader.load(null, null, true).policies(), facts,
-                        new Evaluator.Target("ubuntu-24.04-nvidia-hopper", "ubuntu", "24.04", "x86_64"))
+                        // No profile: the NVIDIA policy applies because the image carries the driver.
+                        new Evaluator.Target(null, "debian", "12", "x86_64"))
                 .stream().collect(Collectors.toMap(r -> r.policy() + "/" + r.ruleId(), r -> r));
         assertThat(results.get("nvidia-driver-baseline/NODE-NV-001").message())
                 .isEqualTo("nvidia driver " + nvidia.version() + " is outside >=570 (kernel " + tree.version() + ")");
         assertThat(results.get("nvidia-driver-baseline/NODE-NV-002").status()).isEqualTo(RuleResult.Status.PASS);
         assertThat(results.values().stream().filter(r -> r.policy().equals("secure-boot-module-signing")
                 && r.status() == RuleResult.Status.FAIL).map(RuleResult::message).toList())
-                .anySatisfy(m -> assertThat(m).contains("nvidia-current-open.ko (nvidia) is not signed"));
+                .anySatisfy(m -> assertThat(m).contains("nvidia-current-open.ko (nvidia): unsigned"));
     }
 }

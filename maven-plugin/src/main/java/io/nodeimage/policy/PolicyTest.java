@@ -39,7 +39,8 @@ public record PolicyTest(
     }
 
     public record Target(@Shape(WORD) String family, @Shape(WORD) String release, @Shape(WORD) String arch,
-                         @Shape(NAME) String profile) {
+                         @Doc("The profile the image was made from; absent: judged without one.") @Shape(NAME) String profile,
+                         @Doc("Accelerator vendors the profile declares: nvidia, amd.") List<@Shape(WORD) String> accelerators) {
     }
 
     public enum Expected implements YamlEnum {

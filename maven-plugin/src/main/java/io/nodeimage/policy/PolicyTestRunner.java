@@ -33,9 +33,9 @@ public final class PolicyTestRunner {
         LocalDate today = test.today() == null ? asOf : LocalDate.parse(test.today());
         List<Failure> failures = new ArrayList<>();
         for (PolicyTest.Case c : test.cases()) {
-            PolicyTest.Target t = c.target() == null ? new PolicyTest.Target(null, null, null, null) : c.target();
+            PolicyTest.Target t = c.target() == null ? new PolicyTest.Target(null, null, null, null, null) : c.target();
             Evaluator.Target target = new Evaluator.Target(t.profile(), orEmpty(t.family()), orEmpty(t.release()),
-                    orEmpty(t.arch()));
+                    orEmpty(t.arch()), t.accelerators());
             Map<String, RuleResult> results = new LinkedHashMap<>();
             new Evaluator(today).evaluate(List.of(policy), facts(c.facts(), policy), target)
                     .forEach(r -> results.put(r.ruleId(), r));
