@@ -30,14 +30,14 @@ public record TrustedCertificate(String file, String sha256, List<X509Certificat
         try {
             read = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes));
         } catch (CertificateException e) {
-            throw new CertificateException("not a PEM or DER X.509 certificate (" + e.getMessage() + ")", e);
+            throw new CertificateException("is not a PEM or DER X.509 certificate (" + e.getMessage() + ")", e);
         }
         List<X509Certificate> out = new ArrayList<>();
         for (Certificate c : read) {
             out.add((X509Certificate) c);
         }
         if (out.isEmpty()) {
-            throw new CertificateException("holds no certificate");
+            throw new CertificateException("is not a PEM or DER X.509 certificate (it holds none)");
         }
         return new TrustedCertificate(file, Digests.sha256(bytes), out);
     }
