@@ -37,7 +37,12 @@ public final class PolicyLint {
         int cases = 0;
         if (testsDirectory != null && Files.isDirectory(testsDirectory)) {
             try {
-                PolicyTests.Report tests = PolicyTests.lint(testsDirectory, shownFrom, policies);
+                java.util.Set<String> unreadable = new java.util.HashSet<>();
+                read.problems().forEach(p -> {
+                    String file = p.location().file();
+                    unreadable.add(PolicyLoader.stem(file.substring(file.lastIndexOf('/') + 1)));
+                });
+                PolicyTests.Report tests = PolicyTests.lint(testsDirectory, shownFrom, policies, unreadable);
                 testFiles = tests.files();
                 cases = tests.cases();
             } catch (YamlException e) {

@@ -10,12 +10,19 @@ public final class PolicySchema {
     /** Policy tests have a schema of their own, shipped beside the policy schema. */
     public static final String TEST_RESOURCE = "nodeimage/schema/policy-test.schema.json";
     public static final String TEST_ID = "urn:nodeimage:schema:policy-test:v1";
+    /** Waiver files (kind: Waivers) have one too. */
+    public static final String WAIVERS_RESOURCE = "nodeimage/schema/waivers.schema.json";
+    public static final String WAIVERS_ID = "urn:nodeimage:schema:waivers:v1";
 
     private PolicySchema() {
     }
 
     public static String generate() {
         return SchemaGenerator.generate(Policy.class, ID, "nodeimage policy", null);
+    }
+
+    public static String generateWaivers() {
+        return SchemaGenerator.generate(WaiverFile.class, WAIVERS_ID, "nodeimage waivers", null);
     }
 
     public static String generateTest() {

@@ -27,7 +27,7 @@ public final class PolicySets {
      * What no single file can see: a policy name or a rule id used twice among everything one run judges
      * (reports, SARIF and waivers name rules by id), and waivers of rules that no policy of the run has.
      */
-    static List<Problem> crossCheck(List<PolicySet> sets, boolean waivers) {
+    static List<Problem> crossCheck(List<PolicySet> sets, boolean allLoaded) {
         Problems problems = new Problems();
         Map<String, LoadedPolicy> policies = new HashMap<>();
         Map<String, Location> rules = new HashMap<>();
@@ -43,19 +43,26 @@ public final class PolicySets {
             for (Policy.Rule r : lp.policy().rules()) {
                 Location at = lp.ruleLocations().get(r.id());
                 Location first = rules.putIfAbsent(r.id(), at);
-                if (first != null) {
+                if (first == null) {
+                    ruleOwners.put(r.id(), lp.policy().name());
+                } else if (at.file().startsWith(CATALOG + ":")) {
+                    // Reported in the file the user can change, naming the bundled rule.
+                    problems.add(first, "id", "rule id '" + r.id() + "' is also used by policy " + lp.policy().name()
+                            + " at " + at, "rename it: reports, SARIF and waivers name a rule by its id");
+                } else {
                     problems.add(at, "id", "rule id '" + r.id() + "' is also used by policy " + ruleOwners.get(r.id())
                             + " at " + first, "rename one: reports, SARIF and waivers name a rule by its id");
-                } else {
-                    ruleOwners.put(r.id(), lp.policy().name());
                 }
                 fullIds.add(lp.policy().name() + "/" + r.id());
             }
         }
-        for (LoadedPolicy lp : waivers ? PolicySet.flatten(sets) : List.<LoadedPolicy>of()) {
+        for (LoadedPolicy lp : PolicySet.flatten(sets)) {
             for (int i = 0; i < lp.policy().waivers().size(); i++) {
                 String rule = lp.policy().waivers().get(i).rule();
-                if (rule.contains("/") && !fullIds.contains(rule)) {
+                String owner = rule.contains("/") ? rule.substring(0, rule.indexOf('/')) : null;
+                // A policy that failed to load is not here: its waivers wait until it loads.
+                boolean known = owner != null && (policies.containsKey(owner) || allLoaded);
+                if (known && !fullIds.contains(rule)) {
                     String hint = DidYouMean.hint(rule, fullIds);
                     problems.add(lp.waiverLocations().get(i), "rule", "waives '" + rule
                             + "', which no policy of this run has", hint.isEmpty()

@@ -172,9 +172,11 @@ public final class VerifyService {
             }
         }
         if (message.length() > 0) {
-            throw new ViolationException("policy violations at or above the failOn severity:" + message,
-                    "fix the image or its profile, or add a waiver with reason, approver and expiry to the policy; "
-                            + "reports are in summary.md, junit.xml and report.sarif beside facts.json");
+            throw new ViolationException("policy violations at or above the failOn severity, or rules that must be "
+                    + "checked and were not:" + message,
+                    "fix the image or its profile, or add a waiver with reason, approver and expiry (a policy or a "
+                            + "waiver file); for a rule not checked, name the image's profile; reports are in summary.md, "
+                            + "junit.xml and report.sarif beside facts.json");
         }
     }
 }

@@ -23,6 +23,8 @@ class PolicySchemaTest {
     void shippedSchemaIsGeneratedFromTheModel() throws Exception {
         Golden.assertMatches(SHIPPED, PolicySchema.generate());
         Golden.assertMatches(SHIPPED_TEST, PolicySchema.generateTest());
+        Golden.assertMatches(RepositoryFiles.pluginResources().resolve(PolicySchema.WAIVERS_RESOURCE),
+                PolicySchema.generateWaivers());
     }
 
     @Test
