@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -202,7 +201,7 @@ public final class PolicyLoader {
         Map<Integer, Location> waivers = new HashMap<>();
         // Checked even after binding problems, so every problem of the file shows in one run.
         check(policy, doc, waiverFile, problems, rules, waivers);
-        List<TrustedCertificate> certificates = certificates(policy, doc, neighbours, problems);
+        List<TrustedCertificate> certificates = TrustedCertificate.readAll(policy, doc, neighbours, problems);
         if (problems.size() != before) {
             return Optional.empty();
         }
@@ -280,43 +279,6 @@ public final class PolicyLoader {
             problems.add(YNode.at(doc, "waivers", waiver, key).map(YNode::location).orElse(at),
                     KeyPath.key(KeyPath.index("waivers", waiver), key), "is blank", hint);
         }
-    }
-
-    /** Every certificate file the policy's rules trust, read once each, relative to the policy file. */
-    private static List<TrustedCertificate> certificates(Policy policy, YNode.Mapping doc, Neighbours neighbours,
-                                                         Problems problems) {
-        Map<String, TrustedCertificate> out = new TreeMap<>();
-        for (int i = 0; i < policy.rules().size(); i++) {
-            Policy.ModulesCheck c = policy.rules().get(i).kernelModules();
-            if (c == null) {
-                continue;
-            }
-            for (int k = 0; k < c.trustedCertificates().size(); k++) {
-                String file = c.trustedCertificates().get(k);
-                if (out.containsKey(file)) {
-                    continue;
-                }
-                Location at = YNode.at(doc, "rules", i, "kernelModules", "trustedCertificates", k).map(YNode::location)
-                        .orElse(doc.location());
-                String path = KeyPath.index(KeyPath.key(KeyPath.key(KeyPath.index("rules", i), "kernelModules"),
-                        "trustedCertificates"), k);
-                try {
-                    Optional<byte[]> bytes = neighbours.read(file);
-                    if (bytes.isEmpty()) {
-                        problems.add(at, path, "'" + file + "' is not a file beside the policy",
-                                "put the certificate (PEM or DER) in the policy's folder and name it relative to the policy");
-                        continue;
-                    }
-                    out.put(file, TrustedCertificate.read(file, bytes.get()));
-                } catch (IOException e) {
-                    problems.add(at, path, "cannot read '" + file + "': " + e.getMessage(), "");
-                } catch (CertificateException e) {
-                    problems.add(at, path, "'" + file + "' " + e.getMessage(),
-                            "give an X.509 certificate, PEM (-----BEGIN CERTIFICATE-----) or DER");
-                }
-            }
-        }
-        return List.copyOf(out.values());
     }
 
     private static void expect(YNode.Mapping doc, String key, String value, Problems problems) {

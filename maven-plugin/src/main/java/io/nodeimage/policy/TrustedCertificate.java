@@ -1,7 +1,12 @@
 package io.nodeimage.policy;
 
 import io.nodeimage.Digests;
+import io.nodeimage.yaml.KeyPath;
+import io.nodeimage.yaml.Location;
+import io.nodeimage.yaml.Problems;
+import io.nodeimage.yaml.YNode;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -9,6 +14,9 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A certificate file a policy trusts for module signatures, as the kernel trusts the keys in its
@@ -53,5 +61,42 @@ public record TrustedCertificate(String file, String sha256, List<X509Certificat
 
     public List<String> fingerprints() {
         return certificates.stream().map(TrustedCertificate::fingerprint).toList();
+    }
+
+    /** Every certificate file the policy's rules trust, read once each, relative to the policy file. */
+    static List<TrustedCertificate> readAll(Policy policy, YNode.Mapping doc, PolicyLoader.Neighbours neighbours,
+                                            Problems problems) {
+        Map<String, TrustedCertificate> out = new TreeMap<>();
+        for (int i = 0; i < policy.rules().size(); i++) {
+            Policy.ModulesCheck c = policy.rules().get(i).kernelModules();
+            if (c == null) {
+                continue;
+            }
+            for (int k = 0; k < c.trustedCertificates().size(); k++) {
+                String file = c.trustedCertificates().get(k);
+                if (out.containsKey(file)) {
+                    continue;
+                }
+                Location at = YNode.at(doc, "rules", i, "kernelModules", "trustedCertificates", k).map(YNode::location)
+                        .orElse(doc.location());
+                String path = KeyPath.index(KeyPath.key(KeyPath.key(KeyPath.index("rules", i), "kernelModules"),
+                        "trustedCertificates"), k);
+                try {
+                    Optional<byte[]> bytes = neighbours.read(file);
+                    if (bytes.isEmpty()) {
+                        problems.add(at, path, "'" + file + "' is not a file beside the policy",
+                                "put the certificate (PEM or DER) in the policy's folder and name it relative to the policy");
+                        continue;
+                    }
+                    out.put(file, read(file, bytes.get()));
+                } catch (IOException e) {
+                    problems.add(at, path, "cannot read '" + file + "': " + e.getMessage(), "");
+                } catch (CertificateException e) {
+                    problems.add(at, path, "'" + file + "' " + e.getMessage(),
+                            "give an X.509 certificate, PEM (-----BEGIN CERTIFICATE-----) or DER");
+                }
+            }
+        }
+        return List.copyOf(out.values());
     }
 }
