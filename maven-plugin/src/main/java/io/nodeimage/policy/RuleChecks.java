@@ -4,7 +4,6 @@ import io.nodeimage.inspect.Facts;
 import io.nodeimage.inspect.KernelModule;
 import io.nodeimage.inspect.ModuleSignature;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -210,7 +209,7 @@ final class RuleChecks {
             evidence.add(d.kernel() + ": " + d.module() + " " + d.version() + " " + d.flavor()
                     + (d.gspFirmware() ? " with GSP firmware" : ""));
             if (c.version() != null && (d.version() == null
-                    || !VersionOrder.satisfies(d.version(), c.version(), VersionOrder::rpm))) {
+                    || !VersionOrder.satisfies(d.version(), c.version(), VersionOrder.Scheme.RPM))) {
                 return Optional.of(c.vendor() + " driver " + d.version() + " is outside " + c.version() + " (kernel " + d.kernel() + ")");
             }
             if (c.flavor() != null && !c.flavor().equals(d.flavor())) {
@@ -232,7 +231,9 @@ final class RuleChecks {
         if (p.isEmpty()) {
             return Optional.of(c.name() + " is not installed");
         }
-        Comparator<String> order = f.osRelease().getOrDefault("ID", "").matches("debian|ubuntu") ? VersionOrder::dpkg : VersionOrder::rpm;
+        VersionOrder.Scheme order = f.osRelease().getOrDefault("ID", "").matches("debian|ubuntu")
+                || f.osRelease().getOrDefault("ID_LIKE", "").matches("(.* )?(debian|ubuntu)( .*)?")
+                ? VersionOrder.Scheme.DPKG : VersionOrder.Scheme.RPM;
         if (c.version() != null && !VersionOrder.satisfies(p.get().version(), c.version(), order)) {
             return Optional.of(c.name() + " " + p.get().version() + " is outside " + c.version());
         }
