@@ -92,7 +92,7 @@ class ModprobeOracleTest {
                 Container.ExecResult r = kmod.execInContainer("modprobe", "-n", "-v", "-S", kver, module);
                 String why = c.title() + ", modprobe -n -v " + module + ": " + r.getStdout() + r.getStderr();
                 boolean inTree = IN_TREE.contains(module);
-                Optional<ModprobeConfig.Command> install = config.install(module, inTree);
+                Optional<ModprobeConfig.Command> install = inTree ? config.installMatching(module) : config.installNamed(module);
                 List<String> lines = r.getStdout().lines().toList();
                 if (install.isPresent()) {
                     assertThat(r.getExitCode()).as(why).isZero();

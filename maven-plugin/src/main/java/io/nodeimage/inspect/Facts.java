@@ -49,13 +49,21 @@ public record Facts(
     }
 
     /**
-     * A module's state for one kernel, as modprobe would treat it.
+     * A module's state for one kernel: what {@code modprobe NAME} would leave it as.
      *
-     * @param state loadable, disabled (an install command that loads nothing), absent (not in the tree)
-     *     or builtin (compiled into the kernel: modprobe.d cannot stop it)
+     * @param state loadable (modprobe loads it), disabled (modprobe finds it but does not load it: an
+     *     install command that loads nothing runs instead, an alias sends it elsewhere, or a module it
+     *     needs cannot be loaded), absent (nothing by that name) or builtin (compiled into the kernel:
+     *     modprobe.d cannot stop it)
+     * @param reason why, in kmod's terms, naming the configuration lines involved
      */
     public record ModuleState(String module, String kernel, String state, boolean blacklisted, String install,
-                              String installFrom, List<String> options, String softdep) {
+                              String installFrom, List<String> options, String softdep, String reason) {
+
+        public ModuleState(String module, String kernel, String state, boolean blacklisted, String install,
+                           String installFrom, List<String> options, String softdep) {
+            this(module, kernel, state, blacklisted, install, installFrom, options, softdep, null);
+        }
     }
 
     public record CmdlineSource(String path, String text) {

@@ -68,6 +68,7 @@ public final class FactsJson {
             state.put("blacklisted", s.blacklisted());
             state.put("install", s.install());
             state.put("installFrom", s.installFrom());
+            state.put("reason", s.reason());
             state.put("options", s.options());
             state.put("softdep", s.softdep());
             states.add(state);

@@ -34,6 +34,8 @@ public final class Inspector {
     private static final int SAME_TREE_PROBE = 64;
 
     private final ModuleReader moduleReader;
+    /** Each tree's modules.softdep, by tree path: kmod reads it as one more configuration file. */
+    private final Map<String, String> treeSoftdeps = new java.util.concurrent.ConcurrentHashMap<>();
     /** Module bytes read but not yet parsed, at most: bounds memory while parsing runs beside reading. */
     private static final long IN_FLIGHT_BYTES = 64L * 1024 * 1024;
 
@@ -61,7 +63,8 @@ public final class Inspector {
         ModprobeConfig modprobe = ModprobeConfig.of(modprobeFiles);
         List<String> firmware = firmware(files);
         List<List<String>> units = units(files);
-        return new Facts(image, files.imageId(), osRelease, architecture, kernels, modprobe.files(), states(kernels, modprobe),
+        return new Facts(image, files.imageId(), osRelease, architecture, kernels, modprobe.files(),
+                states(kernels, modprobe, treeSoftdeps),
                 modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings)), cmdline(files, findings),
                 sysctl(configFiles(files, SYSCTL_DIRS, findings)), packages(files, findings), units.get(0), units.get(1), firmware, drivers(kernels, firmware),
                 fileEntries(files, etc, extraPaths), sorted(findings));
@@ -311,6 +314,12 @@ public final class Inspector {
         if (!entry.isFile()) {
             return;
         }
+        if (relative.equals(version + "/modules.softdep")) {
+            if (entry.getSize() <= SMALL_FILE) {
+                treeSoftdeps.put(treePath, new String(in.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8));
+            }
+            return;
+        }
         if (relative.equals(version + "/modules.builtin")) {
             if (entry.getSize() <= SMALL_FILE) {
                 for (String line : new String(in.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8).split("\n")) {
@@ -347,7 +356,12 @@ public final class Inspector {
 
     // ---- modprobe verdicts
 
-    static List<Facts.ModuleState> states(List<Facts.KernelTree> kernels, ModprobeConfig modprobe) {
+    /**
+     * Each module's state per kernel, as {@code modprobe NAME} would leave it (see {@link ModuleLoading}):
+     * every module of the tree, every built-in one, and every name the configuration mentions.
+     */
+    static List<Facts.ModuleState> states(List<Facts.KernelTree> kernels, ModprobeConfig modprobe,
+                                          Map<String, String> treeSoftdeps) {
         List<Facts.ModuleState> out = new ArrayList<>();
         Set<String> mentioned = new TreeSet<>();
         for (ModprobeConfig.Command c : modprobe.commands()) {
@@ -356,29 +370,20 @@ public final class Inspector {
             }
         }
         for (Facts.KernelTree k : kernels) {
-            Set<String> names = new TreeSet<>(mentioned);
-            Set<String> inTree = new LinkedHashSet<>();
-            k.modules().forEach(m -> inTree.add(m.canonicalName()));
-            names.addAll(inTree);
+            ModprobeConfig config = modprobe.withTreeSoftdeps(k.path(), treeSoftdeps.get(k.path()));
+            Map<String, KernelModule> tree = new LinkedHashMap<>();
+            k.modules().forEach(m -> tree.putIfAbsent(m.canonicalName(), m));
             Set<String> builtin = new LinkedHashSet<>(k.builtin());
+            Set<String> names = new TreeSet<>(mentioned);
+            names.addAll(tree.keySet());
             names.addAll(builtin);
+            ModuleLoading loading = new ModuleLoading(config, tree, builtin);
             for (String name : names) {
-                boolean present = inTree.contains(name);
-                Optional<ModprobeConfig.Command> install = modprobe.install(name, present);
-                String state;
-                if (builtin.contains(name)) {
-                    state = "builtin";
-                } else if (install.isPresent() && ModprobeConfig.loadsNothing(install.get().rest())) {
-                    state = "disabled";
-                } else if (!present) {
-                    state = "absent";
-                } else {
-                    state = "loadable";
-                }
-                out.add(new Facts.ModuleState(name, k.version(), state, modprobe.blacklisted(name),
-                        install.map(ModprobeConfig.Command::rest).orElse(null),
-                        install.map(c -> c.file() + ":" + c.line()).orElse(null), modprobe.options(name),
-                        modprobe.softdep(name).orElse(null)));
+                ModuleLoading.Verdict v = loading.judge(name);
+                out.add(new Facts.ModuleState(name, k.version(), v.state(), config.blacklisted(name),
+                        v.install() == null ? null : v.install().rest(),
+                        v.install() == null ? null : v.install().file() + ":" + v.install().line(), config.options(name),
+                        config.softdep(name).orElse(null), v.reason()));
             }
         }
         return out;

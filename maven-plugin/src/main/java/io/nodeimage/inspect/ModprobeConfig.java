@@ -15,21 +15,17 @@ import java.util.Optional;
  * an earlier directory masks the same name in later ones (an empty file masks too);</li>
  * <li>the surviving files are read in order of their file names, lines in order, '\' continues a line;</li>
  * <li>module names treat '-' and '_' alike (outside glob brackets);</li>
- * <li>for a module in the kernel's tree, the first {@code install} whose name (a glob) matches wins;
- * for a module absent from the tree, modprobe finds it only through an install of exactly its name;</li>
- * <li>{@code blacklist} only stops loading by alias; a module is disabled when its install command
- * replaces loading with {@code /bin/false}, {@code /bin/true} or the like.</li>
+ * <li>for a module, the first {@code install} whose name (a glob) matches is its command; modprobe
+ * finds a name outside the tree only through an install (or remove) of exactly that name;</li>
+ * <li>{@code blacklist} only stops targets of aliases.</li>
  * </ul>
+ * What modprobe then does with a name is {@link ModuleLoading}'s to work out.
  * Files are given as text, read from the image by the caller; nothing here touches the host.
  */
 public final class ModprobeConfig {
 
     public static final List<String> DIRECTORIES = List.of(
             "/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d", "/usr/lib/modprobe.d", "/lib/modprobe.d");
-
-    /** Commands that do nothing and fail or succeed, whatever their arguments. */
-    private static final List<String> NO_OP = List.of("/bin/false", "/bin/true", "/usr/bin/false", "/usr/bin/true",
-            "false", "true", ":");
 
     /** One configuration line, with the file it came from. */
     public record Command(String file, int line, String keyword, String module, String rest) {
@@ -56,6 +52,94 @@ public final class ModprobeConfig {
         return new ModprobeConfig(files, commands);
     }
 
+    /**
+     * This configuration with a kernel tree's modules.softdep (depmod's file of the modules' own softdep
+     * fields) read as kmod reads it: as one more configuration file, in the order of file names.
+     */
+    public ModprobeConfig withTreeSoftdeps(String treePath, String modulesSoftdep) {
+        if (modulesSoftdep == null || modulesSoftdep.isBlank()) {
+            return this;
+        }
+        String pseudo = treePath + "/modules.softdep";
+        List<Command> theirs = new ArrayList<>();
+        parse(pseudo, modulesSoftdep, theirs);
+        List<Command> merged = new ArrayList<>();
+        boolean inserted = false;
+        for (Command c : commands) {
+            if (!inserted && baseName(c.file()).compareTo("modules.softdep") > 0) {
+                merged.addAll(theirs);
+                inserted = true;
+            }
+            merged.add(c);
+        }
+        if (!inserted) {
+            merged.addAll(theirs);
+        }
+        return new ModprobeConfig(files, merged);
+    }
+
+    private static String baseName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    /** Targets of every alias line whose pattern matches the name, in order (kmod's first lookup). */
+    public List<Command> aliases(String name) {
+        String n = underscores(name);
+        return commands.stream().filter(c -> c.keyword().equals("alias") && glob(underscores(c.module()), n)
+                && !c.rest().isBlank()).toList();
+    }
+
+    /** The module an alias line names: the first word after the pattern (kmod reads one word). */
+    public static String aliasTarget(Command alias) {
+        return underscores(alias.rest().strip().split("[ \\t]+")[0]);
+    }
+
+    /** The first install line naming exactly this module: how modprobe finds a module by its command. */
+    public Optional<Command> installNamed(String module) {
+        String name = underscores(module);
+        return commands.stream().filter(c -> c.keyword().equals("install") && c.module().equals(name)
+                && !c.rest().isEmpty()).findFirst();
+    }
+
+    /** Whether a remove line names exactly this module (the last way modprobe's lookup finds a name). */
+    public boolean removeNamed(String module) {
+        String name = underscores(module);
+        return commands.stream().anyMatch(c -> c.keyword().equals("remove") && c.module().equals(name) && !c.rest().isEmpty());
+    }
+
+    /** The first install line whose pattern matches the module: its command, as kmod attaches it. */
+    public Optional<Command> installMatching(String module) {
+        String name = underscores(module);
+        return commands.stream().filter(c -> c.keyword().equals("install") && glob(c.module(), name)
+                && !c.rest().isEmpty()).findFirst();
+    }
+
+    /** The first softdep line whose pattern matches, as its pre and post lists (kmod takes only the first). */
+    public Optional<Softdep> softdeps(String module) {
+        String name = underscores(module);
+        return commands.stream().filter(c -> c.keyword().equals("softdep") && glob(c.module(), name)
+                && !c.rest().isEmpty()).findFirst().map(Softdep::parse);
+    }
+
+    /** A softdep line's module lists: words after "pre:" and after "post:"; words before either are ignored. */
+    public record Softdep(Command line, List<String> pre, List<String> post) {
+        static Softdep parse(Command c) {
+            List<String> pre = new ArrayList<>();
+            List<String> post = new ArrayList<>();
+            List<String> mode = null;
+            for (String word : c.rest().strip().split("\\s+")) {
+                if (word.equals("pre:")) {
+                    mode = pre;
+                } else if (word.equals("post:")) {
+                    mode = post;
+                } else if (mode != null && !word.isEmpty()) {
+                    mode.add(word);
+                }
+            }
+            return new Softdep(c, List.copyOf(pre), List.copyOf(post));
+        }
+    }
+
     /** The files that count, in the order kmod reads them. */
     public List<String> files() {
         return files;
@@ -63,24 +147,6 @@ public final class ModprobeConfig {
 
     public List<Command> commands() {
         return commands;
-    }
-
-    /**
-     * The install command modprobe would run instead of loading the module.
-     *
-     * @param inTree whether the module is in the kernel's module tree (found by modules.dep)
-     */
-    public Optional<Command> install(String module, boolean inTree) {
-        String name = underscores(module);
-        for (Command c : commands) {
-            if (!c.keyword().equals("install")) {
-                continue;
-            }
-            if (inTree ? glob(c.module(), name) : c.module().equals(name)) {
-                return Optional.of(c);
-            }
-        }
-        return Optional.empty();
     }
 
     /** Every options line that applies, in order: modprobe passes them all. */
@@ -100,23 +166,17 @@ public final class ModprobeConfig {
         return commands.stream().anyMatch(c -> c.keyword().equals("blacklist") && c.module().equals(name));
     }
 
+    /** The blacklist line for the module, if any. */
+    public Optional<Command> blacklist(String module) {
+        String name = underscores(module);
+        return commands.stream().filter(c -> c.keyword().equals("blacklist") && c.module().equals(name)).findFirst();
+    }
+
     /** The first softdep line for the module, as written after its name. */
     public Optional<String> softdep(String module) {
         String name = underscores(module);
         return commands.stream().filter(c -> c.keyword().equals("softdep") && c.module().equals(name))
                 .map(Command::rest).findFirst();
-    }
-
-    /**
-     * Whether an install command replaces loading with nothing: its program is false, true or ':',
-     * and nothing else runs after it (no shell operators).
-     */
-    public static boolean loadsNothing(String command) {
-        String normal = command.strip();
-        if (normal.matches(".*[;&|`$<>()].*")) {
-            return false;
-        }
-        return NO_OP.contains(normal.split("\\s+")[0]);
     }
 
     /**
@@ -191,16 +251,29 @@ public final class ModprobeConfig {
         return out.toString();
     }
 
+    /** Compiled patterns: every module of a tree is matched against every pattern. */
+    private static final Map<String, Optional<PathMatcher>> MATCHERS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** fnmatch(3) without flags, through the JDK's glob matcher on a single path element. */
     static boolean glob(String pattern, String name) {
         if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0 && pattern.indexOf('[') < 0) {
             return pattern.equals(name);
         }
+        if (MATCHERS.size() > 10_000) {
+            // Patterns come from images' files: keep the cache from growing with hostile ones.
+            MATCHERS.clear();
+        }
+        Optional<PathMatcher> matcher = MATCHERS.computeIfAbsent(pattern, p -> {
+            try {
+                // The JDK's glob knows [!...] as fnmatch does; braces are literal to fnmatch.
+                String jdk = p.replace("{", "\\{").replace("}", "\\}");
+                return Optional.of(FileSystems.getDefault().getPathMatcher("glob:" + jdk));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        });
         try {
-            // The JDK's glob knows [!...] as fnmatch does; braces are literal to fnmatch.
-            String jdk = pattern.replace("{", "\\{").replace("}", "\\}");
-            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + jdk);
-            return matcher.matches(Path.of(name));
+            return matcher.isPresent() && matcher.get().matches(Path.of(name));
         } catch (RuntimeException e) {
             return false;
         }

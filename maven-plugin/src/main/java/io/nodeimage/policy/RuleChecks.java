@@ -103,11 +103,17 @@ final class RuleChecks {
                     .filter(s -> s.kernel().equals(k.version()) && s.module().equals(name)).findFirst();
             String state = found.map(Facts.ModuleState::state).orElse("absent");
             String from = found.map(Facts.ModuleState::installFrom).orElse(null);
-            evidence.add(k.version() + ": " + name + " " + state + (from == null ? "" : " (install in " + from + ")"));
+            String why = found.map(Facts.ModuleState::reason).orElse(null);
+            evidence.add(k.version() + ": " + name + " " + state + (why != null ? ": " + why
+                    : from == null ? "" : " (install in " + from + ")"));
             look.path(from == null ? null : from.replaceAll(":[0-9]+$", ""));
+            // present and absent are about the module's file (in the tree, or built in); disabled and
+            // loadable about what modprobe does with the name.
+            boolean inKernel = k.builtin().contains(name) || state.equals("builtin")
+                    || k.modules().stream().anyMatch(m -> m.canonicalName().equals(name));
             boolean ok = switch (c.state()) {
-                case PRESENT -> !state.equals("absent");
-                case ABSENT -> state.equals("absent");
+                case PRESENT -> inKernel;
+                case ABSENT -> !inKernel;
                 case DISABLED -> state.equals("absent") || state.equals("disabled");
                 case LOADABLE -> state.equals("loadable") || state.equals("builtin");
             };

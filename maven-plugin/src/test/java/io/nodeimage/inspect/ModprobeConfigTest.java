@@ -14,7 +14,7 @@ class ModprobeConfigTest {
                 "/usr/lib/modprobe.d/x.conf", "install fat /bin/true\n",
                 "/etc/modprobe.d/x.conf", "options fat codepage=850\n",
                 "/lib/modprobe.d/y.conf", "options fat iocharset=utf8\n"));
-        assertThat(c.install("fat", true)).isEmpty();
+        assertThat(c.installMatching("fat")).isEmpty();
         assertThat(c.options("fat")).containsExactly("codepage=850", "iocharset=utf8");
         assertThat(c.files()).containsExactly("/etc/modprobe.d/x.conf", "/lib/modprobe.d/y.conf");
     }
@@ -24,7 +24,7 @@ class ModprobeConfigTest {
         ModprobeConfig c = ModprobeConfig.of(Map.of(
                 "/etc/modprobe.d/cis.conf", "",
                 "/usr/lib/modprobe.d/cis.conf", "install cramfs /bin/false\n"));
-        assertThat(c.install("cramfs", false)).isEmpty();
+        assertThat(c.installNamed("cramfs")).isEmpty();
     }
 
     @Test
@@ -32,17 +32,17 @@ class ModprobeConfigTest {
         ModprobeConfig c = ModprobeConfig.of(Map.of(
                 "/run/modprobe.d/y.conf", "install vf* /bin/false\ninstall a* /bin/false\n",
                 "/etc/modprobe.d/z.conf", "install vfat /bin/true\ninstall a-b /bin/true\n"));
-        assertThat(c.install("vfat", true)).map(ModprobeConfig.Command::rest).contains("/bin/false");
-        assertThat(c.install("a-b", false)).map(ModprobeConfig.Command::rest).contains("/bin/true");
-        assertThat(c.install("vfoo", false)).isEmpty();
+        assertThat(c.installMatching("vfat")).map(ModprobeConfig.Command::rest).contains("/bin/false");
+        assertThat(c.installNamed("a-b")).map(ModprobeConfig.Command::rest).contains("/bin/true");
+        assertThat(c.installNamed("vfoo")).isEmpty();
     }
 
     @Test
     void dashAndUnderscoreAreOneNameAndLinesContinue() {
         ModprobeConfig c = ModprobeConfig.of(Map.of(
                 "/etc/modprobe.d/a.conf", "# comment\ninstall usb_storage \\\n  /bin/false\nblacklist usb-storage\n"));
-        assertThat(c.install("usb-storage", false)).map(ModprobeConfig.Command::rest).contains("  /bin/false");
-        assertThat(c.install("usb-storage", false)).map(ModprobeConfig.Command::line).contains(2);
+        assertThat(c.installNamed("usb-storage")).map(ModprobeConfig.Command::rest).contains("  /bin/false");
+        assertThat(c.installNamed("usb-storage")).map(ModprobeConfig.Command::line).contains(2);
         assertThat(c.blacklisted("usb_storage")).isTrue();
     }
 
@@ -52,17 +52,26 @@ class ModprobeConfigTest {
                 "/etc/modprobe.d/a.conf.bak", "install fat /bin/false\n",
                 "/etc/modprobe.d/sub/b.conf", "install fat /bin/false\n",
                 "/etc/modprobe.conf", "install fat /bin/false\n"));
-        assertThat(c.install("fat", true)).isEmpty();
+        assertThat(c.installMatching("fat")).isEmpty();
     }
 
     @Test
-    void installCommandsThatLoadNothing() {
-        assertThat(ModprobeConfig.loadsNothing("/bin/false")).isTrue();
-        assertThat(ModprobeConfig.loadsNothing("/bin/true ")).isTrue();
-        assertThat(ModprobeConfig.loadsNothing("/usr/bin/false --ignored")).isTrue();
-        assertThat(ModprobeConfig.loadsNothing("/bin/false; /sbin/modprobe --ignore-install cramfs")).isFalse();
-        assertThat(ModprobeConfig.loadsNothing("/sbin/modprobe --ignore-install cramfs")).isFalse();
-        assertThat(ModprobeConfig.loadsNothing("/bin/echo nope")).isFalse();
+    void whatAnInstallCommandLoadsIsReadFromTheCommand() {
+        java.util.function.Function<String, InstallCommand.Kind> kind = c -> InstallCommand.of(c, "cramfs").kind();
+        assertThat(kind.apply("/bin/false")).isEqualTo(InstallCommand.Kind.NOTHING);
+        assertThat(kind.apply("/bin/true ")).isEqualTo(InstallCommand.Kind.NOTHING);
+        assertThat(kind.apply("/usr/bin/false --ignored")).isEqualTo(InstallCommand.Kind.NOTHING);
+        assertThat(kind.apply("/bin/sh -c \"exit 1\"")).as("issue: exit 1 was called loadable").isEqualTo(InstallCommand.Kind.NOTHING);
+        assertThat(kind.apply("/bin/sh -c 'echo cramfs is off >&2; exit 1'")).isEqualTo(InstallCommand.Kind.NOTHING);
+        assertThat(kind.apply("/bin/echo nope > /dev/null 2>&1")).isEqualTo(InstallCommand.Kind.NOTHING);
+        assertThat(kind.apply("/sbin/modprobe -r cramfs")).isEqualTo(InstallCommand.Kind.NOTHING);
+        assertThat(kind.apply("/sbin/modprobe --ignore-install squashfs")).as("another module").isEqualTo(InstallCommand.Kind.NOTHING);
+        assertThat(kind.apply("/bin/false; /sbin/modprobe --ignore-install cramfs")).isEqualTo(InstallCommand.Kind.MODPROBE);
+        assertThat(kind.apply("/sbin/modprobe --ignore-install cramfs $CMDLINE_OPTS")).isEqualTo(InstallCommand.Kind.MODPROBE);
+        assertThat(kind.apply("/sbin/modprobe --ignore-install $MODPROBE_MODULE")).isEqualTo(InstallCommand.Kind.MODPROBE);
+        assertThat(kind.apply("insmod /lib/modules/6.1.0/kernel/fs/cramfs/cramfs.ko.xz")).isEqualTo(InstallCommand.Kind.INSMOD);
+        assertThat(kind.apply("/usr/local/sbin/site-module-gate cramfs")).as("cannot see into it").isEqualTo(InstallCommand.Kind.OPAQUE);
+        assertThat(kind.apply("/bin/echo $(modprobe cramfs)")).isEqualTo(InstallCommand.Kind.OPAQUE);
     }
 
     @Test

@@ -1,0 +1,346 @@
+package io.nodeimage.inspect;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What {@code modprobe NAME} does to module NAME in one kernel tree, worked out the way kmod 30 does it
+ * (libkmod-module.c: kmod_module_new_from_lookup, kmod_module_probe_insert_module; tools/modprobe.c):
+ * <ol>
+ * <li>Lookup, first that finds anything: alias lines whose pattern matches the name (then blacklist
+ * lines apply to the targets); the module tree; the first install line naming exactly the name (or a
+ * remove line); the kernel's built-in modules. Nothing found: the module is absent.</li>
+ * <li>Each target is probed: its dependencies (each with its soft dependencies), then its own soft
+ * dependencies before and after it. A module's install command (the first install line whose pattern
+ * matches it) runs instead of loading it, except that kmod ignores the install command of a module
+ * that has soft dependencies. A failure of a required step (the target or a dependency) stops the
+ * probe; failures of soft dependencies do not.</li>
+ * <li>The kernel accepts a module only when every module it depends on is loaded.</li>
+ * </ol>
+ * NAME is loadable when it ends up loaded; disabled when modprobe finds something by that name but NAME
+ * does not end up loaded; absent when modprobe finds nothing; builtin when it is compiled into the
+ * kernel. What an install command loads is read by {@link InstallCommand}. Not modelled: names that
+ * only a module's own alias fields provide (modules.alias) and symbol lookups; modprobe of such a name
+ * loads the aliased module, never one of that name.
+ */
+public final class ModuleLoading {
+
+    /** The verdict on one name, and the install line that stands in for the module, if any. */
+    public record Verdict(String state, String reason, ModprobeConfig.Command install) {
+    }
+
+    /** Nested modprobe calls followed; deeper ones are taken to recurse until they fail. */
+    static final int MAX_NESTING = 16;
+
+    private final ModprobeConfig config;
+    private final Map<String, KernelModule> tree;
+    private final Set<String> builtin;
+    private final Map<String, Set<String>> closures = new HashMap<>();
+
+    /**
+     * @param tree the kernel tree's modules by canonical name
+     * @param builtin canonical names of the kernel's built-in modules
+     */
+    public ModuleLoading(ModprobeConfig config, Map<String, KernelModule> tree, Set<String> builtin) {
+        this.config = config;
+        this.tree = tree;
+        this.builtin = builtin;
+    }
+
+    /** A module as one probe sees it: found by an alias (blacklist applies), or with the command that found it. */
+    private record Mod(String name, boolean viaAlias, ModprobeConfig.Command foundBy) {
+    }
+
+    /**
+     * One modprobe process: which modules ignore their commands and which command each has (kmod keeps
+     * these on its module objects, per process), over what the kernel has loaded and why things failed
+     * (shared with the modprobe an install command runs).
+     */
+    private final class Run {
+        final Set<String> loaded;
+        final Map<String, String> why;
+        final Set<String> ignoreCommand = new HashSet<>();
+        final Map<String, ModprobeConfig.Command> commandOf = new HashMap<>();
+        /** How many modprobe processes deep this one is: install commands may call modprobe without end. */
+        final int depth;
+
+        Run() {
+            this(new HashSet<>(builtin), new HashMap<>(), 0);
+        }
+
+        Run(Set<String> loaded, Map<String, String> why, int depth) {
+            this.loaded = loaded;
+            this.why = why;
+            this.depth = depth;
+        }
+    }
+
+    public Verdict judge(String module) {
+        String name = ModprobeConfig.underscores(module);
+        ModprobeConfig.Command install = standIn(name);
+        if (builtin.contains(name)) {
+            return new Verdict("builtin", "compiled into the kernel: modprobe.d cannot keep it out", install);
+        }
+        List<Mod> targets = lookup(name);
+        if (targets.isEmpty()) {
+            return new Verdict("absent", "not in the kernel's tree, and no alias or install line names it", install);
+        }
+        Run run = new Run();
+        List<String> notes = new ArrayList<>();
+        for (Mod target : targets) {
+            if (target.viaAlias() && config.blacklisted(target.name())) {
+                notes.add("modprobe finds it through an alias to " + target.name() + ", which is blacklisted ("
+                        + at(config.blacklist(target.name()).orElseThrow()) + ")");
+                continue;
+            }
+            probe(run, target);
+        }
+        if (run.loaded.contains(name)) {
+            String through = run.commandOf.containsKey(name)
+                    ? "; install " + run.commandOf.get(name).rest().strip() + " (" + at(run.commandOf.get(name)) + ") loads it"
+                    : "";
+            return new Verdict("loadable", "modprobe loads it" + through, install);
+        }
+        String reason;
+        if (targets.stream().noneMatch(t -> t.name().equals(name))) {
+            ModprobeConfig.Command alias = config.aliases(name).get(0);
+            reason = notes.isEmpty() ? "modprobe " + name + " finds alias " + alias.module() + " " + alias.rest().strip()
+                    + " (" + at(alias) + ") and loads " + String.join(", ", targets.stream().map(Mod::name).toList())
+                    + " instead" : String.join("; ", notes);
+        } else if (run.why.containsKey(name)) {
+            reason = run.why.get(name);
+        } else if (!notes.isEmpty()) {
+            reason = String.join("; ", notes);
+        } else {
+            reason = "modprobe does not load it";
+        }
+        return new Verdict("disabled", reason, install);
+    }
+
+    /** The install line that would run for the name: the first matching one, or one naming a module outside the tree. */
+    private ModprobeConfig.Command standIn(String name) {
+        return config.installMatching(name).orElse(null);
+    }
+
+    private List<Mod> lookup(String name) {
+        List<Mod> out = new ArrayList<>();
+        for (ModprobeConfig.Command alias : config.aliases(name)) {
+            out.add(new Mod(ModprobeConfig.aliasTarget(alias), true, null));
+        }
+        if (!out.isEmpty()) {
+            return out;
+        }
+        if (tree.containsKey(name)) {
+            return List.of(new Mod(name, false, null));
+        }
+        Optional<ModprobeConfig.Command> named = config.installNamed(name);
+        if (named.isPresent()) {
+            return List.of(new Mod(name, false, named.get()));
+        }
+        if (config.removeNamed(name)) {
+            return List.of(new Mod(name, false, null));
+        }
+        if (builtin.contains(name)) {
+            return List.of(new Mod(name, false, null));
+        }
+        return List.of();
+    }
+
+    private void probe(Run run, Mod target) {
+        List<Mod> list = new ArrayList<>();
+        Set<String> visited = new HashSet<>();
+        if (target.foundBy() != null) {
+            run.commandOf.putIfAbsent(target.name(), target.foundBy());
+        }
+        probeList(run, target, visited, list);
+        Set<String> required = new HashSet<>(closure(target.name()));
+        required.add(target.name());
+        for (Mod m : list) {
+            if (run.loaded.contains(m.name())) {
+                continue;
+            }
+            boolean ok = step(run, m);
+            if (!ok && required.contains(m.name())) {
+                break;
+            }
+        }
+    }
+
+    /** One entry of the probe list: its install command, or loading its file. Returns whether it succeeded. */
+    private boolean step(Run run, Mod m) {
+        ModprobeConfig.Command command = run.ignoreCommand.contains(m.name()) ? null
+                : run.commandOf.computeIfAbsent(m.name(), n -> config.installMatching(n).orElse(null));
+        if (command == null) {
+            run.commandOf.remove(m.name());
+            return insert(run, m.name(), "");
+        }
+        InstallCommand.Effect effect = InstallCommand.of(command.rest(), m.name());
+        switch (effect.kind()) {
+            case OPAQUE -> {
+                run.loaded.add(m.name());
+                return true;
+            }
+            case INSMOD -> {
+                boolean ok = insert(run, m.name(), " (install " + command.rest().strip() + ", " + at(command) + ")");
+                return ok;
+            }
+            case MODPROBE -> {
+                // The command's modprobe is a process of its own: a fresh probe of the module, ignoring its command.
+                if (run.depth >= MAX_NESTING) {
+                    run.why.put(m.name(), "install commands call modprobe more than " + MAX_NESTING
+                            + " times deep from it; a node runs out of processes before loading it");
+                    return false;
+                }
+                Run nested = new Run(run.loaded, run.why, run.depth + 1);
+                List<Mod> again = new ArrayList<>();
+                probeListIgnoringCommand(nested, m, new HashSet<>(), again);
+                Set<String> required = closure(m.name());
+                for (Mod d : again) {
+                    if (d.name().equals(m.name()) || nested.loaded.contains(d.name())) {
+                        continue;
+                    }
+                    if (!step(nested, d) && required.contains(d.name())) {
+                        return false;
+                    }
+                }
+                return insert(nested, m.name(), " (install " + command.rest().strip() + ", " + at(command) + ")");
+            }
+            default -> {
+                run.why.put(m.name(), "install " + command.rest().strip() + " (" + at(command)
+                        + ") runs instead of loading it, and " + effect.reason());
+                return !exitsNonZero(command.rest());
+            }
+        }
+    }
+
+    private boolean insert(Run run, String name, String how) {
+        if (!tree.containsKey(name)) {
+            run.why.putIfAbsent(name, "it is not in the kernel's tree");
+            return false;
+        }
+        for (String dependency : closure(name)) {
+            if (!run.loaded.contains(dependency)) {
+                run.why.put(name, "it needs " + dependency + ", which is not loaded: "
+                        + run.why.getOrDefault(dependency, "modprobe does not load it") + how);
+                return false;
+            }
+        }
+        run.loaded.add(name);
+        return true;
+    }
+
+    /** kmod's __kmod_module_get_probe_list: dependencies (with their soft dependencies), then the module. */
+    private void probeList(Run run, Mod m, Set<String> visited, List<Mod> list) {
+        if (!visited.add(m.name())) {
+            return;
+        }
+        for (String dependency : orderedDependencies(m.name())) {
+            fillSoftdep(run, new Mod(dependency, false, null), visited, list);
+        }
+        fillSoftdep(run, m, visited, list);
+    }
+
+    private void probeListIgnoringCommand(Run run, Mod m, Set<String> visited, List<Mod> list) {
+        visited.add(m.name());
+        for (String dependency : orderedDependencies(m.name())) {
+            fillSoftdep(run, new Mod(dependency, false, null), visited, list);
+        }
+        list.add(m);
+    }
+
+    /** kmod's __kmod_module_fill_softdep: pre, the module, post; a module with soft dependencies ignores its install command. */
+    private void fillSoftdep(Run run, Mod m, Set<String> visited, List<Mod> list) {
+        Optional<ModprobeConfig.Softdep> softdep = config.softdeps(m.name());
+        List<Mod> pre = new ArrayList<>();
+        List<Mod> post = new ArrayList<>();
+        softdep.ifPresent(s -> {
+            s.pre().forEach(n -> pre.addAll(lookup(ModprobeConfig.underscores(n))));
+            s.post().forEach(n -> post.addAll(lookup(ModprobeConfig.underscores(n))));
+        });
+        for (Mod p : pre) {
+            probeList(run, p, visited, list);
+        }
+        list.add(m);
+        if (!pre.isEmpty() || !post.isEmpty()) {
+            run.ignoreCommand.add(m.name());
+            if (config.installMatching(m.name()).isPresent() && !run.why.containsKey(m.name())) {
+                run.why.put(m.name(), "its install command is ignored: kmod loads a module with soft dependencies "
+                        + "(" + at(softdep.orElseThrow().line()) + ") directly");
+            }
+        }
+        for (Mod p : post) {
+            probeList(run, p, visited, list);
+        }
+    }
+
+    /** Every module the module depends on, directly or not (modules.dep's line), nearest first. */
+    Set<String> closure(String name) {
+        return closures.computeIfAbsent(name, n -> {
+            Set<String> out = new LinkedHashSet<>();
+            List<String> queue = new ArrayList<>(directDependencies(n));
+            for (int i = 0; i < queue.size(); i++) {
+                String d = queue.get(i);
+                if (!d.equals(n) && out.add(d)) {
+                    queue.addAll(directDependencies(d));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The closure in loading order: a module after everything it needs. */
+    private List<String> orderedDependencies(String name) {
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String d : closure(name)) {
+            order(d, seen, out, name);
+        }
+        return out;
+    }
+
+    private void order(String d, Set<String> seen, List<String> out, String root) {
+        if (d.equals(root) || !seen.add(d)) {
+            return;
+        }
+        for (String x : directDependencies(d)) {
+            order(x, seen, out, root);
+        }
+        out.add(d);
+    }
+
+    private List<String> directDependencies(String name) {
+        KernelModule m = tree.get(name);
+        return m == null ? List.of() : m.depends().stream().map(ModprobeConfig::underscores).toList();
+    }
+
+    /** Whether a command that loads nothing also fails: false, or exit with a status other than 0. */
+    private static boolean exitsNonZero(String command) {
+        List<List<String>> commands = InstallCommand.simpleCommands(command.replace("$CMDLINE_OPTS", ""));
+        List<String> last = commands.isEmpty() ? List.of() : commands.get(commands.size() - 1);
+        if (last.isEmpty()) {
+            return false;
+        }
+        String program = last.get(0).substring(last.get(0).lastIndexOf('/') + 1);
+        if (program.equals("false")) {
+            return true;
+        }
+        if (program.equals("exit")) {
+            return last.size() > 1 && !last.get(1).equals("0");
+        }
+        if ((program.equals("sh") || program.equals("bash") || program.equals("dash")) && last.contains("-c")) {
+            int c = last.indexOf("-c");
+            return c + 1 < last.size() && exitsNonZero(last.get(c + 1));
+        }
+        return false;
+    }
+
+    private static String at(ModprobeConfig.Command c) {
+        return c.file() + ":" + c.line();
+    }
+}
