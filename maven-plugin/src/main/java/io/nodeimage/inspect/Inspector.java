@@ -36,6 +36,10 @@ public final class Inspector {
     private final ModuleReader moduleReader;
     /** Each tree's modules.softdep, by tree path: kmod reads it as one more configuration file. */
     private final Map<String, String> treeSoftdeps = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each tree's modules.alias, by tree path: names modules answer to besides their own. */
+    private final Map<String, String> treeAliases = new java.util.concurrent.ConcurrentHashMap<>();
+    /** depmod's alias list of a full distribution kernel is a few megabytes. */
+    private static final int ALIAS_FILE = 32 * 1024 * 1024;
     /** Module bytes read but not yet parsed, at most: bounds memory while parsing runs beside reading. */
     private static final long IN_FLIGHT_BYTES = 64L * 1024 * 1024;
 
@@ -64,7 +68,7 @@ public final class Inspector {
         List<String> firmware = firmware(files);
         List<List<String>> units = units(files);
         return new Facts(image, files.imageId(), osRelease, architecture, kernels, modprobe.files(),
-                states(kernels, modprobe, treeSoftdeps),
+                states(kernels, modprobe, treeSoftdeps, treeAliases),
                 modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings)), cmdline(files, findings),
                 sysctl(configFiles(files, SYSCTL_DIRS, findings)), packages(files, findings), units.get(0), units.get(1), firmware, drivers(kernels, firmware),
                 fileEntries(files, etc, extraPaths), sorted(findings));
@@ -314,6 +318,15 @@ public final class Inspector {
         if (!entry.isFile()) {
             return;
         }
+        if (relative.equals(version + "/modules.alias")) {
+            if (entry.getSize() <= ALIAS_FILE) {
+                treeAliases.put(treePath, new String(in.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8));
+            } else {
+                findings.add(new Facts.Finding(path, "of " + entry.getSize() + " bytes, more than " + ALIAS_FILE
+                        + "; module aliases not read"));
+            }
+            return;
+        }
         if (relative.equals(version + "/modules.softdep")) {
             if (entry.getSize() <= SMALL_FILE) {
                 treeSoftdeps.put(treePath, new String(in.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8));
@@ -361,7 +374,7 @@ public final class Inspector {
      * every module of the tree, every built-in one, and every name the configuration mentions.
      */
     static List<Facts.ModuleState> states(List<Facts.KernelTree> kernels, ModprobeConfig modprobe,
-                                          Map<String, String> treeSoftdeps) {
+                                          Map<String, String> treeSoftdeps, Map<String, String> treeAliases) {
         List<Facts.ModuleState> out = new ArrayList<>();
         Set<String> mentioned = new TreeSet<>();
         for (ModprobeConfig.Command c : modprobe.commands()) {
@@ -377,7 +390,8 @@ public final class Inspector {
             Set<String> names = new TreeSet<>(mentioned);
             names.addAll(tree.keySet());
             names.addAll(builtin);
-            ModuleLoading loading = new ModuleLoading(config, tree, builtin);
+            ModuleLoading loading = new ModuleLoading(config, tree, builtin,
+                    ModuleLoading.TreeAliases.parse(treeAliases.get(k.path())));
             for (String name : names) {
                 ModuleLoading.Verdict v = loading.judge(name);
                 out.add(new Facts.ModuleState(name, k.version(), v.state(), config.blacklisted(name),

@@ -25,9 +25,8 @@ import java.util.Set;
  * </ol>
  * NAME is loadable when it ends up loaded; disabled when modprobe finds something by that name but NAME
  * does not end up loaded; absent when modprobe finds nothing; builtin when it is compiled into the
- * kernel. What an install command loads is read by {@link InstallCommand}. Not modelled: names that
- * only a module's own alias fields provide (modules.alias) and symbol lookups; modprobe of such a name
- * loads the aliased module, never one of that name.
+ * kernel. What an install command loads is read by {@link InstallCommand}. Not modelled: symbol
+ * lookups ({@code symbol:} names) and the kernel's built-in aliases.
  */
 public final class ModuleLoading {
 
@@ -41,6 +40,7 @@ public final class ModuleLoading {
     private final ModprobeConfig config;
     private final Map<String, KernelModule> tree;
     private final Set<String> builtin;
+    private final TreeAliases treeAliases;
     private final Map<String, Set<String>> closures = new HashMap<>();
 
     /**
@@ -48,9 +48,64 @@ public final class ModuleLoading {
      * @param builtin canonical names of the kernel's built-in modules
      */
     public ModuleLoading(ModprobeConfig config, Map<String, KernelModule> tree, Set<String> builtin) {
+        this(config, tree, builtin, TreeAliases.NONE);
+    }
+
+    /** @param treeAliases the tree's modules.alias: the names modules answer to besides their own */
+    public ModuleLoading(ModprobeConfig config, Map<String, KernelModule> tree, Set<String> builtin,
+                         TreeAliases treeAliases) {
         this.config = config;
         this.tree = tree;
         this.builtin = builtin;
+        this.treeAliases = treeAliases;
+    }
+
+    /**
+     * depmod's modules.alias: "alias PATTERN MODULE" lines from the modules' own alias fields (crc32c is
+     * an alias of crc32c_intel). modprobe looks names up here after the tree and install lines.
+     */
+    public static final class TreeAliases {
+        public static final TreeAliases NONE = new TreeAliases(Map.of(), List.of());
+
+        private final Map<String, List<String>> exact;
+        private final List<String[]> patterns;
+
+        private TreeAliases(Map<String, List<String>> exact, List<String[]> patterns) {
+            this.exact = exact;
+            this.patterns = patterns;
+        }
+
+        public static TreeAliases parse(String modulesAlias) {
+            if (modulesAlias == null || modulesAlias.isBlank()) {
+                return NONE;
+            }
+            Map<String, List<String>> exact = new HashMap<>();
+            List<String[]> patterns = new ArrayList<>();
+            for (String line : modulesAlias.split("\n")) {
+                String[] w = line.strip().split("\\s+");
+                if (w.length < 3 || !w[0].equals("alias")) {
+                    continue;
+                }
+                String pattern = ModprobeConfig.underscores(w[1]);
+                String module = ModprobeConfig.underscores(w[2]);
+                if (pattern.matches(".*[*?\\[].*")) {
+                    patterns.add(new String[] {pattern, module});
+                } else {
+                    exact.computeIfAbsent(pattern, k -> new ArrayList<>()).add(module);
+                }
+            }
+            return new TreeAliases(exact, patterns);
+        }
+
+        List<String> lookup(String name) {
+            List<String> out = new ArrayList<>(exact.getOrDefault(name, List.of()));
+            for (String[] p : patterns) {
+                if (ModprobeConfig.glob(p[0], name)) {
+                    out.add(p[1]);
+                }
+            }
+            return out;
+        }
     }
 
     /** A module as one probe sees it: found by an alias (blacklist applies), or with the command that found it. */
@@ -92,15 +147,7 @@ public final class ModuleLoading {
             return new Verdict("absent", "not in the kernel's tree, and no alias or install line names it", install);
         }
         Run run = new Run();
-        List<String> notes = new ArrayList<>();
-        for (Mod target : targets) {
-            if (target.viaAlias() && config.blacklisted(target.name())) {
-                notes.add("modprobe finds it through an alias to " + target.name() + ", which is blacklisted ("
-                        + at(config.blacklist(target.name()).orElseThrow()) + ")");
-                continue;
-            }
-            probe(run, target);
-        }
+        List<String> notes = modprobe(run, name, targets, false);
         if (run.loaded.contains(name)) {
             String through = run.commandOf.containsKey(name)
                     ? "; install " + run.commandOf.get(name).rest().strip() + " (" + at(run.commandOf.get(name)) + ") loads it"
@@ -109,10 +156,11 @@ public final class ModuleLoading {
         }
         String reason;
         if (targets.stream().noneMatch(t -> t.name().equals(name))) {
-            ModprobeConfig.Command alias = config.aliases(name).get(0);
-            reason = notes.isEmpty() ? "modprobe " + name + " finds alias " + alias.module() + " " + alias.rest().strip()
-                    + " (" + at(alias) + ") and loads " + String.join(", ", targets.stream().map(Mod::name).toList())
-                    + " instead" : String.join("; ", notes);
+            String how = config.aliases(name).isEmpty() ? "the alias of a module (modules.alias)"
+                    : "alias " + config.aliases(name).get(0).module() + " " + config.aliases(name).get(0).rest().strip()
+                    + " (" + at(config.aliases(name).get(0)) + ")";
+            reason = notes.isEmpty() ? "modprobe " + name + " finds " + how + " and loads "
+                    + String.join(", ", targets.stream().map(Mod::name).toList()) + " instead" : String.join("; ", notes);
         } else if (run.why.containsKey(name)) {
             reason = run.why.get(name);
         } else if (!notes.isEmpty()) {
@@ -121,6 +169,31 @@ public final class ModuleLoading {
             reason = "modprobe does not load it";
         }
         return new Verdict("disabled", reason, install);
+    }
+
+    /**
+     * One modprobe of a name: each target its lookup found is probed (an alias's blacklisted targets are
+     * skipped); with --ignore-install the targets' own install commands are not run.
+     *
+     * @return notes on targets skipped for a blacklist
+     */
+    private List<String> modprobe(Run run, String name, List<Mod> targets, boolean ignoreInstall) {
+        List<String> notes = new ArrayList<>();
+        for (Mod target : targets) {
+            if (target.viaAlias() && config.blacklisted(target.name())) {
+                notes.add("modprobe finds it through an alias to " + target.name() + ", which is blacklisted ("
+                        + at(config.blacklist(target.name()).orElseThrow()) + ")");
+                continue;
+            }
+            if (ignoreInstall) {
+                List<Mod> list = new ArrayList<>();
+                probeListIgnoringCommand(run, target, new HashSet<>(), list);
+                execute(run, target, list);
+            } else {
+                probe(run, target);
+            }
+        }
+        return notes;
     }
 
     /** The install line that would run for the name: the first matching one, or one naming a module outside the tree. */
@@ -146,6 +219,12 @@ public final class ModuleLoading {
         if (config.removeNamed(name)) {
             return List.of(new Mod(name, false, null));
         }
+        for (String target : treeAliases.lookup(name)) {
+            out.add(new Mod(target, true, null));
+        }
+        if (!out.isEmpty()) {
+            return out;
+        }
         if (builtin.contains(name)) {
             return List.of(new Mod(name, false, null));
         }
@@ -159,6 +238,11 @@ public final class ModuleLoading {
             run.commandOf.putIfAbsent(target.name(), target.foundBy());
         }
         probeList(run, target, visited, list);
+        execute(run, target, list);
+    }
+
+    /** Runs a probe list: a failure of the target or a dependency stops it, one of a soft dependency does not. */
+    private void execute(Run run, Mod target, List<Mod> list) {
         Set<String> required = new HashSet<>(closure(target.name()));
         required.add(target.name());
         for (Mod m : list) {
@@ -198,18 +282,14 @@ public final class ModuleLoading {
                     return false;
                 }
                 Run nested = new Run(run.loaded, run.why, run.depth + 1);
-                List<Mod> again = new ArrayList<>();
-                probeListIgnoringCommand(nested, m, new HashSet<>(), again);
-                Set<String> required = closure(m.name());
-                for (Mod d : again) {
-                    if (d.name().equals(m.name()) || nested.loaded.contains(d.name())) {
-                        continue;
-                    }
-                    if (!step(nested, d) && required.contains(d.name())) {
-                        return false;
-                    }
+                // It looks the name up again: an alias with the module's name sends it elsewhere.
+                modprobe(nested, m.name(), lookup(m.name()), true);
+                if (!nested.loaded.contains(m.name())) {
+                    run.why.putIfAbsent(m.name(), "install " + command.rest().strip() + " (" + at(command)
+                            + ") runs modprobe for it, which does not load it");
+                    return false;
                 }
-                return insert(nested, m.name(), " (install " + command.rest().strip() + ", " + at(command) + ")");
+                return true;
             }
             default -> {
                 run.why.put(m.name(), "install " + command.rest().strip() + " (" + at(command)
@@ -248,6 +328,7 @@ public final class ModuleLoading {
 
     private void probeListIgnoringCommand(Run run, Mod m, Set<String> visited, List<Mod> list) {
         visited.add(m.name());
+        run.ignoreCommand.add(m.name());
         for (String dependency : orderedDependencies(m.name())) {
             fillSoftdep(run, new Mod(dependency, false, null), visited, list);
         }
