@@ -69,7 +69,15 @@ public record Facts(
     public record CmdlineSource(String path, String text) {
     }
 
-    public record Setting(String value, String file) {
+    /**
+     * A sysctl assignment that counts.
+     *
+     * @param order the place systemd-sysctl applies it in; among globs matching one key, the highest wins
+     */
+    public record Setting(String value, String file, int order) {
+        public Setting(String value, String file) {
+            this(value, file, 0);
+        }
     }
 
     public record Package(String name, String version, String architecture) {

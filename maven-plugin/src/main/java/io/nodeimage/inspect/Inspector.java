@@ -23,8 +23,6 @@ public final class Inspector {
     /** Configuration files are small; anything larger is not what it claims to be. */
     private static final int SMALL_FILE = 1024 * 1024;
     private static final List<String> MODULE_ROOTS = List.of("/usr/lib/modules", "/lib/modules");
-    private static final List<String> SYSCTL_DIRS = List.of(
-            "/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d", "/lib/sysctl.d");
     private static final List<String> MODULES_LOAD_DIRS = List.of(
             "/etc/modules-load.d", "/run/modules-load.d", "/usr/local/lib/modules-load.d", "/usr/lib/modules-load.d",
             "/lib/modules-load.d");
@@ -70,7 +68,7 @@ public final class Inspector {
         return new Facts(image, files.imageId(), osRelease, architecture, kernels, modprobe.files(),
                 states(kernels, modprobe, treeSoftdeps, treeAliases),
                 modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings)), cmdline(files, findings),
-                sysctl(configFiles(files, SYSCTL_DIRS, findings)), packages(files, findings), units.get(0), units.get(1), firmware, drivers(kernels, firmware),
+                SysctlConfig.of(configFiles(files, SysctlConfig.DIRECTORIES, findings)), packages(files, findings), units.get(0), units.get(1), firmware, drivers(kernels, firmware),
                 fileEntries(files, etc, extraPaths), sorted(findings));
     }
 
@@ -453,24 +451,6 @@ public final class Inspector {
     }
 
     /** systemd-sysctl: files masked by name across directories, read in name order, later settings win. */
-    private static Map<String, Facts.Setting> sysctl(Map<String, String> files) {
-        Map<String, Facts.Setting> out = new TreeMap<>();
-        for (String path : ConfigDirectories.effective(files, SYSCTL_DIRS)) {
-            for (String line : files.get(path).split("\n")) {
-                String l = line.strip();
-                if (l.startsWith("-")) {
-                    l = l.substring(1).strip();
-                }
-                int eq = l.indexOf('=');
-                if (l.isEmpty() || l.startsWith("#") || l.startsWith(";") || eq < 0) {
-                    continue;
-                }
-                out.put(l.substring(0, eq).strip().replace('/', '.'), new Facts.Setting(l.substring(eq + 1).strip(), path));
-            }
-        }
-        return out;
-    }
-
     // ---- kernel command line, packages, units, firmware, drivers
 
     private static List<Facts.CmdlineSource> cmdline(ContainerFiles files, List<Facts.Finding> findings) throws IOException {

@@ -45,7 +45,7 @@ final class RuleChecks {
             return packageCheck(r.packageState(), f, evidence);
         }
         if (r.sysctl() != null) {
-            Facts.Setting s = f.sysctl().get(r.sysctl().key());
+            Facts.Setting s = io.nodeimage.inspect.SysctlConfig.value(f.sysctl(), r.sysctl().key()).orElse(null);
             look.path(s == null ? null : s.file());
             evidence.add(r.sysctl().key() + " = " + (s == null ? "(not set)" : s.value() + " (" + s.file() + ")"));
             return s != null && s.value().equals(r.sysctl().value()) ? Optional.empty()
