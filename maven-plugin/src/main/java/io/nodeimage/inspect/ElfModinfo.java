@@ -20,7 +20,12 @@ public final class ElfModinfo {
 
     /** Keys in order of first appearance; a key such as firmware or alias can repeat. */
     public static Map<String, List<String>> read(byte[] elf) throws ModuleFormatException {
-        if (elf.length < 52 || elf[0] != 0x7f || elf[1] != 'E' || elf[2] != 'L' || elf[3] != 'F') {
+        return read(elf, elf.length);
+    }
+
+    /** As {@link #read(byte[])}, for the first {@code length} bytes (a module without its signature). */
+    public static Map<String, List<String>> read(byte[] elf, int length) throws ModuleFormatException {
+        if (length < 52 || elf[0] != 0x7f || elf[1] != 'E' || elf[2] != 'L' || elf[3] != 'F') {
             throw new ModuleFormatException("not an ELF file");
         }
         boolean is64 = switch (elf[4]) {
@@ -33,7 +38,7 @@ public final class ElfModinfo {
             case 2 -> ByteOrder.BIG_ENDIAN;
             default -> throw new ModuleFormatException("unknown ELF byte order " + elf[5]);
         });
-        if (is64 && elf.length < 64) {
+        if (is64 && length < 64) {
             throw new ModuleFormatException("truncated ELF header");
         }
         long shoff = is64 ? b.getLong(0x28) : Integer.toUnsignedLong(b.getInt(0x20));
@@ -42,12 +47,12 @@ public final class ElfModinfo {
         int shstrndx = Short.toUnsignedInt(b.getShort(is64 ? 0x3E : 0x32));
         int minEntry = is64 ? 64 : 40;
         if (shnum == 0 || shentsize < minEntry || shstrndx >= shnum || shoff < 0
-                || shoff + (long) shnum * shentsize > elf.length) {
+                || shoff + (long) shnum * shentsize > length) {
             throw new ModuleFormatException("section headers lie outside the file (truncated?)");
         }
-        long[] names = section(b, is64, shoff, shentsize, shstrndx, elf.length);
+        long[] names = section(b, is64, shoff, shentsize, shstrndx, length);
         for (int i = 0; i < shnum; i++) {
-            long[] s = section(b, is64, shoff, shentsize, i, elf.length);
+            long[] s = section(b, is64, shoff, shentsize, i, length);
             String name = cString(elf, names[1] + s[0], names[1] + names[2]);
             if (".modinfo".equals(name)) {
                 return parse(elf, (int) s[1], (int) s[2]);

@@ -38,8 +38,12 @@ public final class Inspector {
     private final Map<String, String> treeAliases = new java.util.concurrent.ConcurrentHashMap<>();
     /** depmod's alias list of a full distribution kernel is a few megabytes. */
     private static final int ALIAS_FILE = 32 * 1024 * 1024;
-    /** Module bytes read but not yet parsed, at most: bounds memory while parsing runs beside reading. */
-    private static final long IN_FLIGHT_BYTES = 64L * 1024 * 1024;
+    /**
+     * Module bytes in flight at most, compressed and expanded together: bounds memory while parsing runs
+     * beside reading, whatever the heap and the number of threads. A module takes what it declares it
+     * expands to (at most {@link Decompressor#DEFAULT_LIMIT}) before anything is allocated.
+     */
+    private static final long IN_FLIGHT_BYTES = 128L * 1024 * 1024;
 
     public Inspector(ModuleReader moduleReader) {
         this.moduleReader = moduleReader;
@@ -158,7 +162,13 @@ public final class Inspector {
         }
 
         void submit(String path, byte[] data, TreeBuilder tree, List<Facts.Finding> findings) throws IOException {
-            int permits = (int) Math.min(IN_FLIGHT_BYTES / 1024, Math.max(1, data.length / 1024));
+            Compression compression = Compression.ofFileName(path);
+            long declared = compression == null || compression == Compression.NONE ? 0
+                    : Decompressor.declaredSize(data, compression);
+            // Undeclared sizes may grow to the limit; a size past it is refused before any allocation.
+            long expanded = declared < 0 || declared > Decompressor.DEFAULT_LIMIT ? Decompressor.DEFAULT_LIMIT : declared;
+            long need = data.length + (declared > Decompressor.DEFAULT_LIMIT ? 0 : expanded);
+            int permits = (int) Math.min(IN_FLIGHT_BYTES / 1024, Math.max(1, need / 1024 + 1));
             try {
                 budget.acquire(permits);
             } catch (InterruptedException e) {
@@ -189,6 +199,10 @@ public final class Inspector {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while reading modules", e);
                 } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof Error error) {
+                        // Out of memory or worse: a bug of nodeimage's, never a problem of the engine or image.
+                        throw error;
+                    }
                     throw new IOException("reading a module failed: " + e.getCause(), e.getCause());
                 }
             }
@@ -239,8 +253,11 @@ public final class Inspector {
                         t.aliases.add(root + t.path.substring(MODULE_ROOTS.get(0).length()));
                     }
                 }
-                // Entries read before the match was certain belong to the alias: drop them.
+                // Entries read before the match was certain belong to the alias: drop them, and what they found.
                 byPath.keySet().removeIf(p -> p.startsWith(root + "/"));
+                synchronized (findings) {
+                    findings.removeIf(f -> f.path().startsWith(root + "/"));
+                }
             }
             if (firstRootListing == null && !link[0]) {
                 firstRootListing = listing;

@@ -37,7 +37,7 @@ public final class ModuleReader {
         }
         byte[] expanded = Decompressor.expand(file, compression, expansionLimit);
         ModuleSignature.Split split = ModuleSignature.split(expanded);
-        Map<String, List<String>> info = ElfModinfo.read(split.module());
+        Map<String, List<String>> info = ElfModinfo.read(split.data(), split.length());
         String name = first(info, "name");
         if (name == null) {
             // Modules built before the name field existed: the kernel falls back to the file name.
@@ -47,7 +47,7 @@ public final class ModuleReader {
         String depends = first(info, "depends");
         java.util.Optional<ModuleSignature> signature = split.signature();
         if (signature.isPresent() && !trust.isEmpty()) {
-            signature = java.util.Optional.of(signature.get().withVerification(trust.verify(split.module(), split.pkcs7())));
+            signature = java.util.Optional.of(signature.get().withVerification(trust.verify(split.data(), split.length(), split.pkcs7())));
         }
         return new KernelModule(path, name, first(info, "version"), first(info, "license"), first(info, "vermagic"),
                 first(info, "srcversion"),

@@ -69,11 +69,17 @@ public record ModuleSignature(String signer, String keyId, String hashAlgorithm,
             "2.16.840.1.101.3.4.2.10", "sha3-512");
 
     /**
-     * A module's bytes split into what the kernel loads and the signature appended to it, if any.
+     * A module's bytes split into what the kernel loads (the first {@code length} bytes of {@code data},
+     * not copied: a module can be tens of megabytes) and the signature appended to it, if any.
      *
      * @param pkcs7 the signature's PKCS#7 SignedData; empty when unsigned
      */
-    public record Split(byte[] module, Optional<ModuleSignature> signature, byte[] pkcs7) {
+    public record Split(byte[] data, int length, Optional<ModuleSignature> signature, byte[] pkcs7) {
+
+        /** A copy of the module without its signature. */
+        public byte[] module() {
+            return Arrays.copyOf(data, length);
+        }
     }
 
     public static boolean isSigned(byte[] data) {
@@ -83,7 +89,7 @@ public record ModuleSignature(String signer, String keyId, String hashAlgorithm,
 
     public static Split split(byte[] data) throws ModuleFormatException {
         if (!isSigned(data)) {
-            return new Split(data, Optional.empty(), new byte[0]);
+            return new Split(data, data.length, Optional.empty(), new byte[0]);
         }
         int structAt = data.length - TRAILER.length - STRUCT_SIZE;
         if (structAt < 0) {
@@ -96,12 +102,11 @@ public record ModuleSignature(String signer, String keyId, String hashAlgorithm,
             throw new ModuleFormatException("signature length " + sigLength + " does not fit the file");
         }
         int sigAt = structAt - (int) sigLength;
-        byte[] module = Arrays.copyOfRange(data, 0, sigAt);
         if (idType != PKEY_ID_PKCS7) {
             throw new ModuleFormatException("signature of id type " + idType + " (only PKCS#7, type 2, exists in kernels since 4.3)");
         }
         byte[] pkcs7 = Arrays.copyOfRange(data, sigAt, structAt);
-        return new Split(module, Optional.of(parse(pkcs7)), pkcs7);
+        return new Split(data, sigAt, Optional.of(parse(pkcs7)), pkcs7);
     }
 
     static ModuleSignature parse(byte[] pkcs7) throws ModuleFormatException {

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
-import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
@@ -56,13 +55,18 @@ public final class ModuleTrust {
      * @return null when there are no certificates to check against
      */
     public ModuleSignature.Verification verify(byte[] module, byte[] pkcs7) throws ModuleFormatException {
+        return verify(module, module.length, pkcs7);
+    }
+
+    /** As {@link #verify(byte[], byte[])}, over the first {@code length} bytes, without copying them. */
+    public ModuleSignature.Verification verify(byte[] data, int length, byte[] pkcs7) throws ModuleFormatException {
         if (known.isEmpty()) {
             return null;
         }
         SignerInformation signer;
         CMSSignedData signed;
         try {
-            signed = new CMSSignedData(new CMSProcessableByteArray(module), pkcs7);
+            signed = new CMSSignedData(new Prefix(data, length), pkcs7);
             signer = signed.getSignerInfos().getSigners().iterator().next();
         } catch (CMSException | RuntimeException e) {
             throw new ModuleFormatException("unreadable PKCS#7 signature: " + e.getMessage(), e);
@@ -84,6 +88,24 @@ public final class ModuleTrust {
         }
         Known first = candidates.get(0);
         return new ModuleSignature.Verification(ModuleSignature.Status.INVALID, first.fingerprint(), first.subject());
+    }
+
+    /** The signed content: a prefix of the module's bytes. */
+    private record Prefix(byte[] data, int length) implements org.bouncycastle.cms.CMSTypedData {
+        @Override
+        public org.bouncycastle.asn1.ASN1ObjectIdentifier getContentType() {
+            return org.bouncycastle.asn1.cms.CMSObjectIdentifiers.data;
+        }
+
+        @Override
+        public void write(java.io.OutputStream out) throws java.io.IOException {
+            out.write(data, 0, length);
+        }
+
+        @Override
+        public Object getContent() {
+            return java.util.Arrays.copyOf(data, length);
+        }
     }
 
     private static boolean verifies(SignerInformation signer, Known k) {
