@@ -7,6 +7,9 @@ assert log =~ /nodeimage\/debian:12: GPU-001 \(critical, gpu-nodes at src\/main\
 // A waiver file (.yml) waives a bundled rule by its full id; one that waived nothing is listed; expiry warned.
 assert log =~ /\[WARNING\] the waiver of container-hardening\/NODE-HARD-001 \(src\/main\/nodeimage\/policies\/site-waivers\.yml:5:5\) expires on 2026-12-15, in 18 days/
 assert log =~ /\[WARNING\] waiver of container-hardening\/NODE-HARD-003 at src\/main\/nodeimage\/policies\/site-waivers\.yml:9:5 waived nothing: the rule passes/
+// An expired waiver of a rule below failOn is logged by what it does to the build: a warning.
+assert log =~ /\[WARNING\] NODE-HARD-002: waiver expired on 2026-01-31 \(low, below failOn\)/
+assert !(log =~ /\[ERROR\] NODE-HARD-002/)
 def summary = new File(out, 'summary.md').text
 assert summary.startsWith('# nodeimage verdict: FAILED')
 assert summary =~ /Image `nodeimage\/debian:12` \(`sha256:[0-9a-f]{64}`\), judged without a profile, judged 2026-11-27/

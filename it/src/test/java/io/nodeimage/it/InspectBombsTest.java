@@ -35,20 +35,7 @@ class InspectBombsTest {
         Path tree = ModprobeOracleTest.kernelTree();
         kver = tree.getFileName().toString();
         Path target = context.resolve("modules").resolve(kver);
-        try (Stream<Path> walk = Files.walk(tree)) {
-            for (Path p : walk.toList()) {
-                Path to = target.resolve(tree.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    try {
-                        Files.createLink(to, p);
-                    } catch (Exception e) {
-                        Files.copy(p, to);
-                    }
-                }
-            }
-        }
+        LocalImages.linkTree(tree, target);
         try (Stream<Path> walk = Files.walk(tree)) {
             realModules = (int) walk.filter(p -> p.toString().endsWith(".ko")).count();
         }
@@ -70,9 +57,7 @@ class InspectBombsTest {
     }
 
     private static void shell(Path dir, String command) throws Exception {
-        Process p = new ProcessBuilder("sh", "-c", command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0).as(command + ": " + out).isTrue();
+        LocalImages.run(dir, "sh", "-c", command);
     }
 
     @Test

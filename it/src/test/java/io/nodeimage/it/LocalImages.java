@@ -32,6 +32,34 @@ final class LocalImages {
         return tag;
     }
 
+    /** Lays a module tree out for an image's build context: hard links where the file system allows, else copies. */
+    static void linkTree(Path tree, Path target) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(tree)) {
+            for (Path p : walk.toList()) {
+                Path to = target.resolve(tree.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    try {
+                        java.nio.file.Files.createLink(to, p);
+                    } catch (java.io.IOException | UnsupportedOperationException e) {
+                        java.nio.file.Files.copy(p, to);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Runs a command on the host in a folder; fails the test with its output when it fails. */
+    static String run(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
     /** A started container of a local image, without a network, kept alive by sleep. */
     static GenericContainer<?> start(String tag) {
         GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(tag))

@@ -99,23 +99,8 @@ public final class Waivers {
      * holds would depend on file order), and waivers longer than the limit.
      */
     public List<String> problems(String profile, LocalDate day, Limits limits) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i++) {
-            Entry a = entries.get(i);
-            if (!Evaluator.matchesProfile(a.waiver().profiles(), profile) || !a.inForce(day)) {
-                continue;
-            }
-            for (int j = i + 1; j < entries.size(); j++) {
-                Entry b = entries.get(j);
-                if (b.rule().equals(a.rule()) && b.covers(a.rule(), profile) && b.inForce(day)) {
-                    out.add("two waivers of " + a.rule() + " are in force on " + day + ": " + a.describe() + " and "
-                            + b.describe() + "; delete the old one, or give the new one a 'from' day after the old "
-                            + "one expires");
-                }
-            }
-        }
-        out.addAll(tooLong(day, limits));
-        return out;
+        return conflicts(day, limits, (a, b) -> Evaluator.matchesProfile(a.waiver().profiles(), profile)
+                && Evaluator.matchesProfile(b.waiver().profiles(), profile));
     }
 
     /**
@@ -124,14 +109,17 @@ public final class Waivers {
      * a glob).
      */
     public List<String> problemsForAnyProfile(LocalDate day, Limits limits) {
+        return conflicts(day, limits, (a, b) -> a.waiver().profiles().isEmpty() || b.waiver().profiles().isEmpty()
+                || a.waiver().profiles().stream().anyMatch(b.waiver().profiles()::contains));
+    }
+
+    private List<String> conflicts(LocalDate day, Limits limits, java.util.function.BiPredicate<Entry, Entry> together) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             Entry a = entries.get(i);
             for (int j = i + 1; j < entries.size(); j++) {
                 Entry b = entries.get(j);
-                boolean overlap = a.waiver().profiles().isEmpty() || b.waiver().profiles().isEmpty()
-                        || a.waiver().profiles().stream().anyMatch(b.waiver().profiles()::contains);
-                if (a.rule().equals(b.rule()) && overlap && a.inForce(day) && b.inForce(day)) {
+                if (a.rule().equals(b.rule()) && a.inForce(day) && b.inForce(day) && together.test(a, b)) {
                     out.add("two waivers of " + a.rule() + " are in force on " + day + ": " + a.describe() + " and "
                             + b.describe() + "; delete the old one, or give the new one a 'from' day after the old "
                             + "one expires");

@@ -83,21 +83,17 @@ public final class SafeYaml {
      * the rest of the file's problems in the same run. Returns null when nothing could be read.
      */
     public static YNode read(Path file, String shownAs, Problems problems) {
-        try {
-            return read(file, shownAs);
-        } catch (Recoverable e) {
-            problems.addAll(e.problems());
-            return e.node;
-        } catch (YamlException e) {
-            problems.addAll(e.problems());
-            return null;
-        }
+        return collecting(() -> read(file, shownAs), problems);
     }
 
     /** As {@link #read(Path, String, Problems)}, for bytes. */
     public static YNode parse(byte[] bytes, String shownAs, Problems problems) {
+        return collecting(() -> parse(bytes, shownAs), problems);
+    }
+
+    private static YNode collecting(java.util.function.Supplier<YNode> reading, Problems problems) {
         try {
-            return parse(bytes, shownAs);
+            return reading.get();
         } catch (Recoverable e) {
             problems.addAll(e.problems());
             return e.node;
