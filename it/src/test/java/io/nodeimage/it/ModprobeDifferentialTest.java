@@ -69,6 +69,7 @@ class ModprobeDifferentialTest {
     private static Set<String> builtin;
     private static String softdeps;
     private static ModuleLoading.TreeAliases aliases;
+    private static String modulesDep;
     private static List<String> pool;
     private static List<String> absent;
 
@@ -113,6 +114,7 @@ class ModprobeDifferentialTest {
         softdeps = exec("cat /lib/modules/" + release + "/modules.softdep");
         assertThat(softdeps).contains("softdep ");
         aliases = ModuleLoading.TreeAliases.parse(exec("cat /lib/modules/" + release + "/modules.alias"));
+        modulesDep = exec("cat /lib/modules/" + release + "/modules.dep");
         pool = pool();
         // Names kept absent only if modprobe finds nothing by them without configuration (modules.alias
         // fields are not modelled, see ModuleLoading).
@@ -170,7 +172,7 @@ class ModprobeDifferentialTest {
             Case c = generate(seed);
             Map<String, String> oracle = oracle(c);
             ModprobeConfig config = ModprobeConfig.of(c.files()).withTreeSoftdeps("/lib/modules/x", softdeps);
-            ModuleLoading loading = new ModuleLoading(config, tree, builtin, aliases);
+            ModuleLoading loading = new ModuleLoading(config, tree, builtin, aliases, modulesDep);
             for (String name : c.names()) {
                 ModuleLoading.Verdict ours = loading.judge(name);
                 String theirs = oracle.get(name);
@@ -222,7 +224,7 @@ class ModprobeDifferentialTest {
             List<String> names = new ArrayList<>(c.expected().keySet());
             Map<String, String> oracle = oracle(new Case(0, c.files(), names));
             ModuleLoading loading = new ModuleLoading(ModprobeConfig.of(c.files()).withTreeSoftdeps("/lib/modules/x", softdeps),
-                    tree, builtin, aliases);
+                    tree, builtin, aliases, modulesDep);
             for (String name : names) {
                 String ours = loading.judge(name).state();
                 if (!ours.equals(c.expected().get(name)) || !oracle.get(name).equals(c.expected().get(name))) {

@@ -34,6 +34,8 @@ public final class Inspector {
     private final ModuleReader moduleReader;
     /** Each tree's modules.softdep, by tree path: kmod reads it as one more configuration file. */
     private final Map<String, String> treeSoftdeps = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each tree's modules.dep, by tree path: modprobe's names of the modules and what each needs. */
+    private final Map<String, String> treeDeps = new java.util.concurrent.ConcurrentHashMap<>();
     /** Each tree's modules.alias, by tree path: names modules answer to besides their own. */
     private final Map<String, String> treeAliases = new java.util.concurrent.ConcurrentHashMap<>();
     /** depmod's alias list of a full distribution kernel is a few megabytes. */
@@ -70,7 +72,7 @@ public final class Inspector {
         List<String> firmware = firmware(files);
         List<List<String>> units = units(files);
         return new Facts(image, files.imageId(), osRelease, architecture, kernels, modprobe.files(),
-                states(kernels, modprobe, treeSoftdeps, treeAliases),
+                states(kernels, modprobe, treeSoftdeps, treeAliases, treeDeps),
                 modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings)), cmdline(files, findings),
                 SysctlConfig.of(configFiles(files, SysctlConfig.DIRECTORIES, findings)), packages(files, findings), units.get(0), units.get(1), firmware, drivers(kernels, firmware),
                 fileEntries(files, etc, extraPaths), sorted(findings));
@@ -333,6 +335,12 @@ public final class Inspector {
         if (!entry.isFile()) {
             return;
         }
+        if (relative.equals(version + "/modules.dep")) {
+            if (entry.getSize() <= ALIAS_FILE) {
+                treeDeps.put(treePath, new String(in.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8));
+            }
+            return;
+        }
         if (relative.equals(version + "/modules.alias")) {
             if (entry.getSize() <= ALIAS_FILE) {
                 treeAliases.put(treePath, new String(in.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8));
@@ -389,7 +397,8 @@ public final class Inspector {
      * every module of the tree, every built-in one, and every name the configuration mentions.
      */
     static List<Facts.ModuleState> states(List<Facts.KernelTree> kernels, ModprobeConfig modprobe,
-                                          Map<String, String> treeSoftdeps, Map<String, String> treeAliases) {
+                                          Map<String, String> treeSoftdeps, Map<String, String> treeAliases,
+                                          Map<String, String> treeDeps) {
         List<Facts.ModuleState> out = new ArrayList<>();
         Set<String> mentioned = new TreeSet<>();
         for (ModprobeConfig.Command c : modprobe.commands()) {
@@ -400,13 +409,14 @@ public final class Inspector {
         for (Facts.KernelTree k : kernels) {
             ModprobeConfig config = modprobe.withTreeSoftdeps(k.path(), treeSoftdeps.get(k.path()));
             Map<String, KernelModule> tree = new LinkedHashMap<>();
-            k.modules().forEach(m -> tree.putIfAbsent(m.canonicalName(), m));
+            k.modules().forEach(m -> tree.put(m.path(), m));
             Set<String> builtin = new LinkedHashSet<>(k.builtin());
             Set<String> names = new TreeSet<>(mentioned);
-            names.addAll(tree.keySet());
+            k.modules().forEach(m -> names.add(m.canonicalName()));
             names.addAll(builtin);
             ModuleLoading loading = new ModuleLoading(config, tree, builtin,
-                    ModuleLoading.TreeAliases.parse(treeAliases.get(k.path())));
+                    ModuleLoading.TreeAliases.parse(treeAliases.get(k.path())), treeDeps.get(k.path()));
+            names.addAll(loading.modprobeNames());
             for (String name : names) {
                 ModuleLoading.Verdict v = loading.judge(name);
                 out.add(new Facts.ModuleState(name, k.version(), v.state(), config.blacklisted(name),

@@ -42,6 +42,12 @@ public final class ModuleLoading {
     private final Set<String> builtin;
     private final TreeAliases treeAliases;
     private final Map<String, Set<String>> closures = new HashMap<>();
+    /** modprobe's names of the tree's modules (file names), with their modules.dep dependencies. */
+    private final Map<String, List<String>> dependencies = new HashMap<>();
+    /** The kernel's name (.modinfo) of each module, by modprobe's name. */
+    private final Map<String, String> kernelName = new HashMap<>();
+    /** modprobe's names of the files of each kernel name. */
+    private final Map<String, List<String>> filesNamed = new HashMap<>();
 
     /**
      * @param tree the kernel tree's modules by canonical name
@@ -54,10 +60,76 @@ public final class ModuleLoading {
     /** @param treeAliases the tree's modules.alias: the names modules answer to besides their own */
     public ModuleLoading(ModprobeConfig config, Map<String, KernelModule> tree, Set<String> builtin,
                          TreeAliases treeAliases) {
+        this(config, tree, builtin, treeAliases, null);
+    }
+
+    /**
+     * @param tree the tree's modules (keyed by anything unique: only the values count)
+     * @param modulesDep the tree's modules.dep, as depmod wrote it; null when the image has none (then the
+     *     modules' own depends fields stand in, as after a depmod)
+     */
+    public ModuleLoading(ModprobeConfig config, Map<String, KernelModule> tree, Set<String> builtin,
+                         TreeAliases treeAliases, String modulesDep) {
         this.config = config;
-        this.tree = tree;
         this.builtin = builtin;
         this.treeAliases = treeAliases;
+        // modprobe knows a module by its file name (modules.dep), the kernel by .modinfo's name: Debian's
+        // nvidia-current-open.ko is nvidia to the kernel, reached by modprobe through an alias.
+        Map<String, KernelModule> byFile = new HashMap<>();
+        for (KernelModule m : tree.values()) {
+            byFile.put(fileName(m.path()), m);
+        }
+        this.tree = new HashMap<>();
+        if (modulesDep != null && !modulesDep.isBlank()) {
+            for (String line : modulesDep.split("\n")) {
+                int colon = line.indexOf(':');
+                if (colon <= 0) {
+                    continue;
+                }
+                String name = fileName(line.substring(0, colon));
+                List<String> deps = new ArrayList<>();
+                for (String d : line.substring(colon + 1).strip().split("\\s+")) {
+                    if (!d.isEmpty()) {
+                        deps.add(fileName(d));
+                    }
+                }
+                dependencies.put(name, deps);
+                this.tree.put(name, byFile.get(name));
+            }
+        } else {
+            for (KernelModule m : tree.values()) {
+                String name = fileName(m.path());
+                this.tree.put(name, m);
+                dependencies.put(name, m.depends().stream().map(ModprobeConfig::underscores).toList());
+            }
+        }
+        for (Map.Entry<String, KernelModule> e : new java.util.TreeMap<>(this.tree).entrySet()) {
+            if (e.getValue() != null) {
+                kernelName.put(e.getKey(), e.getValue().canonicalName());
+                filesNamed.computeIfAbsent(e.getValue().canonicalName(), k -> new ArrayList<>()).add(e.getKey());
+            }
+        }
+    }
+
+    /** The names modprobe knows the tree's modules by (their file names). */
+    public Set<String> modprobeNames() {
+        return new java.util.TreeSet<>(tree.keySet());
+    }
+
+    /** The module name modprobe uses: the file's name without .ko and compression, '-' as '_'. */
+    static String fileName(String path) {
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        Compression c = Compression.ofFileName(file);
+        String stem = c == null ? file : file.substring(0, file.length() - c.suffix().length());
+        return ModprobeConfig.underscores(stem);
+    }
+
+    /** Whether module NAME (the kernel's name, or modprobe's) is among those loaded. */
+    private boolean loadedAs(Set<String> loaded, String name) {
+        if (loaded.contains(name)) {
+            return true;
+        }
+        return filesNamed.getOrDefault(name, List.of()).stream().anyMatch(loaded::contains);
     }
 
     /**
@@ -143,12 +215,24 @@ public final class ModuleLoading {
             return new Verdict("builtin", "compiled into the kernel: modprobe.d cannot keep it out", install);
         }
         List<Mod> targets = lookup(name);
+        // The kernel's name may differ from the file's (nvidia-current-open.ko is nvidia): a module is
+        // loadable when modprobe of any of its files' names loads it, whatever modprobe NAME does.
+        for (String file : filesNamed.getOrDefault(name, List.of())) {
+            if (!file.equals(name)) {
+                Run other = new Run();
+                modprobe(other, file, lookup(file), false);
+                if (other.loaded.contains(file)) {
+                    return new Verdict("loadable", "modprobe " + file + " loads it: its file " + file
+                            + " is module " + name + " to the kernel", install);
+                }
+            }
+        }
         if (targets.isEmpty()) {
             return new Verdict("absent", "not in the kernel's tree, and no alias or install line names it", install);
         }
         Run run = new Run();
         List<String> notes = modprobe(run, name, targets, false);
-        if (run.loaded.contains(name)) {
+        if (loadedAs(run.loaded, name)) {
             String through = run.commandOf.containsKey(name)
                     ? "; install " + run.commandOf.get(name).rest().strip() + " (" + at(run.commandOf.get(name)) + ") loads it"
                     : "";
@@ -163,6 +247,10 @@ public final class ModuleLoading {
                     + String.join(", ", targets.stream().map(Mod::name).toList()) + " instead" : String.join("; ", notes);
         } else if (run.why.containsKey(name)) {
             reason = run.why.get(name);
+        } else if (closure(name).stream().anyMatch(d -> !run.loaded.contains(d))) {
+            // The probe stopped at a dependency before reaching the module.
+            String d = closure(name).stream().filter(x -> !run.loaded.contains(x)).findFirst().orElseThrow();
+            reason = "it needs " + d + ", which is not loaded: " + run.why.getOrDefault(d, "modprobe does not load it");
         } else if (!notes.isEmpty()) {
             reason = String.join("; ", notes);
         } else {
@@ -396,8 +484,7 @@ public final class ModuleLoading {
     }
 
     private List<String> directDependencies(String name) {
-        KernelModule m = tree.get(name);
-        return m == null ? List.of() : m.depends().stream().map(ModprobeConfig::underscores).toList();
+        return dependencies.getOrDefault(name, List.of());
     }
 
     /** Whether a command that loads nothing also fails: false, or exit with a status other than 0. */
