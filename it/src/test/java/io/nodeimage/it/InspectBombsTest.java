@@ -44,11 +44,7 @@ class InspectBombsTest {
         shell(bombs, "head -c " + 2 * GIB + " /dev/zero | zstd -1 -q -c > undeclared.ko.zst");
         shell(bombs, "head -c " + GIB + " /dev/zero | xz -0 -T1 -c > zeros.ko.xz");
         shell(bombs, "head -c " + GIB + " /dev/zero | gzip -1 -c > zeros.ko.gz");
-        Files.writeString(context.resolve("Containerfile"), """
-                FROM nodeimage/debian:12
-                COPY modules/ /usr/lib/modules/
-                """);
-        LocalImages.build(context, TAG);
+        LocalImages.buildWithModules(context, TAG);
     }
 
     @AfterAll

@@ -32,6 +32,15 @@ final class LocalImages {
         return tag;
     }
 
+    /** Builds the local Debian base with {@code <context>/modules/} as /usr/lib/modules; returns the tag. */
+    static String buildWithModules(Path context, String tag) throws java.io.IOException {
+        java.nio.file.Files.writeString(context.resolve("Containerfile"), """
+                FROM nodeimage/debian:12
+                COPY modules/ /usr/lib/modules/
+                """);
+        return build(context, tag);
+    }
+
     /** Lays a module tree out for an image's build context: hard links where the file system allows, else copies. */
     static void linkTree(Path tree, Path target) throws java.io.IOException {
         try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(tree)) {

@@ -73,11 +73,7 @@ class PolicyTrustImageTest {
         for (Map.Entry<String, byte[]> m : modules.entrySet()) {
             Files.write(target.resolve(m.getKey() + ".ko"), m.getValue());
         }
-        Files.writeString(context.resolve("Containerfile"), """
-                FROM nodeimage/debian:12
-                COPY modules/ /usr/lib/modules/
-                """);
-        LocalImages.build(context, TAG);
+        LocalImages.buildWithModules(context, TAG);
     }
 
     @AfterAll
