@@ -66,8 +66,12 @@ final class SarifWriter {
                 result.put("locations", List.of(policyLocation));
             }
             if (r.status() == RuleResult.Status.WAIVED) {
-                result.put("suppressions", List.of(Map.of("kind", "external", "justification",
-                        r.waiver().reason() + " (approved by " + r.waiver().approvedBy() + ", until " + r.waiver().expires() + ")")));
+                // Ordered: Map.of's iteration order changes from run to run, and reports must not.
+                Map<String, Object> suppression = new LinkedHashMap<>();
+                suppression.put("kind", "external");
+                suppression.put("justification", r.waiver().reason() + " (approved by " + r.waiver().approvedBy()
+                        + ", until " + r.waiver().expires() + ")");
+                result.put("suppressions", List.of(suppression));
             }
             Map<String, Object> properties = new LinkedHashMap<>();
             properties.put("status", r.status().yamlName());
