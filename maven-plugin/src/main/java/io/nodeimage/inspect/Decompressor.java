@@ -54,10 +54,15 @@ public final class Decompressor {
     }
 
     public static byte[] expand(byte[] data, Compression compression, int limit) throws ModuleFormatException {
+        return expand(data, compression, limit, declaredSize(data, compression));
+    }
+
+    /** As {@link #expand(byte[], Compression, int)}, with the declared size already read (xz's index is not free). */
+    public static byte[] expand(byte[] data, Compression compression, int limit, long declared)
+            throws ModuleFormatException {
         if (compression == Compression.NONE) {
             return data;
         }
-        long declared = declaredSize(data, compression);
         if (declared > limit) {
             throw bomb(compression, limit, "declares " + declared + " bytes");
         }

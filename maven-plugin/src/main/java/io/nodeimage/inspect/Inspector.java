@@ -32,14 +32,15 @@ public final class Inspector {
     private static final int SAME_TREE_PROBE = 64;
 
     private final ModuleReader moduleReader;
-    /** Each tree's modules.softdep, by tree path: kmod reads it as one more configuration file. */
-    private final Map<String, String> treeSoftdeps = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Each tree's modules.dep, by tree path: modprobe's names of the modules and what each needs. */
-    private final Map<String, String> treeDeps = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Each tree's modules.alias, by tree path: names modules answer to besides their own. */
-    private final Map<String, String> treeAliases = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * depmod's files modprobe reads, by tree path, then by name: modules.dep (its names for the modules
+     * and what each needs), modules.alias (names modules answer to besides their own) and modules.softdep
+     * (read as one more configuration file).
+     */
+    private final Map<String, Map<String, String>> depmodFiles = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Set<String> DEPMOD_FILES = Set.of("modules.dep", "modules.alias", "modules.softdep");
     /** depmod's alias list of a full distribution kernel is a few megabytes. */
-    private static final int ALIAS_FILE = 32 * 1024 * 1024;
+    private static final int DEPMOD_FILE = 32 * 1024 * 1024;
     /**
      * Module bytes in flight at most, compressed and expanded together: bounds memory while parsing runs
      * beside reading, whatever the heap and the number of threads. A module takes what it declares it
@@ -72,7 +73,7 @@ public final class Inspector {
         List<String> firmware = firmware(files);
         List<List<String>> units = units(files);
         return new Facts(image, files.imageId(), osRelease, architecture, kernels, modprobe.files(),
-                states(kernels, modprobe, treeSoftdeps, treeAliases, treeDeps),
+                states(kernels, modprobe, depmodFiles),
                 modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings)), cmdline(files, findings),
                 SysctlConfig.of(configFiles(files, SysctlConfig.DIRECTORIES, findings)), packages(files, findings), units.get(0), units.get(1), firmware, drivers(kernels, firmware),
                 fileEntries(files, etc, extraPaths), sorted(findings));
@@ -179,7 +180,7 @@ public final class Inspector {
             }
             pending.add(pool.submit(() -> {
                 try {
-                    KernelModule m = moduleReader.read(path, data);
+                    KernelModule m = moduleReader.read(path, data, declared);
                     synchronized (tree) {
                         tree.modules.add(m);
                     }
@@ -335,24 +336,13 @@ public final class Inspector {
         if (!entry.isFile()) {
             return;
         }
-        if (relative.equals(version + "/modules.dep")) {
-            if (entry.getSize() <= ALIAS_FILE) {
-                treeDeps.put(treePath, new String(in.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8));
-            }
-            return;
-        }
-        if (relative.equals(version + "/modules.alias")) {
-            if (entry.getSize() <= ALIAS_FILE) {
-                treeAliases.put(treePath, new String(in.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8));
+        if (relative.equals(version + "/" + name) && DEPMOD_FILES.contains(name)) {
+            if (entry.getSize() <= DEPMOD_FILE) {
+                depmodFiles.computeIfAbsent(treePath, p -> new java.util.concurrent.ConcurrentHashMap<>())
+                        .put(name, new String(in.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8));
             } else {
-                findings.add(new Facts.Finding(path, "of " + entry.getSize() + " bytes, more than " + ALIAS_FILE
-                        + "; module aliases not read"));
-            }
-            return;
-        }
-        if (relative.equals(version + "/modules.softdep")) {
-            if (entry.getSize() <= SMALL_FILE) {
-                treeSoftdeps.put(treePath, new String(in.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8));
+                findings.add(new Facts.Finding(path, "of " + entry.getSize() + " bytes, more than " + DEPMOD_FILE
+                        + "; not read"));
             }
             return;
         }
@@ -397,8 +387,7 @@ public final class Inspector {
      * every module of the tree, every built-in one, and every name the configuration mentions.
      */
     static List<Facts.ModuleState> states(List<Facts.KernelTree> kernels, ModprobeConfig modprobe,
-                                          Map<String, String> treeSoftdeps, Map<String, String> treeAliases,
-                                          Map<String, String> treeDeps) {
+                                          Map<String, Map<String, String>> depmodFiles) {
         List<Facts.ModuleState> out = new ArrayList<>();
         Set<String> mentioned = new TreeSet<>();
         for (ModprobeConfig.Command c : modprobe.commands()) {
@@ -407,7 +396,8 @@ public final class Inspector {
             }
         }
         for (Facts.KernelTree k : kernels) {
-            ModprobeConfig config = modprobe.withTreeSoftdeps(k.path(), treeSoftdeps.get(k.path()));
+            Map<String, String> depmod = depmodFiles.getOrDefault(k.path(), Map.of());
+            ModprobeConfig config = modprobe.withTreeSoftdeps(k.path(), depmod.get("modules.softdep"));
             Map<String, KernelModule> tree = new LinkedHashMap<>();
             k.modules().forEach(m -> tree.put(m.path(), m));
             Set<String> builtin = new LinkedHashSet<>(k.builtin());
@@ -415,7 +405,7 @@ public final class Inspector {
             k.modules().forEach(m -> names.add(m.canonicalName()));
             names.addAll(builtin);
             ModuleLoading loading = new ModuleLoading(config, tree, builtin,
-                    ModuleLoading.TreeAliases.parse(treeAliases.get(k.path())), treeDeps.get(k.path()));
+                    ModuleLoading.TreeAliases.parse(depmod.get("modules.alias")), depmod.get("modules.dep"));
             names.addAll(loading.modprobeNames());
             for (String name : names) {
                 ModuleLoading.Verdict v = loading.judge(name);

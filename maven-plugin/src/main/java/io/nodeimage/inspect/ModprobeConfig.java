@@ -162,8 +162,7 @@ public final class ModprobeConfig {
     }
 
     public boolean blacklisted(String module) {
-        String name = underscores(module);
-        return commands.stream().anyMatch(c -> c.keyword().equals("blacklist") && c.module().equals(name));
+        return blacklist(module).isPresent();
     }
 
     /** The blacklist line for the module, if any. */

@@ -240,9 +240,9 @@ public final class ModuleLoading {
         }
         String reason;
         if (targets.stream().noneMatch(t -> t.name().equals(name))) {
-            String how = config.aliases(name).isEmpty() ? "the alias of a module (modules.alias)"
-                    : "alias " + config.aliases(name).get(0).module() + " " + config.aliases(name).get(0).rest().strip()
-                    + " (" + at(config.aliases(name).get(0)) + ")";
+            List<ModprobeConfig.Command> aliases = config.aliases(name);
+            String how = aliases.isEmpty() ? "the alias of a module (modules.alias)"
+                    : "alias " + aliases.get(0).module() + " " + aliases.get(0).rest().strip() + " (" + at(aliases.get(0)) + ")";
             reason = notes.isEmpty() ? "modprobe " + name + " finds " + how + " and loads "
                     + String.join(", ", targets.stream().map(Mod::name).toList()) + " instead" : String.join("; ", notes);
         } else if (run.why.containsKey(name)) {
@@ -275,7 +275,7 @@ public final class ModuleLoading {
             }
             if (ignoreInstall) {
                 List<Mod> list = new ArrayList<>();
-                probeListIgnoringCommand(run, target, new HashSet<>(), list);
+                probeList(run, target, new HashSet<>(), list, true);
                 execute(run, target, list);
             } else {
                 probe(run, target);
@@ -359,8 +359,7 @@ public final class ModuleLoading {
                 return true;
             }
             case INSMOD -> {
-                boolean ok = insert(run, m.name(), " (install " + command.rest().strip() + ", " + at(command) + ")");
-                return ok;
+                return insert(run, m.name(), " (install " + command.rest().strip() + ", " + at(command) + ")");
             }
             case MODPROBE -> {
                 // The command's modprobe is a process of its own: a fresh probe of the module, ignoring its command.
@@ -405,22 +404,23 @@ public final class ModuleLoading {
 
     /** kmod's __kmod_module_get_probe_list: dependencies (with their soft dependencies), then the module. */
     private void probeList(Run run, Mod m, Set<String> visited, List<Mod> list) {
+        probeList(run, m, visited, list, false);
+    }
+
+    /** @param ignoreCommand modprobe --ignore-install: the module itself goes in without its soft dependencies or command */
+    private void probeList(Run run, Mod m, Set<String> visited, List<Mod> list, boolean ignoreCommand) {
         if (!visited.add(m.name())) {
             return;
         }
         for (String dependency : orderedDependencies(m.name())) {
             fillSoftdep(run, new Mod(dependency, false, null), visited, list);
         }
-        fillSoftdep(run, m, visited, list);
-    }
-
-    private void probeListIgnoringCommand(Run run, Mod m, Set<String> visited, List<Mod> list) {
-        visited.add(m.name());
-        run.ignoreCommand.add(m.name());
-        for (String dependency : orderedDependencies(m.name())) {
-            fillSoftdep(run, new Mod(dependency, false, null), visited, list);
+        if (ignoreCommand) {
+            run.ignoreCommand.add(m.name());
+            list.add(m);
+        } else {
+            fillSoftdep(run, m, visited, list);
         }
-        list.add(m);
     }
 
     /** kmod's __kmod_module_fill_softdep: pre, the module, post; a module with soft dependencies ignores its install command. */

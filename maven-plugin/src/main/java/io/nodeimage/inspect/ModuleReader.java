@@ -32,10 +32,16 @@ public final class ModuleReader {
      */
     public KernelModule read(String path, byte[] file) throws ModuleFormatException {
         Compression compression = Compression.ofFileName(path);
+        return read(path, file, compression == null ? -1 : Decompressor.declaredSize(file, compression));
+    }
+
+    /** @param declared the size the compressed data declares, as {@link Decompressor#declaredSize} gave it */
+    public KernelModule read(String path, byte[] file, long declared) throws ModuleFormatException {
+        Compression compression = Compression.ofFileName(path);
         if (compression == null) {
             throw new ModuleFormatException("not a module file name (.ko, .ko.xz, .ko.zst, .ko.gz)");
         }
-        byte[] expanded = Decompressor.expand(file, compression, expansionLimit);
+        byte[] expanded = Decompressor.expand(file, compression, expansionLimit, declared);
         ModuleSignature.Split split = ModuleSignature.split(expanded);
         Map<String, List<String>> info = ElfModinfo.read(split.data(), split.length());
         String name = first(info, "name");

@@ -30,8 +30,10 @@ public final class PolicySets {
     static List<Problem> crossCheck(List<PolicySet> sets, boolean allLoaded) {
         Problems problems = new Problems();
         Map<String, LoadedPolicy> policies = new HashMap<>();
-        Map<String, Location> rules = new HashMap<>();
-        Map<String, String> ruleOwners = new HashMap<>();
+        /** The first place each rule id was seen, and its policy. */
+        record Seen(Location at, String policy) {
+        }
+        Map<String, Seen> rules = new HashMap<>();
         Set<String> fullIds = new TreeSet<>();
         for (LoadedPolicy lp : PolicySet.flatten(sets)) {
             LoadedPolicy other = policies.putIfAbsent(lp.policy().name(), lp);
@@ -42,16 +44,14 @@ public final class PolicySets {
             }
             for (Policy.Rule r : lp.policy().rules()) {
                 Location at = lp.ruleLocations().get(r.id());
-                Location first = rules.putIfAbsent(r.id(), at);
-                if (first == null) {
-                    ruleOwners.put(r.id(), lp.policy().name());
-                } else if (at.file().startsWith(CATALOG + ":")) {
+                Seen first = rules.putIfAbsent(r.id(), new Seen(at, lp.policy().name()));
+                if (first != null && at.file().startsWith(CATALOG + ":")) {
                     // Reported in the file the user can change, naming the bundled rule.
-                    problems.add(first, "id", "rule id '" + r.id() + "' is also used by policy " + lp.policy().name()
+                    problems.add(first.at(), "id", "rule id '" + r.id() + "' is also used by policy " + lp.policy().name()
                             + " at " + at, "rename it: reports, SARIF and waivers name a rule by its id");
-                } else {
-                    problems.add(at, "id", "rule id '" + r.id() + "' is also used by policy " + ruleOwners.get(r.id())
-                            + " at " + first, "rename one: reports, SARIF and waivers name a rule by its id");
+                } else if (first != null) {
+                    problems.add(at, "id", "rule id '" + r.id() + "' is also used by policy " + first.policy()
+                            + " at " + first.at(), "rename one: reports, SARIF and waivers name a rule by its id");
                 }
                 fullIds.add(lp.policy().name() + "/" + r.id());
             }
