@@ -99,6 +99,15 @@ public final class ContainerFiles implements AutoCloseable {
                 "build it first (nodeimage:build), or name a local image with -Dnodeimage.image=<name>");
     }
 
+    private static com.fasterxml.jackson.databind.JsonNode engineAnswer(EngineSocket.Answer answer, String shown)
+            throws java.io.IOException {
+        try {
+            return io.nodeimage.yaml.Json.read(answer.body(), shown);
+        } catch (io.nodeimage.yaml.Json.JsonException e) {
+            throw new java.io.IOException(e.getMessage(), e);
+        }
+    }
+
     private static ContainerFiles openThrough(EngineSocket socket, String image) throws java.io.IOException {
         EngineSocket.Answer inspected = socket.call("GET", "/images/" + image + "/json", null);
         if (inspected.code() == 404) {
@@ -107,7 +116,7 @@ public final class ContainerFiles implements AutoCloseable {
         if (inspected.code() != 200) {
             throw new java.io.IOException("the engine answered " + inspected.code() + ": " + inspected.text().strip());
         }
-        io.nodeimage.yaml.YNode json = io.nodeimage.yaml.SafeYaml.parse(inspected.body(), "image " + image);
+        var json = engineAnswer(inspected, "the engine's description of image " + image);
         Map<String, Object> create = new LinkedHashMap<>();
         create.put("Image", image);
         create.put("Entrypoint", List.of("/nodeimage-inspects-this-container-without-running-it"));
@@ -118,7 +127,7 @@ public final class ContainerFiles implements AutoCloseable {
             throw new java.io.IOException("creating a container of " + image + " was answered " + created.code() + ": "
                     + created.text().strip());
         }
-        String id = io.nodeimage.yaml.JsonRead.text(io.nodeimage.yaml.SafeYaml.parse(created.body(), "create"), "Id");
+        String id = io.nodeimage.yaml.JsonRead.text(engineAnswer(created, "the engine's answer to creating a container"), "Id");
         return new ContainerFiles(Optional.of(socket), null, image, io.nodeimage.yaml.JsonRead.text(json, "Id"), id,
                 io.nodeimage.yaml.JsonRead.text(json, "Architecture"));
     }

@@ -56,13 +56,26 @@ public record Facts(
      *     needs cannot be loaded), absent (nothing by that name) or builtin (compiled into the kernel:
      *     modprobe.d cannot stop it)
      * @param reason why, in kmod's terms, naming the configuration lines involved
+     * @param modprobe what the image's own {@code modprobe -D} showed for the name, when verify asked it
+     *     (loadable, builtin, install, after-install, not-loaded, absent); null when not asked
      */
     public record ModuleState(String module, String kernel, String state, boolean blacklisted, String install,
-                              String installFrom, List<String> options, String softdep, String reason) {
+                              String installFrom, List<String> options, String softdep, String reason, String modprobe) {
+
+        public ModuleState(String module, String kernel, String state, boolean blacklisted, String install,
+                           String installFrom, List<String> options, String softdep, String reason) {
+            this(module, kernel, state, blacklisted, install, installFrom, options, softdep, reason, null);
+        }
 
         public ModuleState(String module, String kernel, String state, boolean blacklisted, String install,
                            String installFrom, List<String> options, String softdep) {
-            this(module, kernel, state, blacklisted, install, installFrom, options, softdep, null);
+            this(module, kernel, state, blacklisted, install, installFrom, options, softdep, null, null);
+        }
+
+        /** The same state with what the image's own modprobe showed for the name (see KmodCrossCheck). */
+        public ModuleState withModprobe(String observed) {
+            return new ModuleState(module, kernel, state, blacklisted, install, installFrom, options, softdep, reason,
+                    observed);
         }
     }
 

@@ -6,13 +6,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Facts as JSON: keys in a fixed order, lists sorted where the order carries no meaning. */
+/** Facts as JSON: keys in a fixed order, small maps with sorted keys (see {@link Json}). */
 public final class FactsJson {
 
     private FactsJson() {
     }
 
     public static String write(Facts f) {
+        return Json.write(tree(f)) + "\n";
+    }
+
+    /** The facts as the maps and lists {@link Json} writes, for documents that carry them inside. */
+    public static Map<String, Object> tree(Facts f) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("image", f.image());
         out.put("imageId", f.imageId());
@@ -69,6 +74,9 @@ public final class FactsJson {
             state.put("install", s.install());
             state.put("installFrom", s.installFrom());
             state.put("reason", s.reason());
+            if (s.modprobe() != null) {
+                state.put("modprobe", s.modprobe());
+            }
             state.put("options", s.options());
             state.put("softdep", s.softdep());
             states.add(state);
@@ -115,25 +123,6 @@ public final class FactsJson {
         }).toList());
         out.put("findings", f.findings().stream().map(x -> (Object) Map.of("path", x.path(), "message", x.message()))
                 .toList());
-        return Json.write(sorted(out)) + "\n";
-    }
-
-    /** Map.of has no order; make every small map's keys sorted so output is byte for byte the same. */
-    @SuppressWarnings("unchecked")
-    private static Object sorted(Object value) {
-        if (value instanceof LinkedHashMap<?, ?> ordered) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            ordered.forEach((k, v) -> out.put((String) k, sorted(v)));
-            return out;
-        }
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> out = new java.util.TreeMap<>();
-            map.forEach((k, v) -> out.put((String) k, sorted(v)));
-            return out;
-        }
-        if (value instanceof List<?> list) {
-            return list.stream().map(FactsJson::sorted).toList();
-        }
-        return value;
+        return out;
     }
 }

@@ -57,6 +57,25 @@ public class VerifyMojo extends AbstractPolicyMojo {
     @Parameter(property = PropertyNames.VERIFY_SKIP, defaultValue = "false")
     boolean skipVerify;
 
+    /**
+     * Ask the image's own modprobe ({@code modprobe -D}, in a container of the image with no network, a
+     * read-only root and no capabilities) about every module a kernel-module rule names, and compare with
+     * nodeimage's model. A disagreement is a finding of {@code crossCheckSeverity}, and the rule judges by
+     * the more conservative state. Images without kmod are judged by the model alone, and the report says so.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VERIFY_CROSS_CHECK, defaultValue = "true")
+    boolean crossCheck;
+
+    /**
+     * The severity of a disagreement between nodeimage's model and the image's modprobe.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VERIFY_CROSS_CHECK_SEVERITY, defaultValue = "high")
+    String crossCheckSeverity;
+
     @Override
     String goal() {
         return "verify";
@@ -101,7 +120,8 @@ public class VerifyMojo extends AbstractPolicyMojo {
     @Override
     void run() {
         VerifyService service = new VerifyService(policySets(catalogPolicies), new VerifyService.Settings(
-                VerifyService.severity(failOn), today(), strict, waiverLimits()));
+                VerifyService.severity(failOn), today(), strict, waiverLimits(),
+                crossCheck ? VerifyService.severity("crossCheckSeverity", crossCheckSeverity) : null));
         // An image named on its own is judged without a profile unless profiles are selected too.
         List<ResolvedProfile> profiles = !selection().isEmpty() || image == null ? selectedTargets() : List.of();
         List<VerifyService.Outcome> outcomes = new ArrayList<>();
@@ -119,6 +139,7 @@ public class VerifyMojo extends AbstractPolicyMojo {
             }
         }
         for (VerifyService.Outcome o : outcomes) {
+            getLog().info(o.verdict().image() + ": " + o.crossCheck());
             log(o.verdict(), o.directory());
         }
         VerifyService.requirePassed(outcomes);

@@ -1,6 +1,7 @@
 package io.nodeimage.policy;
 
 import io.nodeimage.inspect.Facts;
+import io.nodeimage.inspect.KmodCrossCheck;
 import io.nodeimage.inspect.KernelModule;
 import io.nodeimage.inspect.ModuleSignature;
 import java.util.ArrayList;
@@ -94,6 +95,15 @@ final class RuleChecks {
         throw new IllegalStateException("rule " + r.id() + " has no supported check");
     }
 
+    private static boolean stateMeets(Policy.ModuleState wanted, String state, boolean inKernel) {
+        return switch (wanted) {
+            case PRESENT -> inKernel;
+            case ABSENT -> !inKernel;
+            case DISABLED -> state.equals("absent") || state.equals("disabled");
+            case LOADABLE -> state.equals("loadable") || state.equals("builtin");
+        };
+    }
+
     private static Optional<String> module(Policy.ModuleCheck c, Facts f, Look look) {
         String name = c.name().replace('-', '_');
         List<String> evidence = look.evidence;
@@ -111,12 +121,16 @@ final class RuleChecks {
             // loadable about what modprobe does with the name.
             boolean inKernel = k.builtin().contains(name) || state.equals("builtin")
                     || k.modules().stream().anyMatch(m -> m.canonicalName().equals(name));
-            boolean ok = switch (c.state()) {
-                case PRESENT -> inKernel;
-                case ABSENT -> !inKernel;
-                case DISABLED -> state.equals("absent") || state.equals("disabled");
-                case LOADABLE -> state.equals("loadable") || state.equals("builtin");
-            };
+            boolean ok = stateMeets(c.state(), state, inKernel);
+            // Where the image's own modprobe disagrees with the model, the more conservative verdict counts.
+            String seen = found.map(Facts.ModuleState::modprobe).map(KmodCrossCheck::modprobeState).orElse(null);
+            if (seen != null && !seen.equals(state)) {
+                evidence.add(k.version() + ": the image's modprobe shows " + name + " " + seen);
+                if (ok && !stateMeets(c.state(), seen, inKernel)) {
+                    ok = false;
+                    state = seen + ", by the image's modprobe; nodeimage's model said " + state;
+                }
+            }
             if (!ok) {
                 wrong.add(k.version() + " (" + state + ")");
             }

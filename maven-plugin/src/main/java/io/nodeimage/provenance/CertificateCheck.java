@@ -6,10 +6,9 @@ import io.nodeimage.policy.RuleResult;
 import io.nodeimage.profile.ResolvedProfile;
 import io.nodeimage.report.Verification;
 import io.nodeimage.report.VerifyService;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nodeimage.yaml.Json;
 import io.nodeimage.yaml.JsonRead;
-import io.nodeimage.yaml.SafeYaml;
-import io.nodeimage.yaml.YNode;
-import io.nodeimage.yaml.YamlException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,25 +36,25 @@ public final class CertificateCheck {
         if (!Files.isRegularFile(file)) {
             throw Certifier.unreadable(shown, "no such file");
         }
-        YNode root;
+        JsonNode root;
         try {
-            root = SafeYaml.read(file, shown);
-        } catch (YamlException e) {
-            throw Certifier.unreadable(shown, e.problems().get(0).format());
+            root = Json.read(file, shown);
+        } catch (Json.JsonException e) {
+            throw Certifier.unreadable(shown, e.getMessage());
         }
         if (!Certifier.STATEMENT_TYPE.equals(JsonRead.text(root, "_type"))
                 || !Certifier.PREDICATE_TYPE.equals(JsonRead.text(root, "predicateType"))) {
             throw Certifier.unreadable(shown, "it is not an in-toto statement of type " + Certifier.PREDICATE_TYPE);
         }
         List<Verification.SetRecord> sets = new ArrayList<>();
-        for (YNode s : JsonRead.items(root, "predicate", "policySets")) {
+        for (JsonNode s : JsonRead.items(root, "predicate", "policySets")) {
             sets.add(new Verification.SetRecord(JsonRead.text(s, "name"), JsonRead.text(s, "version"),
                     JsonRead.text(s, "commit"), JsonRead.text(s, "digest", "sha256"),
                     JsonRead.items(s, "policies").stream().map(p -> new Verification.PolicyRecord(JsonRead.text(p, "name"),
                             JsonRead.text(p, "version"), JsonRead.text(p, "file"), JsonRead.text(p, "digest", "sha256"))).toList()));
         }
         Map<String, String> results = new LinkedHashMap<>();
-        for (YNode r : JsonRead.items(root, "predicate", "results")) {
+        for (JsonNode r : JsonRead.items(root, "predicate", "results")) {
             results.put(JsonRead.text(r, "policy") + "/" + JsonRead.text(r, "rule"), JsonRead.text(r, "status"));
         }
         String image = JsonRead.text(root, "subject", 0, "name");

@@ -79,10 +79,8 @@ public final class ReportWriters {
             unused.add(x);
         }
         out.put("unusedWaivers", unused);
-        String factsJson = FactsJson.write(facts).strip();
-        String head = Json.write(out);
-        // Facts are written by their own writer; splice them in as the last key.
-        return head.substring(0, head.length() - 2) + ",\n  \"facts\": " + factsJson.replace("\n", "\n  ") + "\n}\n";
+        out.put("facts", FactsJson.tree(facts));
+        return Json.write(out) + "\n";
     }
 
     public static String junit(Verdict v) {
@@ -135,7 +133,10 @@ public final class ReportWriters {
                 case '\'' -> out.append("&apos;");
                 default -> {
                     if (c < 0x20 && c != '\n' && c != '\t') {
+                        // XML 1.0 has no way to carry these, not even as references.
                         out.append(' ');
+                    } else if (SummaryWriter.invisible(c)) {
+                        out.append("&#x").append(Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)).append(';');
                     } else {
                         out.append(c);
                     }

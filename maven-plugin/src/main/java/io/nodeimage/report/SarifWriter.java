@@ -5,7 +5,6 @@ import io.nodeimage.policy.PolicyLoader;
 import io.nodeimage.policy.RuleResult;
 import io.nodeimage.yaml.Json;
 import io.nodeimage.yaml.Location;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,14 +164,10 @@ final class SarifWriter {
         out.put(IMAGE_ROOT, Map.of("description", Map.of("text", "the root directory of image " + v.image()
                 + (v.imageId() == null ? "" : " (" + v.imageId() + ")"))));
         out.put(PROJECT_ROOT, Map.of("description", Map.of("text", "the project's folder")));
-        Map<String, Object> catalog = new LinkedHashMap<>();
-        URL root = SarifWriter.class.getClassLoader().getResource(PolicyLoader.CATALOG_ROOT + "index.txt");
-        if (root != null) {
-            String s = root.toString();
-            catalog.put("uri", s.substring(0, s.length() - "index.txt".length()));
-        }
-        catalog.put("description", Map.of("text", "the bundled policy catalog (nodeimage-policies)"));
-        out.put(CATALOG_ROOT, catalog);
+        // No uri: the jar's place differs per machine (and names the user's home); the same report must
+        // read the same everywhere. The coordinates say where the files are.
+        out.put(CATALOG_ROOT, Map.of("description", Map.of("text", "the bundled policy catalog: "
+                + PolicyLoader.CATALOG_ROOT + " in io.nodeimage:nodeimage-policies:" + io.nodeimage.Version.current())));
         return out;
     }
 

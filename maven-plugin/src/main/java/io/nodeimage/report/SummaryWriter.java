@@ -79,7 +79,7 @@ final class SummaryWriter {
             }
             m.append('\n');
         }
-        return m.toString().stripTrailing() + "\n";
+        return visible(m.toString().stripTrailing()) + "\n";
     }
 
     private static String status(Verdict v, RuleResult r) {
@@ -118,6 +118,28 @@ final class SummaryWriter {
             help.lines().forEach(l -> m.append(l).append("  \n"));
             m.append('\n');
         }
+    }
+
+    /**
+     * Characters that break lines or hide in viewers and YAML/JSON consumers (C1 controls, DEL, U+2028,
+     * U+2029, U+FEFF): written as character references, which Markdown renders as the character.
+     */
+    static boolean invisible(char c) {
+        return (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 || c == 0xfeff;
+    }
+
+    private static String visible(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            if (invisible(c)) {
+                out.append("&#x").append(Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)).append(';');
+            } else if (c < 0x20 && c != '\n') {
+                out.append(' ');
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static String cell(String s) {

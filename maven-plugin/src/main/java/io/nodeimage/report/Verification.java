@@ -4,11 +4,9 @@ import io.nodeimage.ConfigurationException;
 import io.nodeimage.policy.LoadedPolicy;
 import io.nodeimage.policy.PolicySet;
 import io.nodeimage.policy.RuleResult;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.nodeimage.yaml.Json;
 import io.nodeimage.yaml.JsonRead;
-import io.nodeimage.yaml.SafeYaml;
-import io.nodeimage.yaml.YNode;
-import io.nodeimage.yaml.YamlException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,15 +113,15 @@ public record Verification(String image, String imageId, String profile, String 
             throw new ConfigurationException("no verification record at " + shown,
                     "run nodeimage:verify for this profile first (bound to the verify phase, before certify)");
         }
-        YNode root;
+        JsonNode root;
         try {
-            root = SafeYaml.read(file, shown);
-        } catch (YamlException e) {
+            root = Json.read(file, shown);
+        } catch (Json.JsonException e) {
             throw new ConfigurationException("the verification record " + shown + " cannot be read: "
-                    + e.problems().get(0).format(), "run nodeimage:verify again; it rewrites the record");
+                    + e.getMessage(), "run nodeimage:verify again; it rewrites the record");
         }
         List<SetRecord> sets = new ArrayList<>();
-        for (YNode s : JsonRead.items(root, "policySets")) {
+        for (JsonNode s : JsonRead.items(root, "policySets")) {
             List<PolicyRecord> policies = JsonRead.items(s, "policies").stream().map(p -> new PolicyRecord(
                     JsonRead.text(p, "name"), JsonRead.text(p, "version"), JsonRead.text(p, "file"),
                     JsonRead.text(p, "digest"))).toList();

@@ -6,7 +6,9 @@ import io.nodeimage.policy.PolicySet;
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.Version;
 import io.nodeimage.ViolationException;
+import io.nodeimage.image.DockerEngine;
 import io.nodeimage.inspect.InspectService;
+import io.nodeimage.inspect.KmodCrossCheck;
 import io.nodeimage.inspect.ModuleTrust;
 import io.nodeimage.policy.Waivers;
 import io.nodeimage.inspect.Facts;
@@ -42,9 +44,18 @@ public final class VerifyService {
      * @param today the day waivers are judged on (nodeimage.asOf, else today)
      * @param strict a policy that cannot tell whether it applies fails the run whatever its severity
      * @param waivers warning window and longest waiver allowed
+     * @param crossCheck the severity of a disagreement between nodeimage's module model and the image's
+     *     own modprobe; null to judge by the model alone
      */
-    public record Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers) {
+    public record Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers,
+                           Policy.Severity crossCheck) {
+        public Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers) {
+            this(failOn, today, strict, waivers, Policy.Severity.HIGH);
+        }
     }
+
+    /** How long the image's modprobe may take to answer for all names, container start included. */
+    static final java.time.Duration CROSS_CHECK_TIMEOUT = java.time.Duration.ofSeconds(120);
 
     public VerifyService(List<PolicySet> sets, Policy.Severity failOn, LocalDate today) {
         this(sets, new Settings(failOn, today, false, Waivers.Limits.NONE));
@@ -60,12 +71,17 @@ public final class VerifyService {
     }
 
     public static Policy.Severity severity(String name) {
+        return severity("failOn", name);
+    }
+
+    /** @param parameter the parameter that named it, for the message */
+    public static Policy.Severity severity(String parameter, String name) {
         for (Policy.Severity s : Policy.Severity.values()) {
             if (s.yamlName().equals(name)) {
                 return s;
             }
         }
-        throw new ConfigurationException("failOn '" + name + "' is not a severity",
+        throw new ConfigurationException(parameter + " '" + name + "' is not a severity",
                 "use one of info, low, medium, high, critical");
     }
 
@@ -78,7 +94,8 @@ public final class VerifyService {
         return out;
     }
 
-    public record Outcome(Verdict verdict, Facts facts, Path directory) {
+    /** @param crossCheck the cross-check's line for the log (its cost varies, so it is kept out of reports) */
+    public record Outcome(Verdict verdict, Facts facts, Path directory, String crossCheck) {
     }
 
     /**
@@ -92,20 +109,39 @@ public final class VerifyService {
      * @param profileDigest the digest of the effective profile the image was built from; null when unknown
      */
     /** An image's facts (and their JSON, whose digest certificates carry), the rules' results, and notes. */
-    public record Judged(Facts facts, String factsJson, Evaluator.Evaluation evaluation, List<String> warnings) {
+    /** @param crossCheck what the image's own modprobe said, or why it was not asked (for the log) */
+    public record Judged(Facts facts, String factsJson, Evaluator.Evaluation evaluation, List<String> warnings,
+                         KmodCrossCheck.Result crossCheck) {
         public List<RuleResult> results() {
             return evaluation.results();
         }
     }
 
-    /** Inspects the image and evaluates every policy; writes nothing. */
+    /** Inspects the image, asks its own modprobe about the modules the rules name, and evaluates every policy. */
     public Judged judge(String image, Profile profile) {
         Facts facts = InspectService.facts(image, filePaths(), trust);
+        KmodCrossCheck.Result crossCheck = settings.crossCheck() == null
+                ? KmodCrossCheck.Result.skipped("the cross-check is turned off (nodeimage.verify.crossCheck=false)")
+                : new KmodCrossCheck(DockerEngine.client("image " + image + " cannot be cross-checked"),
+                        CROSS_CHECK_TIMEOUT).run(image, facts, CrossChecked.names(policies));
+        return judge(facts, profile, crossCheck);
+    }
+
+    /** Evaluates every policy against facts already read, with modprobe's answers when there are any. */
+    public Judged judge(Facts inspected, Profile profile, KmodCrossCheck.Result crossCheck) {
+        Facts facts = CrossChecked.fold(inspected, crossCheck);
         List<String> warnings = new java.util.ArrayList<>();
         Evaluator.Target target = target(facts, profile, warnings);
         Evaluator.Evaluation evaluation = new Evaluator(settings.today(), settings.waivers()).judge(policies, facts, target);
         warnings.addAll(evaluation.warnings());
-        return new Judged(facts, FactsJson.write(facts), evaluation, warnings);
+        if (!crossCheck.ran()) {
+            warnings.add(CrossChecked.summary(crossCheck));
+        }
+        List<RuleResult> results = new java.util.ArrayList<>(evaluation.results());
+        results.addAll(CrossChecked.findings(crossCheck, settings.crossCheck() == null ? Policy.Severity.HIGH
+                : settings.crossCheck()));
+        evaluation = new Evaluator.Evaluation(results, evaluation.unusedWaivers(), evaluation.warnings());
+        return new Judged(facts, FactsJson.write(facts), evaluation, warnings, crossCheck);
     }
 
     /**
@@ -139,8 +175,15 @@ public final class VerifyService {
     }
 
     public Outcome verify(String image, Profile profile, String profileDigest, Path directory) {
-        Judged judged = judge(image, profile);
+        return write(judge(image, profile), profile, profileDigest, directory);
+    }
+
+
+
+    /** Writes the reports and the verification record of a judged image: the same bytes for the same input. */
+    public Outcome write(Judged judged, Profile profile, String profileDigest, Path directory) {
         Facts facts = judged.facts();
+        String image = facts.image();
         List<RuleResult> results = judged.results();
         Policy.Severity failOn = settings.failOn();
         LocalDate today = settings.today();
@@ -157,7 +200,7 @@ public final class VerifyService {
         AtomicFiles.write(directory.resolve(RECORD), Verification.write(new Verification(image, facts.imageId(),
                 profile == null ? null : profile.name(), profileDigest, today.toString(), failOn.yamlName(),
                 verdict.passed(), Digests.sha256(factsJson), Verification.sets(sets), Verification.results(results))));
-        return new Outcome(verdict, facts, directory);
+        return new Outcome(verdict, facts, directory, CrossChecked.summary(judged.crossCheck()));
     }
 
     /** Throws a violation when the verdict has blocking findings. */

@@ -1,31 +1,43 @@
 package io.nodeimage.yaml;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.stream.StreamSupport;
 
-/**
- * Reading back the JSON documents nodeimage wrote (JSON is YAML, so SafeYaml parses them, with the same
- * bounds and with line numbers for errors): a value by path, absent or null as null.
- */
+/** Values of a JSON document read with {@link Json#read}, by path of keys and indexes; absent or null as null. */
 public final class JsonRead {
 
     private JsonRead() {
     }
 
-    public static String text(YNode root, Object... path) {
-        return YNode.at(root, path).filter(n -> n instanceof YNode.Scalar s && s.type() != YNode.ScalarType.NULL)
-                .map(n -> ((YNode.Scalar) n).text()).orElse(null);
+    public static JsonNode at(JsonNode root, Object... path) {
+        JsonNode node = root;
+        for (Object step : path) {
+            if (node == null) {
+                return null;
+            }
+            node = step instanceof Integer i ? node.get(i) : node.get(String.valueOf(step));
+        }
+        return node;
     }
 
-    public static boolean bool(YNode root, Object... path) {
-        return "true".equals(text(root, path));
+    public static String text(JsonNode root, Object... path) {
+        JsonNode node = at(root, path);
+        return node == null || node.isNull() || node.isContainerNode() ? null : node.asText();
     }
 
-    public static List<YNode> items(YNode root, Object... path) {
-        return YNode.at(root, path).filter(n -> n instanceof YNode.Sequence).map(n -> ((YNode.Sequence) n).items())
-                .orElse(List.of());
+    public static boolean bool(JsonNode root, Object... path) {
+        JsonNode node = at(root, path);
+        return node != null && node.isBoolean() && node.booleanValue();
     }
 
-    public static List<String> texts(YNode root, Object... path) {
+    public static List<JsonNode> items(JsonNode root, Object... path) {
+        JsonNode node = at(root, path);
+        return node == null || !node.isArray() ? List.of()
+                : StreamSupport.stream(node.spliterator(), false).toList();
+    }
+
+    public static List<String> texts(JsonNode root, Object... path) {
         return items(root, path).stream().map(n -> text(n)).toList();
     }
 }

@@ -60,10 +60,16 @@ public enum Syntax {
             "an http(s):// address without spaces"),
     /** A name pattern: '*' any run of characters, '?' one. */
     GLOB("[A-Za-z0-9.*?_+-]{1,64}", 64, "a name or glob of letters, digits, '.', '_', '+', '-', '*' and '?'"),
-    /** Free text for descriptions and file contents; never placed on a command line. */
-    TEXT("(?s)[^\\x00-\\x08\\x0b-\\x1f\\x7f]*", 65536, "text without control characters"),
+    /**
+     * Free text for descriptions and file contents; never placed on a command line. C1 controls and
+     * U+2028, U+2029 and U+FEFF are refused too: YAML loaders reject or fold them, and line-splitting
+     * readers (Python's, JavaScript's) take the separators for line ends, so they would change a file.
+     */
+    TEXT("(?s)[^\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff]*", 65536,
+            "text without control characters (C0, DEL, C1) or U+2028, U+2029, U+FEFF"),
     /** A line of free text such as a title or a reason: no newlines. */
-    LINE("[^\\x00-\\x1f\\x7f]*", 512, "one line of text without control characters");
+    LINE("[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff]*", 512,
+            "one line of text without control characters (C0, DEL, C1) or U+2028, U+2029, U+FEFF");
 
     private final Pattern pattern;
     private final int maxLength;

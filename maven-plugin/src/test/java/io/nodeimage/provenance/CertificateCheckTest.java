@@ -54,7 +54,7 @@ class CertificateCheckTest {
         var result = new io.nodeimage.policy.RuleResult("site", "1.0.0", rule, status, "", List.of(), null, null, false,
                 null, false);
         return new VerifyService.Judged(null, facts, new io.nodeimage.policy.Evaluator.Evaluation(List.of(result),
-                List.of(), List.of()), List.of());
+                List.of(), List.of()), List.of(), io.nodeimage.inspect.KmodCrossCheck.Result.skipped("not asked"));
     }
 
     @Test

@@ -47,6 +47,23 @@ class HostileValuesTest {
     }
 
     @Test
+    void textThatYamlOrLineReadersWouldChangeIsRefusedAtLoad(@TempDir Path dir) throws Exception {
+        // NEL, C1 controls and U+2028/U+2029 are line ends to Python and JavaScript and not printable to YAML.
+        Files.writeString(dir.resolve("odd.yaml"), "apiVersion: nodeimage/v1\nkind: Profile\nname: odd\n"
+                + "description: \"GPU node \\u2028 rack 4\"\n"
+                + "os: {family: ubuntu, release: \"24.04\", arch: x86_64}\nbase: {image: \"ubuntu:24.04\"}\n"
+                + "files:\n  - {path: /etc/motd, content: \"hello \\x85 \\u2029 \\x9b\\n\"}\n");
+        ProfileSources sources = new ProfileSources(dir, dir, null);
+        List<io.nodeimage.yaml.Problem> problems = new ProfileResolver(sources).check(List.of("odd")).problems();
+        assertThat(problems).extracting(io.nodeimage.yaml.Problem::path).containsExactlyInAnyOrder("description",
+                "files[0].content");
+        assertThat(problems).allSatisfy(p -> assertThat(p.format()).contains("odd.yaml:").contains("U+2028"));
+        // Defence in depth: the JSON, YAML, HCL and TOML quoting escapes them all the same.
+        assertThat(Quoting.json("a\u2028b\u0085c")).isEqualTo("\"a\\u2028b\\u0085c\"");
+        assertThat(Quoting.hcl("a\u2029\b")).isEqualTo("\"a\\u2029\\u0008\"");
+    }
+
+    @Test
     void releaseWithAShellTailIsRefusedToo() {
         ProfileSources sources = new ProfileSources(FIXTURES, FIXTURES, null);
         assertThat(new ProfileResolver(sources).check(List.of("rejected")).problems())
