@@ -53,6 +53,15 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
     boolean catalogPolicies;
 
     /**
+     * Judge again with the image's own modprobe asked too, as verify does; set as verify had it, or the
+     * facts (which record modprobe's answers) differ.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VERIFY_CROSS_CHECK, defaultValue = "true")
+    boolean crossCheck;
+
+    /**
      * Skip this goal.
      *
      * @since 0.1.0
@@ -80,7 +89,9 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
                     .resolve(io.nodeimage.provenance.Certifier.STATEMENT)));
         }
         List<PolicySet> sets = policySets(catalogPolicies);
-        VerifyService service = new VerifyService(sets, io.nodeimage.policy.Policy.Severity.HIGH, LocalDate.now());
+        VerifyService service = new VerifyService(sets, new VerifyService.Settings(io.nodeimage.policy.Policy.Severity.HIGH,
+                LocalDate.now(), false, io.nodeimage.policy.Waivers.Limits.NONE,
+                crossCheck ? io.nodeimage.policy.Policy.Severity.HIGH : null));
         ProfileSources sources = profileSources();
         var docker = DockerEngine.client("the certificates cannot be checked");
         List<String> failures = new ArrayList<>();

@@ -139,7 +139,9 @@ public class VerifyMojo extends AbstractPolicyMojo {
             }
         }
         for (VerifyService.Outcome o : outcomes) {
-            getLog().info(o.verdict().image() + ": " + o.crossCheck());
+            if (o.crossCheck() != null) {
+                getLog().info(o.verdict().image() + ": " + o.crossCheck());
+            }
             log(o.verdict(), o.directory());
         }
         VerifyService.requirePassed(outcomes);

@@ -94,7 +94,7 @@ public final class VerifyService {
         return out;
     }
 
-    /** @param crossCheck the cross-check's line for the log (its cost varies, so it is kept out of reports) */
+    /** @param crossCheck the cross-check's line for the log (its cost varies, so it is kept out of reports); null when it did not run */
     public record Outcome(Verdict verdict, Facts facts, Path directory, String crossCheck) {
     }
 
@@ -200,7 +200,9 @@ public final class VerifyService {
         AtomicFiles.write(directory.resolve(RECORD), Verification.write(new Verification(image, facts.imageId(),
                 profile == null ? null : profile.name(), profileDigest, today.toString(), failOn.yamlName(),
                 verdict.passed(), Digests.sha256(factsJson), Verification.sets(sets), Verification.results(results))));
-        return new Outcome(verdict, facts, directory, CrossChecked.summary(judged.crossCheck()));
+        // When it did not run, the verdict's warnings already say why.
+        return new Outcome(verdict, facts, directory,
+                judged.crossCheck().ran() ? CrossChecked.summary(judged.crossCheck()) : null);
     }
 
     /** Throws a violation when the verdict has blocking findings. */
