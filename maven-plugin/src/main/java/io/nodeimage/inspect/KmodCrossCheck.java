@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.api.model.Ulimit;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * its answer with nodeimage's model ({@link ModuleLoading}). One container per image, started with its
  * entrypoint replaced by {@code sleep} (the only thing it runs besides modprobe), no network, a read-only
  * root, no capabilities, no new privileges and an empty {@code /sys/module} (the host's loaded modules
- * are not the image's); each name is one exec of {@code modprobe -D -S <kernel> <name>} in exec form, so
+ * are not the image's), on Docker and on Podman's Docker-compatible service alike; each name is one exec of {@code modprobe -D -S <kernel> <name>} in exec form, so
  * no shell ever sees a name. {@code -D} prints what modprobe would do (insmod, install, builtin) and runs
  * nothing. The container is labelled and removed in {@code finally}, with or without Testcontainers' reaper.
  */
@@ -65,26 +66,35 @@ public final class KmodCrossCheck {
             return Result.skipped(facts.kernels().isEmpty() ? "the image has no kernel module tree"
                     : "no policy names a kernel module");
         }
-        String id;
-        try {
-            id = docker.createContainerCmd(image)
-                    .withEntrypoint("sleep")
-                    .withCmd(String.valueOf(Math.max(60, timeout.toSeconds() * 2)))
-                    .withLabels(Map.of("io.nodeimage.role", ROLE))
-                    .withNetworkDisabled(true)
-                    .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none").withReadonlyRootfs(true)
-                            .withCapDrop(Capability.ALL).withSecurityOpts(List.of("no-new-privileges"))
-                            .withTmpFs(Map.of("/sys/module", "ro,size=64k")))
-                    .exec().getId();
-        } catch (RuntimeException e) {
-            return Result.skipped("a container of the image could not be created: " + e.getMessage());
-        }
-        try {
+        String id = null;
+        String refused = null;
+        for (Attempt attempt : ATTEMPTS) {
+            try {
+                id = create(image, attempt);
+            } catch (RuntimeException e) {
+                refused = "a container of the image could not be created: " + firstLine(e);
+                continue;
+            }
             try {
                 docker.startContainerCmd(id).exec();
+                refused = null;
+                break;
             } catch (RuntimeException e) {
-                return Result.skipped("the image has no sleep to keep a container open for modprobe: " + firstLine(e));
+                remove(id);
+                id = null;
+                String line = firstLine(e);
+                refused = line.contains("executable file not found") || line.contains("no such file or directory")
+                        ? "the image has no sleep to keep a container open for modprobe"
+                        : "a container of the image could not start: " + line;
+                if (!line.contains("tmpcopyup") && !line.contains("rlimit")) {
+                    break;
+                }
             }
+        }
+        if (id == null) {
+            return Result.skipped(refused);
+        }
+        try {
             long deadline = System.nanoTime() + timeout.toNanos();
             List<Observation> observations = new ArrayList<>();
             for (Facts.KernelTree kernel : facts.kernels()) {
@@ -103,11 +113,42 @@ public final class KmodCrossCheck {
             }
             return new Result(true, null, observations, compare(facts, observations), millis(start));
         } finally {
-            try {
-                docker.removeContainerCmd(id).withForce(true).exec();
-            } catch (RuntimeException e) {
-                // Already gone.
-            }
+            remove(id);
+        }
+    }
+
+    /**
+     * How the container is asked for, in turn. Docker mounts an empty tmpfs; Podman first copies what is
+     * under the mount point (the host's /sys/module) unless told notmpcopyup, an option Docker refuses;
+     * and Podman's default limits (open files, processes) can exceed a host's hard limits, so the last
+     * form names modest ones.
+     */
+    private record Attempt(String tmpfs, List<Ulimit> ulimits) {
+    }
+
+    private static final List<Attempt> ATTEMPTS = List.of(
+            new Attempt("ro,size=64k", List.of()),
+            new Attempt("notmpcopyup,ro,size=64k", List.of()),
+            new Attempt("notmpcopyup,ro,size=64k", List.of(new Ulimit("nofile", 1024L, 1024L),
+                    new Ulimit("nproc", 4096L, 4096L))));
+
+    private String create(String image, Attempt attempt) {
+        return docker.createContainerCmd(image)
+                .withEntrypoint("sleep")
+                .withCmd(String.valueOf(Math.max(60, timeout.toSeconds() * 2)))
+                .withLabels(Map.of("io.nodeimage.role", ROLE))
+                .withNetworkDisabled(true)
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none").withReadonlyRootfs(true)
+                        .withCapDrop(Capability.ALL).withSecurityOpts(List.of("no-new-privileges"))
+                        .withTmpFs(Map.of("/sys/module", attempt.tmpfs())).withUlimits(attempt.ulimits()))
+                .exec().getId();
+    }
+
+    private void remove(String id) {
+        try {
+            docker.removeContainerCmd(id).withForce(true).exec();
+        } catch (RuntimeException e) {
+            // Already gone.
         }
     }
 
