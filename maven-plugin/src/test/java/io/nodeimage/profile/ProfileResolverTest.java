@@ -75,6 +75,25 @@ class ProfileResolverTest {
     }
 
     @Test
+    void baseImagesFromASiteRegistryLoad() {
+        String digest = "@sha256:" + "0123456789abcdef".repeat(4);
+        Profile p = fixtures().profile("node", """
+                os: {family: ubuntu, release: "24.04", arch: x86_64}
+                base: {image: "registry.example.internal:5000/library/ubuntu:24.04%s", bootc: "localhost:5000/x"}
+                """.formatted(digest)).resolve("node").profile();
+        assertThat(p.base().image()).isEqualTo("registry.example.internal:5000/library/ubuntu:24.04" + digest);
+        assertThat(p.base().bootc()).isEqualTo("localhost:5000/x");
+        List<String> problems = fixtures().profile("upper", """
+                os: {family: ubuntu, release: "24.04", arch: x86_64}
+                base: {image: "registry.example.internal:5000/Library/ubuntu:24.04"}
+                """).problems("upper");
+        assertThat(problems).singleElement().asString()
+                .startsWith("profiles/upper.yaml:5:15: base.image: 'registry.example.internal:5000/Library/ubuntu:24.04' "
+                        + "is not an image reference")
+                .contains("the repository path is lower-case");
+    }
+
+    @Test
     void yamlOneOneBooleansAreNotBooleans() {
         List<String> problems = fixtures().profile("node", MINIMAL_BODY + "network: {rdma: yes}\n").problems("node");
         assertThat(problems).containsExactly(
