@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Loads profiles by name, resolves {@code extends}, binds and checks them. Problems of every profile
@@ -28,12 +29,23 @@ public final class ProfileResolver {
     private static final String[] NOT_INHERITED = {"name", "extends", "abstract", "description"};
 
     private final ProfileSources sources;
+    private final Set<String> mirrorIds;
     /** Merged trees by name, so a base shared by many profiles is read once per run. */
     private final Map<String, Optional<Chain>> trees = new HashMap<>();
     private final Map<String, List<Problem>> problemsByName = new HashMap<>();
 
+    /** A resolver for goals that do not resolve mirror:// URLs: which mirrors exist is not checked. */
     public ProfileResolver(ProfileSources sources) {
+        this(sources, null);
+    }
+
+    /**
+     * @param mirrorIds the mirror ids the build configures: a mirror:// URL naming another is a problem
+     *     at its line; null to leave them unchecked (goals that never resolve those URLs)
+     */
+    public ProfileResolver(ProfileSources sources, Set<String> mirrorIds) {
         this.sources = sources;
+        this.mirrorIds = mirrorIds == null ? null : Set.copyOf(mirrorIds);
     }
 
     public ProfileSources sources() {
@@ -79,7 +91,7 @@ public final class ProfileResolver {
                 YamlBinder binder = new YamlBinder(own);
                 Profile profile = binder.bindDocument(chain.get().tree(), Profile.class);
                 if (own.isEmpty()) {
-                    new ProfileRules(own).check(profile, chain.get().tree());
+                    new ProfileRules(own, mirrorIds).check(profile, chain.get().tree());
                 }
                 if (own.isEmpty()) {
                     resolved.add(new ResolvedProfile(profile, chain.get().tree(), chain.get().names(),

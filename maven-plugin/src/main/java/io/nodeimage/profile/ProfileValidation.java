@@ -4,6 +4,7 @@ import io.nodeimage.ViolationException;
 import io.nodeimage.yaml.Problem;
 import io.nodeimage.yaml.Problems;
 import java.util.List;
+import java.util.Set;
 
 /** Checks a selection of profiles and reports every problem of every one of them together. */
 public final class ProfileValidation {
@@ -24,9 +25,11 @@ public final class ProfileValidation {
         }
     }
 
-    public static Report run(ProfileSources sources, List<String> selection, boolean includeCatalog) {
+    /** @param mirrorIds the mirror ids the build configures, which mirror:// URLs may name */
+    public static Report run(ProfileSources sources, List<String> selection, boolean includeCatalog,
+                             Set<String> mirrorIds) {
         ProfileSelection.Selected selected = ProfileSelection.select(sources, selection, includeCatalog);
-        ProfileResolver.Result result = new ProfileResolver(sources).check(selected.names());
+        ProfileResolver.Result result = new ProfileResolver(sources, mirrorIds).check(selected.names());
         Problems problems = new Problems();
         problems.addAll(selected.problems());
         problems.addAll(result.problems());

@@ -28,9 +28,11 @@ public final class RenderService {
 
     private final Renderer renderer;
     private final String options;
+    private final java.util.Set<String> mirrorIds;
 
     public RenderService(Map<String, String> mirrors, boolean strict) {
         this.renderer = new Renderer(mirrors, strict);
+        this.mirrorIds = java.util.Set.copyOf(mirrors.keySet());
         this.options = "strict=" + strict + " mirrors=" + new TreeMap<>(mirrors);
     }
 
@@ -53,7 +55,8 @@ public final class RenderService {
         if (current.isPresent()) {
             return current.get();
         }
-        List<ResolvedProfile> resolved = new io.nodeimage.profile.ProfileResolver(sources).resolveAll(names);
+        // With the mirrors known, a mirror:// URL naming another is reported at its line, before any plan.
+        List<ResolvedProfile> resolved = new io.nodeimage.profile.ProfileResolver(sources, mirrorIds).resolveAll(names);
         List<ResolvedProfile> targets = resolved.stream().filter(p -> !p.profile().isAbstract()).toList();
         List<Outcome> outcomes = new ArrayList<>(render(targets, outputDirectory));
         Map<String, String> digests = new java.util.HashMap<>();

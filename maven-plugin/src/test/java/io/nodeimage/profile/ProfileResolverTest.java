@@ -8,6 +8,7 @@ import io.nodeimage.profile.Profile.Flavor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +92,31 @@ class ProfileResolverTest {
                 .startsWith("profiles/upper.yaml:5:15: base.image: 'registry.example.internal:5000/Library/ubuntu:24.04' "
                         + "is not an image reference")
                 .contains("the repository path is lower-case");
+    }
+
+    @Test
+    void mirrorsNamedByAProfileMustBeConfigured() {
+        ProfileFixtures f = fixtures().profile("node", MINIMAL_BODY + """
+                repositories:
+                  - {name: cuda, url: "mirror://nvidai/cuda/ubuntu2404", key: "mirror://nvidia/cuda/ubuntu2404/k.pub"}
+                  - {name: rocm, url: "mirror://nope/rocm", key: "https://repo.example.internal/rocm.gpg"}
+                """);
+        List<String> problems = new ProfileResolver(f.sources(), Set.of("nvidia", "ubuntu")).check(List.of("node"))
+                .problems().stream().map(p -> p.format()).toList();
+        assertThat(problems).containsExactly(
+                "profiles/node.yaml:7:23: repositories[0].url: repository 'cuda' uses mirror 'nvidai', which is not "
+                        + "configured; did you mean 'mirror://nvidia/'? configured mirrors: nvidia, ubuntu; set "
+                        + "<mirrors><nvidai>https://...</nvidai></mirrors> in the plugin's configuration (validate and "
+                        + "render share it)",
+                "profiles/node.yaml:8:23: repositories[1].url: repository 'rocm' uses mirror 'nope', which is not "
+                        + "configured; configured mirrors: nvidia, ubuntu; set <mirrors><nope>https://...</nope>"
+                        + "</mirrors> in the plugin's configuration (validate and render share it)");
+        assertThat(new ProfileResolver(f.sources(), Set.of()).check(List.of("node")).problems())
+                .hasSize(3).allSatisfy(p -> assertThat(p.hint()).contains("no mirrors are configured"));
+        // Goals that never resolve mirror:// URLs do not judge them.
+        assertThat(f.problems("node")).isEmpty();
+        assertThat(new ProfileResolver(f.sources(), Set.of("nvidia", "nvidai", "nope")).check(List.of("node"))
+                .problems()).isEmpty();
     }
 
     @Test

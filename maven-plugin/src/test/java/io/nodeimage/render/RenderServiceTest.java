@@ -79,6 +79,22 @@ class RenderServiceTest {
     }
 
     @Test
+    void aSelectionNamingAnUnconfiguredMirrorStopsAtItsLine() throws Exception {
+        Path out = project.resolve("out");
+        profile("mirrored", """
+                repositories:
+                  - {name: vendor, url: "mirror://vendr/debian", key: "mirror://vendor/key.gpg"}
+                """);
+        assertThatThrownBy(() -> new RenderService(Map.of("vendor", "https://mirror.example.internal/v"), false)
+                .renderSelection(ProfileSources.withBundledCatalog(profiles(), project), List.of("mirrored"), out))
+                .isInstanceOf(io.nodeimage.profile.ProfileException.class)
+                .hasMessageContaining("profiles/mirrored.yaml:6:25: repositories[0].url: repository 'vendor' uses "
+                        + "mirror 'vendr', which is not configured; did you mean 'mirror://vendor/'? configured "
+                        + "mirrors: vendor");
+        assertThat(out.resolve("mirrored")).doesNotExist();
+    }
+
+    @Test
     void mirrorsResolveRepositoryUrls() throws Exception {
         ResolvedProfile p = profile("mirrored", """
                 repositories:
