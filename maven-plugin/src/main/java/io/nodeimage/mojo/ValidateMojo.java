@@ -71,6 +71,7 @@ public class ValidateMojo extends AbstractPolicyMojo {
             getLog().warn("No profiles to validate in " + profilesDirectory
                     + " (set " + PropertyNames.PROFILES + " or " + PropertyNames.VALIDATE_CATALOG + "=true)");
         }
+        report.warnings().forEach(w -> getLog().warn(w.format()));
         ProfileValidation.requirePassed(report);
         getLog().info(report.valid().size() + " profiles valid: " + String.join(", ", report.checked()));
         if (lintPolicies) {

@@ -66,17 +66,22 @@ public final class ProfileResolver {
         return result.profiles();
     }
 
-    /** What a validation run found: the profiles that resolved cleanly, and every problem. */
-    public record Result(List<ResolvedProfile> profiles, List<Problem> problems) {
+    /**
+     * What a validation run found: the profiles that resolved cleanly, every problem, and warnings
+     * (what is allowed but likely not meant, such as a list that replaces an inherited one).
+     */
+    public record Result(List<ResolvedProfile> profiles, List<Problem> problems, List<Problem> warnings) {
         public Result {
             profiles = List.copyOf(profiles);
             problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
         }
     }
 
     /** Resolves the named profiles without throwing for problems in them. */
     public Result check(List<String> names) {
         Problems problems = new Problems();
+        Problems warnings = new Problems();
         problems.addAll(sources.folderProblems());
         List<ResolvedProfile> resolved = new ArrayList<>();
         for (String name : names) {
@@ -87,6 +92,7 @@ public final class ProfileResolver {
             }
             Problems own = new Problems();
             Optional<Chain> chain = tree(name, null, new LinkedHashSet<>(), own);
+            chain.ifPresent(c -> warnings.addAll(c.warnings()));
             if (chain.isPresent() && own.isEmpty()) {
                 YamlBinder binder = new YamlBinder(own);
                 Profile profile = binder.bindDocument(chain.get().tree(), Profile.class);
@@ -100,10 +106,11 @@ public final class ProfileResolver {
             }
             problems.addAll(own.list());
         }
-        return new Result(resolved, problems.list());
+        return new Result(resolved, problems.list(), warnings.list());
     }
 
-    private record Chain(YNode.Mapping tree, List<String> names, List<String> files) {
+    /** @param warnings what merging this chain noted, in any file of it */
+    private record Chain(YNode.Mapping tree, List<String> names, List<String> files, List<Problem> warnings) {
     }
 
     /** The merged tree of a profile and its ancestors; empty if any of them has a problem. */
@@ -160,9 +167,9 @@ public final class ProfileResolver {
             if (!ok) {
                 return Optional.empty();
             }
-            YNode.Mapping tree = new ProfileMerger(problems).merge(
+            YNode.Mapping tree = new ProfileMerger(problems, new Problems()).merge(
                     new YNode.Mapping(doc.location(), List.of()), doc, "");
-            return Optional.of(new Chain(tree, List.of(name), List.of(source.shownAs())));
+            return Optional.of(new Chain(tree, List.of(name), List.of(source.shownAs()), List.of()));
         }
         if (!(parentNode.get() instanceof YNode.Scalar parentName) || parentName.type() == YNode.ScalarType.NULL
                 || !Syntax.NAME.accepts(parentName.text())) {
@@ -178,12 +185,14 @@ public final class ProfileResolver {
         if (parent.isEmpty() || !ok) {
             return Optional.empty();
         }
-        YNode.Mapping tree = new ProfileMerger(problems).merge(parent.get().tree().without(NOT_INHERITED), doc, "");
+        Problems warnings = new Problems();
+        warnings.addAll(parent.get().warnings());
+        YNode.Mapping tree = new ProfileMerger(problems, warnings).merge(parent.get().tree().without(NOT_INHERITED), doc, "");
         List<String> names = new ArrayList<>(parent.get().names());
         names.add(name);
         List<String> files = new ArrayList<>(parent.get().files());
         files.add(source.shownAs());
-        return Optional.of(new Chain(tree, names, files));
+        return Optional.of(new Chain(tree, names, files, warnings.list()));
     }
 
     /** Each file says what it is and is named like its file, so 'extends' by name finds it. */

@@ -12,12 +12,17 @@ public final class ProfileValidation {
     private ProfileValidation() {
     }
 
-    /** What validation found; {@code checked} names every profile looked at, valid or not. */
-    public record Report(List<String> checked, List<ResolvedProfile> valid, List<Problem> problems) {
+    /**
+     * What validation found; {@code checked} names every profile looked at, valid or not; warnings do
+     * not fail validation.
+     */
+    public record Report(List<String> checked, List<ResolvedProfile> valid, List<Problem> problems,
+                         List<Problem> warnings) {
         public Report {
             checked = List.copyOf(checked);
             valid = List.copyOf(valid);
             problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
         }
 
         public boolean passed() {
@@ -33,7 +38,7 @@ public final class ProfileValidation {
         Problems problems = new Problems();
         problems.addAll(selected.problems());
         problems.addAll(result.problems());
-        return new Report(selected.names(), result.profiles(), problems.list());
+        return new Report(selected.names(), result.profiles(), problems.list(), result.warnings());
     }
 
     /** Throws a violation listing every problem when the report has any. */

@@ -176,6 +176,71 @@ class ProfileResolverTest {
     }
 
     @Test
+    void aMisplacedPlusSuggestsTheAppendingKey() {
+        ProfileFixtures f = fixtures()
+                .profile("base", MINIMAL_BODY + """
+                        kernel: {cmdline: [iommu=pt]}
+                        packages: {install: [openssh-server]}
+                        """)
+                .profile("child", """
+                        extends: base
+                        kernel:
+                          +cmdline: [quiet]
+                        packages:
+                          install +: [kmod]
+                          remove++: [telnet]
+                        """);
+        assertThat(f.problems("child")).containsExactly(
+                "profiles/child.yaml:6:3: kernel.+cmdline: unknown key '+cmdline'; did you mean 'cmdline+'? "
+                        + "('cmdline+:' appends to the inherited list; 'cmdline:' replaces it)",
+                "profiles/child.yaml:8:3: packages[\"install +\"]: unknown key 'install +'; did you mean 'install+'? "
+                        + "('install+:' appends to the inherited list; 'install:' replaces it)",
+                "profiles/child.yaml:9:3: packages.remove++: unknown key 'remove++'; did you mean 'remove+'? "
+                        + "('remove+:' appends to the inherited list; 'remove:' replaces it)");
+        // Following the hint keeps what the parent had.
+        Profile fixed = fixtures().profile("child", """
+                extends: base
+                kernel: {cmdline+: [quiet]}
+                packages: {install+: [kmod]}
+                """).resolve("child").profile();
+        assertThat(fixed.kernel().cmdline()).containsExactly("iommu=pt", "quiet");
+        assertThat(fixed.packages().install()).containsExactly("openssh-server", "kmod");
+    }
+
+    @Test
+    void replacingAnInheritedListWithEntriesIsAWarning() {
+        ProfileFixtures f = fixtures()
+                .profile("base", MINIMAL_BODY + """
+                        kernel: {cmdline: [iommu=pt, init_on_alloc=0]}
+                        packages: {install: [openssh-server], remove: [telnet]}
+                        services: {enable: [chrony]}
+                        """)
+                .profile("child", """
+                        extends: base
+                        kernel:
+                          cmdline: [quiet, iommu=pt]
+                        packages: {install+: [kmod], remove: []}
+                        """)
+                .profile("grandchild", """
+                        extends: child
+                        services:
+                          enable:
+                            - sshd
+                        """);
+        ProfileResolver.Result result = new ProfileResolver(f.sources()).check(List.of("child", "grandchild"));
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.warnings()).extracting(p -> p.format()).containsExactly(
+                "profiles/child.yaml:6:12: kernel.cmdline: replaces the inherited list written at "
+                        + "profiles/base.yaml:6:19, dropping [init_on_alloc=0]; write 'cmdline+:' to add to the "
+                        + "inherited list; keep 'cmdline:' only if dropping them is meant",
+                "profiles/grandchild.yaml:7:5: services.enable: replaces the inherited list written at "
+                        + "profiles/base.yaml:8:20, dropping [chrony]; write 'enable+:' to add to the "
+                        + "inherited list; keep 'enable:' only if dropping them is meant");
+        // A profile that extends nothing replaces nothing.
+        assertThat(new ProfileResolver(f.sources()).check(List.of("base")).warnings()).isEmpty();
+    }
+
+    @Test
     void appendingToANonListIsAnError() {
         List<String> problems = fixtures().profile("base", MINIMAL_BODY)
                 .profile("child", "extends: base\nos+: [x]\n").problems("child");
