@@ -93,7 +93,9 @@ public final class ProfileResolver {
             Problems own = new Problems();
             Optional<Chain> chain = tree(name, null, new LinkedHashSet<>(), own);
             chain.ifPresent(c -> warnings.addAll(c.warnings()));
-            if (chain.isPresent() && own.isEmpty()) {
+            // Bound even after merge problems (a misused 'key+', a misnamed file), so that a bad key and a
+            // bad value in one file are reported in one run; the merged tree leaves the faulty entries out.
+            if (chain.isPresent()) {
                 YamlBinder binder = new YamlBinder(own);
                 Profile profile = binder.bindDocument(chain.get().tree(), Profile.class);
                 if (own.isEmpty()) {
@@ -162,6 +164,8 @@ public final class ProfileResolver {
             return Optional.empty();
         }
         boolean ok = header(doc, source, problems);
+        // A name that differs from the file is reported with everything else; only a document that is not
+        // a profile at all (apiVersion, kind) is not read further.
         Optional<YNode> parentNode = doc.get("extends");
         if (parentNode.isEmpty()) {
             if (!ok) {
@@ -195,11 +199,16 @@ public final class ProfileResolver {
         return Optional.of(new Chain(tree, names, files, warnings.list()));
     }
 
-    /** Each file says what it is and is named like its file, so 'extends' by name finds it. */
+    /**
+     * Each file says what it is and is named like its file, so 'extends' by name finds it.
+     *
+     * @return whether the document is a profile (apiVersion and kind), and so worth reading further
+     */
     private static boolean header(YNode.Mapping doc, ProfileSources.Source source, Problems problems) {
         int before = problems.size();
         expect(doc, "apiVersion", API_VERSION, problems);
         expect(doc, "kind", KIND, problems);
+        boolean profile = problems.size() == before;
         Optional<YNode> name = doc.get("name");
         if (name.isEmpty()) {
             problems.add(doc.location(), "", "missing required key 'name'",
@@ -208,7 +217,7 @@ public final class ProfileResolver {
             problems.add(s.location(), "name", "'" + Quote.forMessage(s.text()) + "' differs from the file name '"
                     + source.name() + "'", "rename the file or the profile so that they match");
         }
-        return problems.size() == before;
+        return profile;
     }
 
     private static void expect(YNode.Mapping doc, String key, String value, Problems problems) {

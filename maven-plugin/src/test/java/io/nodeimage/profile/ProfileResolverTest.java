@@ -64,6 +64,35 @@ class ProfileResolverTest {
     }
 
     @Test
+    void aBadKeyAndABadValueInOneFileAreReportedInOneRun() {
+        ProfileFixtures f = fixtures()
+                .profile("base", MINIMAL_BODY + "kernel: {cmdline: [iommu=pt]}\n")
+                .profile("child", """
+                        extends: base
+                        kernel:
+                          cmdline+: quiet
+                          modules:
+                            disabel: [nouveau]
+                            load: ["nvidia;id"]
+                        """)
+                .file("odd.yaml", ProfileFixtures.HEADER + "name: even\n" + MINIMAL_BODY + """
+                        packges: {install: [chrony]}
+                        sysctl: {kernel.kptr_restrict: "2 $(id)"}
+                        """);
+        assertThat(f.problems("child", "odd")).containsExactly(
+                "profiles/child.yaml:6:13: kernel.cmdline: 'cmdline+' appends a list, but its value is the text "
+                        + "'quiet'; write a list, or 'cmdline:' to replace",
+                "profiles/child.yaml:8:5: kernel.modules.disabel: unknown key 'disabel'; did you mean 'disable'?",
+                "profiles/child.yaml:9:12: kernel.modules.load[0]: 'nvidia;id' is not a kernel module name: letters, "
+                        + "digits, '_' or '-'",
+                "profiles/odd.yaml:3:7: name: 'even' differs from the file name 'odd'; rename the file or the profile "
+                        + "so that they match",
+                "profiles/odd.yaml:6:1: packges: unknown key 'packges'; did you mean 'packages'?",
+                "profiles/odd.yaml:7:32: sysctl[\"kernel.kptr_restrict\"]: '2 $(id)' is not a sysctl value: words of "
+                        + "letters, digits and '.', ':', ',', '/', '-' separated by single spaces");
+    }
+
+    @Test
     void wrongTypesAndEnumsAreNamed() {
         List<String> problems = fixtures().profile("node", """
                 os: {family: ubunto, release: "24.04", arch: [x86_64]}
