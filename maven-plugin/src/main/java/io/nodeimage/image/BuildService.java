@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import io.nodeimage.AtomicFiles;
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.NodeimageException;
+import io.nodeimage.ProfileOutputs;
 import io.nodeimage.profile.ResolvedProfile;
 import io.nodeimage.provenance.Inputs;
 import io.nodeimage.yaml.Json;
@@ -28,7 +29,7 @@ import java.util.function.Consumer;
  */
 public final class BuildService {
 
-    public static final String RECORD = "build.json";
+    public static final String RECORD = io.nodeimage.ProfileOutputs.BUILD_RECORD;
     static final String CONTAINERFILE = "Containerfile";
     static final String BOOTC_CONTAINERFILE = "Containerfile.bootc";
 
@@ -64,6 +65,13 @@ public final class BuildService {
                 throw new ConfigurationException("profile " + p.name() + " has no rendered Containerfile in "
                         + outputDirectory.resolve(p.name()), "run nodeimage:render first (bound to generate-resources), "
                         + "and list containerfile in the profile's outputs");
+            }
+        }
+        // The reports and certificate of the previous image would describe an image this run replaces.
+        for (ResolvedProfile p : profiles) {
+            List<String> removed = ProfileOutputs.removeFrom(outputDirectory.resolve(p.name()), ProfileOutputs.Stage.BUILD);
+            if (!removed.isEmpty()) {
+                log.accept("[" + p.name() + "] removed " + String.join(", ", removed) + " (made from the previous image)");
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, Math.max(1, profiles.size())), r -> {
