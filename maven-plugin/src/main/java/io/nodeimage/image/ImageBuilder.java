@@ -109,7 +109,7 @@ public final class ImageBuilder {
             super("building " + profile + " failed at " + step + ": " + engineMessage
                     + (output.isBlank() ? "" : System.lineSeparator() + "Output of that step:" + System.lineSeparator() + output),
                     "fix the step (the rendered files are under the output directory) and build again; "
-                            + "images and certificates of earlier builds are left as they were");
+                            + "the images of earlier builds keep their tags");
         }
     }
 }
