@@ -67,6 +67,7 @@ public final class BuildService {
                         + "and list containerfile in the profile's outputs");
             }
         }
+        requireBases(profiles);
         // The reports and certificate of the previous image would describe an image this run replaces.
         for (ResolvedProfile p : profiles) {
             List<String> removed = ProfileOutputs.removeFrom(outputDirectory.resolve(p.name()), ProfileOutputs.Stage.BUILD);
@@ -106,6 +107,28 @@ public final class BuildService {
             return out;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The engine would pull a base it does not have, whatever the build's pull flag says (that flag only
+     * asks for a newer copy of one it has). Sites without a registry, and builds that must use exactly
+     * the base that was loaded, need the build to stop instead, naming the base.
+     */
+    private void requireBases(List<ResolvedProfile> profiles) {
+        List<String> missing = new ArrayList<>();
+        for (ResolvedProfile p : profiles) {
+            String base = p.profile().base().image();
+            if (DockerEngine.imageId(docker, base) == null) {
+                missing.add(base + " (base.image of " + p.name() + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ConfigurationException("base image" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+                    + (missing.size() == 1 ? " is" : " are") + " not in the Docker engine, and nodeimage never pulls",
+                    "load it into the engine first: 'docker pull <image>' where a registry is reachable, "
+                            + "'docker load -i <archive>' from a 'docker save' archive, or for nodeimage/debian:12 "
+                            + "'sudo scripts/seed-base-image.sh'; then build again");
         }
     }
 
