@@ -4,7 +4,9 @@ import io.nodeimage.yaml.KeyPath;
 import io.nodeimage.yaml.Problems;
 import io.nodeimage.yaml.YNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Lays a profile over the one it extends: mappings merge key by key, any other value replaces the
@@ -87,7 +89,7 @@ final class ProfileMerger {
                 || now.items().isEmpty()) {
             return;
         }
-        java.util.Set<String> kept = new java.util.HashSet<>();
+        Set<String> kept = new HashSet<>();
         now.items().stream().filter(i -> i instanceof YNode.Scalar).forEach(i -> kept.add(((YNode.Scalar) i).text()));
         List<String> dropped = new ArrayList<>();
         for (YNode item : old.items()) {

@@ -9,6 +9,7 @@ import io.nodeimage.profile.Profile.GpuFamily;
 import io.nodeimage.profile.Profile.Output;
 import io.nodeimage.profile.Profile.PageSize;
 import io.nodeimage.profile.Profile.Vendor;
+import io.nodeimage.yaml.DidYouMean;
 import io.nodeimage.yaml.KeyPath;
 import io.nodeimage.yaml.Location;
 import io.nodeimage.yaml.Problems;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -41,7 +43,7 @@ final class ProfileRules {
 
     ProfileRules(Problems problems, Set<String> mirrorIds) {
         this.problems = problems;
-        this.mirrorIds = mirrorIds == null ? null : new java.util.TreeSet<>(mirrorIds);
+        this.mirrorIds = mirrorIds == null ? null : new TreeSet<>(mirrorIds);
     }
 
     void check(Profile p, YNode.Mapping tree) {
@@ -97,7 +99,7 @@ final class ProfileRules {
                 }
                 String configured = mirrorIds.isEmpty() ? "no mirrors are configured"
                         : "configured mirrors: " + String.join(", ", mirrorIds);
-                String suggestion = io.nodeimage.yaml.DidYouMean.closest(id, mirrorIds)
+                String suggestion = DidYouMean.closest(id, mirrorIds)
                         .map(s -> "did you mean 'mirror://" + s + "/'? ").orElse("");
                 add(tree, "repository '" + r.name() + "' uses mirror '" + id + "', which is not configured",
                         suggestion + configured + "; set <mirrors><" + id + ">https://...</" + id
