@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import io.nodeimage.AtomicFiles;
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.NodeimageException;
+import io.nodeimage.ProfileOutputs;
 import io.nodeimage.profile.ResolvedProfile;
 import io.nodeimage.provenance.Inputs;
 import io.nodeimage.yaml.Json;
@@ -28,7 +29,7 @@ import java.util.function.Consumer;
  */
 public final class BuildService {
 
-    public static final String RECORD = "build.json";
+    public static final String RECORD = io.nodeimage.ProfileOutputs.BUILD_RECORD;
     static final String CONTAINERFILE = "Containerfile";
     static final String BOOTC_CONTAINERFILE = "Containerfile.bootc";
 
@@ -66,6 +67,14 @@ public final class BuildService {
                         + "and list containerfile in the profile's outputs");
             }
         }
+        requireBases(profiles);
+        // The reports and certificate of the previous image would describe an image this run replaces.
+        for (ResolvedProfile p : profiles) {
+            List<String> removed = ProfileOutputs.removeFrom(outputDirectory.resolve(p.name()), ProfileOutputs.Stage.BUILD);
+            if (!removed.isEmpty()) {
+                log.accept("[" + p.name() + "] removed " + String.join(", ", removed) + " (made from the previous image)");
+            }
+        }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, Math.max(1, profiles.size())), r -> {
             Thread t = new Thread(r, "nodeimage-build");
             t.setDaemon(true);
@@ -98,6 +107,28 @@ public final class BuildService {
             return out;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The engine would pull a base it does not have, whatever the build's pull flag says (that flag only
+     * asks for a newer copy of one it has). Sites without a registry, and builds that must use exactly
+     * the base that was loaded, need the build to stop instead, naming the base.
+     */
+    private void requireBases(List<ResolvedProfile> profiles) {
+        List<String> missing = new ArrayList<>();
+        for (ResolvedProfile p : profiles) {
+            String base = p.profile().base().image();
+            if (DockerEngine.imageId(docker, base) == null) {
+                missing.add(base + " (base.image of " + p.name() + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ConfigurationException("base image" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+                    + (missing.size() == 1 ? " is" : " are") + " not in the Docker engine, and nodeimage never pulls",
+                    "load it into the engine first: 'docker pull <image>' where a registry is reachable, "
+                            + "'docker load -i <archive>' from a 'docker save' archive, or for nodeimage/debian:12 "
+                            + "'sudo scripts/seed-base-image.sh'; then build again");
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * Builds one Containerfile with the engine: host networking for the steps (the engine here has no
- * bridge, and package downloads need a network), no pull (bases are local or pinned), labels added,
+ * bridge, and package downloads need a network), no pull of a newer base (BuildService has checked
+ * that the base is in the engine, which would otherwise pull it), labels added,
  * SOURCE_DATE_EPOCH passed as a build argument. Each step's first line goes to {@code steps}; a failed
  * step throws with that step's whole output.
  */
@@ -109,7 +110,7 @@ public final class ImageBuilder {
             super("building " + profile + " failed at " + step + ": " + engineMessage
                     + (output.isBlank() ? "" : System.lineSeparator() + "Output of that step:" + System.lineSeparator() + output),
                     "fix the step (the rendered files are under the output directory) and build again; "
-                            + "images and certificates of earlier builds are left as they were");
+                            + "the images of earlier builds keep their tags");
         }
     }
 }

@@ -72,6 +72,10 @@ public class RenderMojo extends AbstractNodeimageMojo {
             } else {
                 getLog().info(o.profile() + ": " + (o.unchanged() ? "unchanged, skipped" : "rendered") + " "
                         + String.join(", ", o.files()) + " in " + o.directory());
+                if (!o.stale().isEmpty()) {
+                    getLog().info(o.profile() + ": removed " + String.join(", ", o.stale())
+                            + " (made from the previous render)");
+                }
             }
         }
         if (rendered + unchanged == 0) {

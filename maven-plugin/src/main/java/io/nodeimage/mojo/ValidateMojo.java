@@ -2,6 +2,8 @@ package io.nodeimage.mojo;
 
 import io.nodeimage.profile.ProfileSources;
 import io.nodeimage.profile.ProfileValidation;
+import java.util.Map;
+import java.util.Set;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -33,6 +35,16 @@ public class ValidateMojo extends AbstractPolicyMojo {
     boolean lintPolicies;
 
     /**
+     * The site's mirrors by id, as render takes them: a {@code mirror://<id>/...} URL naming a mirror not
+     * listed here is a problem at its line. Configure them on the plugin, not on one execution, so
+     * validate and render see the same.
+     *
+     * @since 0.2.0
+     */
+    @Parameter
+    Map<String, String> mirrors;
+
+    /**
      * Skip this goal.
      *
      * @since 0.1.0
@@ -53,11 +65,13 @@ public class ValidateMojo extends AbstractPolicyMojo {
     @Override
     void run() {
         ProfileSources sources = profileSources();
-        ProfileValidation.Report report = ProfileValidation.run(sources, selection(), catalog);
+        ProfileValidation.Report report = ProfileValidation.run(sources, selection(), catalog,
+                mirrors == null ? Set.of() : mirrors.keySet());
         if (report.checked().isEmpty()) {
             getLog().warn("No profiles to validate in " + profilesDirectory
                     + " (set " + PropertyNames.PROFILES + " or " + PropertyNames.VALIDATE_CATALOG + "=true)");
         }
+        report.warnings().forEach(w -> getLog().warn(w.format()));
         ProfileValidation.requirePassed(report);
         getLog().info(report.valid().size() + " profiles valid: " + String.join(", ", report.checked()));
         if (lintPolicies) {

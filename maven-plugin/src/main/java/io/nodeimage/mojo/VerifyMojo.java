@@ -130,12 +130,12 @@ public class VerifyMojo extends AbstractPolicyMojo {
             Path dir = profile != null ? outputDirectory.toPath().resolve(profile.name())
                     : outputDirectory.toPath().resolve("inspect").resolve(InspectService.safe(image));
             outcomes.add(service.verify(image, profile == null ? null : profile.profile(),
-                    profile == null ? null : Inputs.profileDigest(profile), dir));
+                    profile == null ? null : Inputs.profileDigest(profile), dir, getLog()::info));
         } else {
             for (ResolvedProfile p : profiles) {
                 String built = BuildService.imageName(repository, p.name(), tag);
                 outcomes.add(service.verify(built, p.profile(), Inputs.profileDigest(p),
-                        outputDirectory.toPath().resolve(p.name())));
+                        outputDirectory.toPath().resolve(p.name()), getLog()::info));
             }
         }
         for (VerifyService.Outcome o : outcomes) {

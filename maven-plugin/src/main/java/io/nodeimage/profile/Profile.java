@@ -100,7 +100,7 @@ public record Profile(
     }
 
     public record Base(
-            @Required @Doc("Image reference, optionally pinned by @sha256 digest (strict mode demands the pin).")
+            @Required @Doc("Image reference, with a registry host and port if need be, optionally pinned by @sha256 digest (strict mode demands the pin).")
             @Shape(IMAGE) String image,
             @Doc("The image-mode (bootc) base image, needed by the bootc output.") @Shape(IMAGE) String bootc) {
     }

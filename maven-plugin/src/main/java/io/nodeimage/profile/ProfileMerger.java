@@ -4,7 +4,9 @@ import io.nodeimage.yaml.KeyPath;
 import io.nodeimage.yaml.Problems;
 import io.nodeimage.yaml.YNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Lays a profile over the one it extends: mappings merge key by key, any other value replaces the
@@ -14,16 +16,24 @@ import java.util.List;
 final class ProfileMerger {
 
     private final Problems problems;
+    private final Problems warnings;
 
-    ProfileMerger(Problems problems) {
+    /**
+     * @param warnings where a list that replaces an inherited one with entries is noted: writing
+     *     'cmdline:' where 'cmdline+:' was meant drops what the parent had (iommu=pt, openssh-server)
+     */
+    ProfileMerger(Problems problems, Problems warnings) {
         this.problems = problems;
+        this.warnings = warnings;
     }
 
     YNode.Mapping merge(YNode.Mapping parent, YNode.Mapping child, String path) {
         List<YNode.Entry> entries = new ArrayList<>(parent.entries());
         for (YNode.Entry entry : child.entries()) {
             String name = entry.name();
-            boolean append = name.endsWith("+") && name.length() > 1;
+            // 'install+' appends; 'install +' and 'cmdline++' are misspellings the binder names as such.
+            boolean append = name.length() > 1 && name.endsWith("+")
+                    && Character.isLetterOrDigit(name.charAt(name.length() - 2));
             String base = append ? name.substring(0, name.length() - 1) : name;
             String entryPath = KeyPath.key(path, base);
             if (append && child.entry(base).isPresent()) {
@@ -57,6 +67,7 @@ final class ProfileMerger {
                 value = merge(oldMap, newMap, entryPath);
             } else {
                 value = normalize(entry.value(), entryPath);
+                replaced(inherited, value, base, entryPath);
             }
             YNode.Entry merged = new YNode.Entry(new YNode.Scalar(entry.key().location(), base,
                     YNode.ScalarType.STRING), value);
@@ -67,6 +78,35 @@ final class ProfileMerger {
             }
         }
         return new YNode.Mapping(child.location(), entries);
+    }
+
+    /**
+     * Notes a list that replaces an inherited one and leaves some of its entries out. An empty list
+     * clears on purpose; a list that repeats every inherited entry drops nothing.
+     */
+    private void replaced(YNode inherited, YNode value, String key, String path) {
+        if (!(inherited instanceof YNode.Sequence old) || !(value instanceof YNode.Sequence now)
+                || now.items().isEmpty()) {
+            return;
+        }
+        Set<String> kept = new HashSet<>();
+        now.items().stream().filter(i -> i instanceof YNode.Scalar).forEach(i -> kept.add(((YNode.Scalar) i).text()));
+        List<String> dropped = new ArrayList<>();
+        for (YNode item : old.items()) {
+            if (!(item instanceof YNode.Scalar s)) {
+                dropped.add(YNode.describe(item));
+            } else if (!kept.contains(s.text())) {
+                dropped.add(s.text());
+            }
+        }
+        if (dropped.isEmpty()) {
+            return;
+        }
+        String shown = String.join(", ", dropped.subList(0, Math.min(5, dropped.size())))
+                + (dropped.size() > 5 ? ", and " + (dropped.size() - 5) + " more" : "");
+        warnings.add(now.location(), path, "replaces the inherited list written at " + old.location()
+                + ", dropping [" + shown + "]",
+                "write '" + key + "+:' to add to the inherited list; keep '" + key + ":' only if dropping them is meant");
     }
 
     /** A value written without a parent: 'key+' means 'key' at every depth. */

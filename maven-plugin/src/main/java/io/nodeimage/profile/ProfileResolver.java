@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Loads profiles by name, resolves {@code extends}, binds and checks them. Problems of every profile
@@ -28,12 +29,23 @@ public final class ProfileResolver {
     private static final String[] NOT_INHERITED = {"name", "extends", "abstract", "description"};
 
     private final ProfileSources sources;
+    private final Set<String> mirrorIds;
     /** Merged trees by name, so a base shared by many profiles is read once per run. */
     private final Map<String, Optional<Chain>> trees = new HashMap<>();
     private final Map<String, List<Problem>> problemsByName = new HashMap<>();
 
+    /** A resolver for goals that do not resolve mirror:// URLs: which mirrors exist is not checked. */
     public ProfileResolver(ProfileSources sources) {
+        this(sources, null);
+    }
+
+    /**
+     * @param mirrorIds the mirror ids the build configures: a mirror:// URL naming another is a problem
+     *     at its line; null to leave them unchecked (goals that never resolve those URLs)
+     */
+    public ProfileResolver(ProfileSources sources, Set<String> mirrorIds) {
         this.sources = sources;
+        this.mirrorIds = mirrorIds == null ? null : Set.copyOf(mirrorIds);
     }
 
     public ProfileSources sources() {
@@ -54,17 +66,22 @@ public final class ProfileResolver {
         return result.profiles();
     }
 
-    /** What a validation run found: the profiles that resolved cleanly, and every problem. */
-    public record Result(List<ResolvedProfile> profiles, List<Problem> problems) {
+    /**
+     * What a validation run found: the profiles that resolved cleanly, every problem, and warnings
+     * (what is allowed but likely not meant, such as a list that replaces an inherited one).
+     */
+    public record Result(List<ResolvedProfile> profiles, List<Problem> problems, List<Problem> warnings) {
         public Result {
             profiles = List.copyOf(profiles);
             problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
         }
     }
 
     /** Resolves the named profiles without throwing for problems in them. */
     public Result check(List<String> names) {
         Problems problems = new Problems();
+        Problems warnings = new Problems();
         problems.addAll(sources.folderProblems());
         List<ResolvedProfile> resolved = new ArrayList<>();
         for (String name : names) {
@@ -75,11 +92,14 @@ public final class ProfileResolver {
             }
             Problems own = new Problems();
             Optional<Chain> chain = tree(name, null, new LinkedHashSet<>(), own);
-            if (chain.isPresent() && own.isEmpty()) {
+            chain.ifPresent(c -> warnings.addAll(c.warnings()));
+            // Bound even after merge problems (a misused 'key+', a misnamed file), so that a bad key and a
+            // bad value in one file are reported in one run; the merged tree leaves the faulty entries out.
+            if (chain.isPresent()) {
                 YamlBinder binder = new YamlBinder(own);
                 Profile profile = binder.bindDocument(chain.get().tree(), Profile.class);
                 if (own.isEmpty()) {
-                    new ProfileRules(own).check(profile, chain.get().tree());
+                    new ProfileRules(own, mirrorIds).check(profile, chain.get().tree());
                 }
                 if (own.isEmpty()) {
                     resolved.add(new ResolvedProfile(profile, chain.get().tree(), chain.get().names(),
@@ -88,10 +108,11 @@ public final class ProfileResolver {
             }
             problems.addAll(own.list());
         }
-        return new Result(resolved, problems.list());
+        return new Result(resolved, problems.list(), warnings.list());
     }
 
-    private record Chain(YNode.Mapping tree, List<String> names, List<String> files) {
+    /** @param warnings what merging this chain noted, in any file of it */
+    private record Chain(YNode.Mapping tree, List<String> names, List<String> files, List<Problem> warnings) {
     }
 
     /** The merged tree of a profile and its ancestors; empty if any of them has a problem. */
@@ -143,14 +164,16 @@ public final class ProfileResolver {
             return Optional.empty();
         }
         boolean ok = header(doc, source, problems);
+        // A name that differs from the file is reported with everything else; only a document that is not
+        // a profile at all (apiVersion, kind) is not read further.
         Optional<YNode> parentNode = doc.get("extends");
         if (parentNode.isEmpty()) {
             if (!ok) {
                 return Optional.empty();
             }
-            YNode.Mapping tree = new ProfileMerger(problems).merge(
+            YNode.Mapping tree = new ProfileMerger(problems, new Problems()).merge(
                     new YNode.Mapping(doc.location(), List.of()), doc, "");
-            return Optional.of(new Chain(tree, List.of(name), List.of(source.shownAs())));
+            return Optional.of(new Chain(tree, List.of(name), List.of(source.shownAs()), List.of()));
         }
         if (!(parentNode.get() instanceof YNode.Scalar parentName) || parentName.type() == YNode.ScalarType.NULL
                 || !Syntax.NAME.accepts(parentName.text())) {
@@ -166,19 +189,26 @@ public final class ProfileResolver {
         if (parent.isEmpty() || !ok) {
             return Optional.empty();
         }
-        YNode.Mapping tree = new ProfileMerger(problems).merge(parent.get().tree().without(NOT_INHERITED), doc, "");
+        Problems warnings = new Problems();
+        warnings.addAll(parent.get().warnings());
+        YNode.Mapping tree = new ProfileMerger(problems, warnings).merge(parent.get().tree().without(NOT_INHERITED), doc, "");
         List<String> names = new ArrayList<>(parent.get().names());
         names.add(name);
         List<String> files = new ArrayList<>(parent.get().files());
         files.add(source.shownAs());
-        return Optional.of(new Chain(tree, names, files));
+        return Optional.of(new Chain(tree, names, files, warnings.list()));
     }
 
-    /** Each file says what it is and is named like its file, so 'extends' by name finds it. */
+    /**
+     * Each file says what it is and is named like its file, so 'extends' by name finds it.
+     *
+     * @return whether the document is a profile (apiVersion and kind), and so worth reading further
+     */
     private static boolean header(YNode.Mapping doc, ProfileSources.Source source, Problems problems) {
         int before = problems.size();
         expect(doc, "apiVersion", API_VERSION, problems);
         expect(doc, "kind", KIND, problems);
+        boolean profile = problems.size() == before;
         Optional<YNode> name = doc.get("name");
         if (name.isEmpty()) {
             problems.add(doc.location(), "", "missing required key 'name'",
@@ -187,7 +217,7 @@ public final class ProfileResolver {
             problems.add(s.location(), "name", "'" + Quote.forMessage(s.text()) + "' differs from the file name '"
                     + source.name() + "'", "rename the file or the profile so that they match");
         }
-        return problems.size() == before;
+        return profile;
     }
 
     private static void expect(YNode.Mapping doc, String key, String value, Problems problems) {

@@ -9,6 +9,7 @@ import io.nodeimage.profile.Profile.GpuFamily;
 import io.nodeimage.profile.Profile.Output;
 import io.nodeimage.profile.Profile.PageSize;
 import io.nodeimage.profile.Profile.Vendor;
+import io.nodeimage.yaml.DidYouMean;
 import io.nodeimage.yaml.KeyPath;
 import io.nodeimage.yaml.Location;
 import io.nodeimage.yaml.Problems;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -36,9 +38,12 @@ final class ProfileRules {
             Family.UBUNTU, "22.04, 24.04, 26.04", Family.RHEL, "9, 9.N, 10, 10.N", Family.DEBIAN, "12, 13");
 
     private final Problems problems;
+    /** The mirror ids the build configures; null where the caller does not know them (nothing is checked). */
+    private final Set<String> mirrorIds;
 
-    ProfileRules(Problems problems) {
+    ProfileRules(Problems problems, Set<String> mirrorIds) {
         this.problems = problems;
+        this.mirrorIds = mirrorIds == null ? null : new TreeSet<>(mirrorIds);
     }
 
     void check(Profile p, YNode.Mapping tree) {
@@ -73,6 +78,45 @@ final class ProfileRules {
         unique(tree, p.files().stream().map(Profile.FileSpec::path).toList(), "path", "files");
         unique(tree, p.users().stream().map(Profile.User::name).toList(), "name", "users");
         unique(tree, p.repositories().stream().map(Profile.Repository::name).toList(), "name", "repositories");
+        checkMirrors(p, tree);
+    }
+
+    /**
+     * A mirror:// URL names a mirror of the plugin's configuration. Checked here rather than when the
+     * plan resolves it, so the problem points at the line that names it, and validate finds it too.
+     */
+    private void checkMirrors(Profile p, YNode.Mapping tree) {
+        if (mirrorIds == null) {
+            return;
+        }
+        for (int i = 0; i < p.repositories().size(); i++) {
+            Profile.Repository r = p.repositories().get(i);
+            for (String key : List.of("url", "key")) {
+                String url = key.equals("url") ? r.url() : r.key();
+                String id = mirrorId(url);
+                if (id == null || mirrorIds.contains(id)) {
+                    continue;
+                }
+                String configured = mirrorIds.isEmpty() ? "no mirrors are configured"
+                        : "configured mirrors: " + String.join(", ", mirrorIds);
+                String suggestion = DidYouMean.closest(id, mirrorIds)
+                        .map(s -> "did you mean 'mirror://" + s + "/'? ").orElse("");
+                add(tree, "repository '" + r.name() + "' uses mirror '" + id + "', which is not configured",
+                        suggestion + configured + "; set <mirrors><" + id + ">https://...</" + id
+                                + "></mirrors> in the plugin's configuration (validate and render share it)",
+                        "repositories", i, key);
+            }
+        }
+    }
+
+    /** The id of a mirror://ID/PATH URL; null for any other URL. */
+    static String mirrorId(String url) {
+        if (url == null || !url.startsWith("mirror://")) {
+            return null;
+        }
+        String rest = url.substring("mirror://".length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
     }
 
     private void checkAccelerators(Profile p, YNode.Mapping tree) {

@@ -4,6 +4,7 @@ import io.nodeimage.ViolationException;
 import io.nodeimage.yaml.Problem;
 import io.nodeimage.yaml.Problems;
 import java.util.List;
+import java.util.Set;
 
 /** Checks a selection of profiles and reports every problem of every one of them together. */
 public final class ProfileValidation {
@@ -11,12 +12,17 @@ public final class ProfileValidation {
     private ProfileValidation() {
     }
 
-    /** What validation found; {@code checked} names every profile looked at, valid or not. */
-    public record Report(List<String> checked, List<ResolvedProfile> valid, List<Problem> problems) {
+    /**
+     * What validation found; {@code checked} names every profile looked at, valid or not; warnings do
+     * not fail validation.
+     */
+    public record Report(List<String> checked, List<ResolvedProfile> valid, List<Problem> problems,
+                         List<Problem> warnings) {
         public Report {
             checked = List.copyOf(checked);
             valid = List.copyOf(valid);
             problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
         }
 
         public boolean passed() {
@@ -24,13 +30,15 @@ public final class ProfileValidation {
         }
     }
 
-    public static Report run(ProfileSources sources, List<String> selection, boolean includeCatalog) {
+    /** @param mirrorIds the mirror ids the build configures, which mirror:// URLs may name */
+    public static Report run(ProfileSources sources, List<String> selection, boolean includeCatalog,
+                             Set<String> mirrorIds) {
         ProfileSelection.Selected selected = ProfileSelection.select(sources, selection, includeCatalog);
-        ProfileResolver.Result result = new ProfileResolver(sources).check(selected.names());
+        ProfileResolver.Result result = new ProfileResolver(sources, mirrorIds).check(selected.names());
         Problems problems = new Problems();
         problems.addAll(selected.problems());
         problems.addAll(result.problems());
-        return new Report(selected.names(), result.profiles(), problems.list());
+        return new Report(selected.names(), result.profiles(), problems.list(), result.warnings());
     }
 
     /** Throws a violation listing every problem when the report has any. */

@@ -27,8 +27,8 @@ import java.util.Optional;
  */
 public final class Certifier {
 
-    public static final String STATEMENT = "certificate.intoto.json";
-    public static final String SUMMARY = "certificate.md";
+    public static final String STATEMENT = io.nodeimage.ProfileOutputs.CERTIFICATE;
+    public static final String SUMMARY = io.nodeimage.ProfileOutputs.CERTIFICATE_SUMMARY;
     public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
     public static final String PREDICATE_TYPE = "urn:nodeimage:certificate:v1";
 

@@ -2,6 +2,7 @@ package io.nodeimage.render;
 
 import io.nodeimage.AtomicFiles;
 import io.nodeimage.ConfigurationException;
+import io.nodeimage.ProfileOutputs;
 import io.nodeimage.Version;
 import io.nodeimage.profile.EffectiveProfile;
 import io.nodeimage.profile.ResolvedProfile;
@@ -28,14 +29,29 @@ public final class RenderService {
 
     private final Renderer renderer;
     private final String options;
+    private final java.util.Set<String> mirrorIds;
 
     public RenderService(Map<String, String> mirrors, boolean strict) {
         this.renderer = new Renderer(mirrors, strict);
+        this.mirrorIds = java.util.Set.copyOf(mirrors.keySet());
         this.options = "strict=" + strict + " mirrors=" + new TreeMap<>(mirrors);
     }
 
-    /** What happened to one profile; abstract profiles are bases and are never rendered. */
-    public record Outcome(String profile, Path directory, boolean unchanged, List<String> files, boolean isAbstract) {
+    /**
+     * What happened to one profile; abstract profiles are bases and are never rendered.
+     *
+     * @param stale files of earlier runs this render removed and did not write again: rendered files of
+     *     a dropped output, and the build record, reports and certificate made from the previous render
+     */
+    public record Outcome(String profile, Path directory, boolean unchanged, List<String> files, boolean isAbstract,
+                          List<String> stale) {
+        public Outcome {
+            stale = List.copyOf(stale);
+        }
+
+        public Outcome(String profile, Path directory, boolean unchanged, List<String> files, boolean isAbstract) {
+            this(profile, directory, unchanged, files, isAbstract, List.of());
+        }
     }
 
     /** Everything besides a profile's content that its output depends on. */
@@ -53,7 +69,8 @@ public final class RenderService {
         if (current.isPresent()) {
             return current.get();
         }
-        List<ResolvedProfile> resolved = new io.nodeimage.profile.ProfileResolver(sources).resolveAll(names);
+        // With the mirrors known, a mirror:// URL naming another is reported at its line, before any plan.
+        List<ResolvedProfile> resolved = new io.nodeimage.profile.ProfileResolver(sources, mirrorIds).resolveAll(names);
         List<ResolvedProfile> targets = resolved.stream().filter(p -> !p.profile().isAbstract()).toList();
         List<Outcome> outcomes = new ArrayList<>(render(targets, outputDirectory));
         Map<String, String> digests = new java.util.HashMap<>();
@@ -82,8 +99,8 @@ public final class RenderService {
         }
         for (Map.Entry<ResolvedProfile, Map<String, String>> e : rendered.entrySet()) {
             Path dir = outputDirectory.resolve(e.getKey().name());
-            write(dir, e.getValue(), digests.get(e.getKey()));
-            outcomes.add(new Outcome(e.getKey().name(), dir, false, List.copyOf(e.getValue().keySet()), false));
+            List<String> stale = write(dir, e.getValue(), digests.get(e.getKey()));
+            outcomes.add(new Outcome(e.getKey().name(), dir, false, List.copyOf(e.getValue().keySet()), false, stale));
         }
         outcomes.sort((a, b) -> a.profile().compareTo(b.profile()));
         return outcomes;
@@ -139,31 +156,25 @@ public final class RenderService {
         }
     }
 
-    private static void write(Path dir, Map<String, String> files, String digest) {
-        try {
-            Path manifest = dir.resolve(MANIFEST);
-            // Files the previous render wrote that this one does not (an output was dropped) go away.
-            if (Files.isRegularFile(manifest)) {
-                for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
-                    if (!line.startsWith("inputs ")) {
-                        String name = line.substring(line.indexOf(' ') + 1);
-                        if (!files.containsKey(name) && !name.contains("/") && !name.startsWith(".")) {
-                            Files.deleteIfExists(dir.resolve(name));
-                        }
-                    }
-                }
-                Files.delete(manifest);
-            }
-            StringBuilder lines = new StringBuilder("inputs ").append(digest).append('\n');
-            for (Map.Entry<String, String> f : files.entrySet()) {
-                AtomicFiles.write(dir.resolve(f.getKey()), f.getValue());
-                lines.append(sha256(f.getValue())).append(' ').append(f.getKey()).append('\n');
-            }
-            AtomicFiles.write(manifest, lines.toString());
-        } catch (IOException e) {
-            throw new ConfigurationException("cannot write to " + dir + ": " + e.getMessage(),
-                    "check that the output directory is writable", e);
+    /**
+     * Removes what the previous render wrote (every file a render can write, and any other its manifest
+     * lists), and what was made from it (build record, reports, certificate), then writes this render.
+     * Files nodeimage does not write stay.
+     *
+     * @return the files removed that this render does not write again
+     */
+    private static List<String> write(Path dir, Map<String, String> files, String digest) {
+        java.util.Set<String> previous = new java.util.LinkedHashSet<>(Renderer.FILES);
+        renderedFiles(dir).stream().filter(n -> !n.contains("/") && !n.startsWith(".")).forEach(previous::add);
+        previous.add(MANIFEST);
+        List<String> removed = ProfileOutputs.remove(dir, ProfileOutputs.Stage.RENDER, previous);
+        StringBuilder lines = new StringBuilder("inputs ").append(digest).append('\n');
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            AtomicFiles.write(dir.resolve(f.getKey()), f.getValue());
+            lines.append(sha256(f.getValue())).append(' ').append(f.getKey()).append('\n');
         }
+        AtomicFiles.write(dir.resolve(MANIFEST), lines.toString());
+        return removed.stream().filter(n -> !files.containsKey(n) && !n.equals(MANIFEST)).toList();
     }
 
     static String sha256(String text) {

@@ -15,6 +15,10 @@ import java.util.TreeMap;
 public final class Renderer {
 
     public static final String PLAN_FILE = "plan.txt";
+    /** Every file a render can write, whatever the outputs: what a new render removes first. */
+    public static final java.util.List<String> FILES = java.util.List.of(PLAN_FILE, ProvisionScript.FILE,
+            ContainerfileEmitter.FILE, BootcEmitter.FILE, BootcEmitter.KARGS_FILE, AutoinstallEmitter.FILE,
+            AutoinstallEmitter.META_DATA, KickstartEmitter.FILE, BlueprintEmitter.FILE, PackerEmitter.FILE);
 
     private final Planner planner;
     private final boolean strict;

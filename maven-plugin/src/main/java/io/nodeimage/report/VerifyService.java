@@ -30,7 +30,7 @@ import java.util.List;
 public final class VerifyService {
 
     /** What verify judged and with what, for certify to check nothing changed since. */
-    public static final String RECORD = "verification.json";
+    public static final String RECORD = io.nodeimage.ProfileOutputs.VERIFICATION;
 
     private final List<PolicySet> sets;
     private final List<LoadedPolicy> policies;
@@ -175,6 +175,21 @@ public final class VerifyService {
     }
 
     public Outcome verify(String image, Profile profile, String profileDigest, Path directory) {
+        return verify(image, profile, profileDigest, directory, line -> { });
+    }
+
+    /**
+     * Removes the reports and certificate of the last run first, before the image is read: a run that
+     * fails on the way leaves none of them to be taken for its own.
+     *
+     * @param log told which files of the last run were removed
+     */
+    public Outcome verify(String image, Profile profile, String profileDigest, Path directory,
+                          java.util.function.Consumer<String> log) {
+        List<String> removed = io.nodeimage.ProfileOutputs.removeFrom(directory, io.nodeimage.ProfileOutputs.Stage.VERIFY);
+        if (!removed.isEmpty()) {
+            log.accept("removed " + String.join(", ", removed) + " of the previous verify in " + directory);
+        }
         return write(judge(image, profile), profile, profileDigest, directory);
     }
 
@@ -192,7 +207,7 @@ public final class VerifyService {
                 .map(p -> p.policy().name() + " " + p.policy().version() + " (" + p.file() + ")").toList(),
                 judged.evaluation().unusedWaivers(), judged.warnings());
         String factsJson = judged.factsJson();
-        AtomicFiles.write(directory.resolve("facts.json"), factsJson);
+        AtomicFiles.write(directory.resolve(io.nodeimage.ProfileOutputs.FACTS), factsJson);
         AtomicFiles.write(directory.resolve("report.json"), ReportWriters.json(verdict, facts));
         AtomicFiles.write(directory.resolve("junit.xml"), ReportWriters.junit(verdict));
         AtomicFiles.write(directory.resolve("report.sarif"), ReportWriters.sarif(verdict, Version.current()));

@@ -39,9 +39,15 @@ public enum Syntax {
             "an absolute path of letters, digits and '.', '_', '-', '@', '+' without '..' or '//'"),
     FILE_MODE("0?[0-7]{3,4}", 5, "an octal file mode such as \"0644\" (quote it in YAML)"),
     USER("[a-z_][a-z0-9_-]{0,31}", 32, "a user or group name: lower-case letters, digits, '_' and '-'"),
-    /** A container image reference, optionally pinned by digest. */
-    IMAGE("[a-z0-9][a-z0-9._/-]{0,254}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?", 400,
-            "an image reference such as ubuntu:24.04 or ubuntu:24.04@sha256:<64 hex digits>"),
+    /**
+     * A container image reference as the distribution reference grammar (distribution/reference, which
+     * Docker, Podman and the registries share) defines it: an optional registry host with its port
+     * ({@code registry.example.internal:5000/}, {@code localhost:5000/}, {@code [::1]:5000/}), a lower-case
+     * repository path, an optional tag, an optional digest. Reaches only FROM lines and the engine's API.
+     */
+    IMAGE("(" + Grammar.DOMAIN + "/)?" + Grammar.PATH + "(:" + Grammar.TAG + ")?(@" + Grammar.DIGEST + ")?", 640,
+            "an image reference such as ubuntu:24.04, registry.example.internal:5000/library/ubuntu:24.04 "
+                    + "or ubuntu:24.04@sha256:<64 hex digits>; the repository path is lower-case"),
     /** A repository location: https, or mirror://ID/PATH resolved against the site's mirrors. */
     URL("(https://|mirror://)[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%+-]*)*", 1024,
             "an https:// URL or mirror://<mirror id>/<path>"),
@@ -82,7 +88,30 @@ public enum Syntax {
     }
 
     public boolean accepts(String value) {
-        return value.length() <= maxLength && pattern.matcher(value).matches() && noDotDot(value);
+        return value.length() <= maxLength && pattern.matcher(value).matches() && noDotDot(value)
+                && (this != IMAGE || Grammar.nameLength(value) <= Grammar.NAME_MAX);
+    }
+
+    /** The parts of the distribution reference grammar (distribution/reference, reference.go). */
+    private static final class Grammar {
+        static final String DOMAIN_COMPONENT = "([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+        /** A host name (an IPv4 address is one too) or an IPv6 address in brackets, then an optional port. */
+        static final String DOMAIN = "(" + DOMAIN_COMPONENT + "(\\." + DOMAIN_COMPONENT + ")*|\\[[a-fA-F0-9:]+\\])"
+                + "(:[0-9]+)?";
+        static final String PATH_COMPONENT = "[a-z0-9]+(([_.]|__|-+)[a-z0-9]+)*";
+        static final String PATH = PATH_COMPONENT + "(/" + PATH_COMPONENT + ")*";
+        static final String TAG = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
+        static final String DIGEST = "[A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+        /** Registries refuse names (registry and repository, without tag and digest) longer than this. */
+        static final int NAME_MAX = 255;
+
+        /** The length of the name: up to the digest's '@' and the tag's ':' (a ':' after the last '/'). */
+        static int nameLength(String reference) {
+            int at = reference.indexOf('@');
+            String name = at < 0 ? reference : reference.substring(0, at);
+            int colon = name.lastIndexOf(':');
+            return colon > name.lastIndexOf('/') ? colon : name.length();
+        }
     }
 
     private boolean noDotDot(String value) {

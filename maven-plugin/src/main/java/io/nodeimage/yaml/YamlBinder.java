@@ -202,7 +202,7 @@ public final class YamlBinder {
             }
             if (index < 0) {
                 problems.add(entry.key().location(), KeyPath.key(path, name),
-                        "unknown key '" + Quote.forMessage(name) + "'", DidYouMean.hint(name, known));
+                        "unknown key '" + Quote.forMessage(name) + "'", unknownKeyHint(name, known, components));
                 continue;
             }
             if (seen[index]) {
@@ -222,6 +222,22 @@ public final class YamlBinder {
             }
         }
         return construct(type, components, values);
+    }
+
+    /**
+     * '+cmdline', 'install +', 'cmdline++': a '+' in the wrong place. The plain name would replace the
+     * inherited list and drop its entries, so where appending is possible the hint names 'key+'.
+     */
+    private String unknownKeyHint(String name, List<String> known, RecordComponent[] components) {
+        String meant = name.replace("+", "").strip();
+        int index = known.indexOf(meant);
+        if (name.contains("+") && index >= 0 && components[index].getType() == List.class) {
+            return appending
+                    ? "did you mean '" + meant + "+'? ('" + meant + "+:' appends to the inherited list; '" + meant
+                            + ":' replaces it)"
+                    : "write '" + meant + ":' (this document extends nothing to append to)";
+        }
+        return DidYouMean.hint(name, known);
     }
 
     /**

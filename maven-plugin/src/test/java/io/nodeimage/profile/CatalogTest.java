@@ -33,6 +33,11 @@ class CatalogTest {
     }
 
     @Test
+    void noBundledProfileDropsWhatItsParentListed() {
+        assertThat(new ProfileResolver(sources).check(sources.catalogNames()).warnings()).isEmpty();
+    }
+
+    @Test
     void everyBundledProfileResolves() {
         assertThat(all()).hasSize(sources.catalogNames().size());
         assertThat(sources.catalogNames()).contains("ubuntu-22.04-base", "ubuntu-24.04-base", "rhel-9-base",

@@ -8,6 +8,7 @@ import io.nodeimage.profile.Profile.Flavor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +64,35 @@ class ProfileResolverTest {
     }
 
     @Test
+    void aBadKeyAndABadValueInOneFileAreReportedInOneRun() {
+        ProfileFixtures f = fixtures()
+                .profile("base", MINIMAL_BODY + "kernel: {cmdline: [iommu=pt]}\n")
+                .profile("child", """
+                        extends: base
+                        kernel:
+                          cmdline+: quiet
+                          modules:
+                            disabel: [nouveau]
+                            load: ["nvidia;id"]
+                        """)
+                .file("odd.yaml", ProfileFixtures.HEADER + "name: even\n" + MINIMAL_BODY + """
+                        packges: {install: [chrony]}
+                        sysctl: {kernel.kptr_restrict: "2 $(id)"}
+                        """);
+        assertThat(f.problems("child", "odd")).containsExactly(
+                "profiles/child.yaml:6:13: kernel.cmdline: 'cmdline+' appends a list, but its value is the text "
+                        + "'quiet'; write a list, or 'cmdline:' to replace",
+                "profiles/child.yaml:8:5: kernel.modules.disabel: unknown key 'disabel'; did you mean 'disable'?",
+                "profiles/child.yaml:9:12: kernel.modules.load[0]: 'nvidia;id' is not a kernel module name: letters, "
+                        + "digits, '_' or '-'",
+                "profiles/odd.yaml:3:7: name: 'even' differs from the file name 'odd'; rename the file or the profile "
+                        + "so that they match",
+                "profiles/odd.yaml:6:1: packges: unknown key 'packges'; did you mean 'packages'?",
+                "profiles/odd.yaml:7:32: sysctl[\"kernel.kptr_restrict\"]: '2 $(id)' is not a sysctl value: words of "
+                        + "letters, digits and '.', ':', ',', '/', '-' separated by single spaces");
+    }
+
+    @Test
     void wrongTypesAndEnumsAreNamed() {
         List<String> problems = fixtures().profile("node", """
                 os: {family: ubunto, release: "24.04", arch: [x86_64]}
@@ -72,6 +102,50 @@ class ProfileResolverTest {
                 "profiles/node.yaml:4:14: os.family: 'ubunto' is not one of ubuntu, rhel, debian; did you mean 'ubuntu'?",
                 "profiles/node.yaml:4:46: os.arch: expected one of x86_64, aarch64, found a list",
                 "profiles/node.yaml:5:7: base: expected a mapping, found the text 'ubuntu:24.04'");
+    }
+
+    @Test
+    void baseImagesFromASiteRegistryLoad() {
+        String digest = "@sha256:" + "0123456789abcdef".repeat(4);
+        Profile p = fixtures().profile("node", """
+                os: {family: ubuntu, release: "24.04", arch: x86_64}
+                base: {image: "registry.example.internal:5000/library/ubuntu:24.04%s", bootc: "localhost:5000/x"}
+                """.formatted(digest)).resolve("node").profile();
+        assertThat(p.base().image()).isEqualTo("registry.example.internal:5000/library/ubuntu:24.04" + digest);
+        assertThat(p.base().bootc()).isEqualTo("localhost:5000/x");
+        List<String> problems = fixtures().profile("upper", """
+                os: {family: ubuntu, release: "24.04", arch: x86_64}
+                base: {image: "registry.example.internal:5000/Library/ubuntu:24.04"}
+                """).problems("upper");
+        assertThat(problems).singleElement().asString()
+                .startsWith("profiles/upper.yaml:5:15: base.image: 'registry.example.internal:5000/Library/ubuntu:24.04' "
+                        + "is not an image reference")
+                .contains("the repository path is lower-case");
+    }
+
+    @Test
+    void mirrorsNamedByAProfileMustBeConfigured() {
+        ProfileFixtures f = fixtures().profile("node", MINIMAL_BODY + """
+                repositories:
+                  - {name: cuda, url: "mirror://nvidai/cuda/ubuntu2404", key: "mirror://nvidia/cuda/ubuntu2404/k.pub"}
+                  - {name: rocm, url: "mirror://nope/rocm", key: "https://repo.example.internal/rocm.gpg"}
+                """);
+        List<String> problems = new ProfileResolver(f.sources(), Set.of("nvidia", "ubuntu")).check(List.of("node"))
+                .problems().stream().map(p -> p.format()).toList();
+        assertThat(problems).containsExactly(
+                "profiles/node.yaml:7:23: repositories[0].url: repository 'cuda' uses mirror 'nvidai', which is not "
+                        + "configured; did you mean 'mirror://nvidia/'? configured mirrors: nvidia, ubuntu; set "
+                        + "<mirrors><nvidai>https://...</nvidai></mirrors> in the plugin's configuration (validate and "
+                        + "render share it)",
+                "profiles/node.yaml:8:23: repositories[1].url: repository 'rocm' uses mirror 'nope', which is not "
+                        + "configured; configured mirrors: nvidia, ubuntu; set <mirrors><nope>https://...</nope>"
+                        + "</mirrors> in the plugin's configuration (validate and render share it)");
+        assertThat(new ProfileResolver(f.sources(), Set.of()).check(List.of("node")).problems())
+                .hasSize(3).allSatisfy(p -> assertThat(p.hint()).contains("no mirrors are configured"));
+        // Goals that never resolve mirror:// URLs do not judge them.
+        assertThat(f.problems("node")).isEmpty();
+        assertThat(new ProfileResolver(f.sources(), Set.of("nvidia", "nvidai", "nope")).check(List.of("node"))
+                .problems()).isEmpty();
     }
 
     @Test
@@ -128,6 +202,71 @@ class ProfileResolverTest {
         ProfileFixtures f = fixtures().profile("base", "abstract: true\n" + MINIMAL_BODY).profile("child", "extends: base\n");
         assertThat(f.resolve("base").profile().isAbstract()).isTrue();
         assertThat(f.resolve("child").profile().isAbstract()).isFalse();
+    }
+
+    @Test
+    void aMisplacedPlusSuggestsTheAppendingKey() {
+        ProfileFixtures f = fixtures()
+                .profile("base", MINIMAL_BODY + """
+                        kernel: {cmdline: [iommu=pt]}
+                        packages: {install: [openssh-server]}
+                        """)
+                .profile("child", """
+                        extends: base
+                        kernel:
+                          +cmdline: [quiet]
+                        packages:
+                          install +: [kmod]
+                          remove++: [telnet]
+                        """);
+        assertThat(f.problems("child")).containsExactly(
+                "profiles/child.yaml:6:3: kernel.+cmdline: unknown key '+cmdline'; did you mean 'cmdline+'? "
+                        + "('cmdline+:' appends to the inherited list; 'cmdline:' replaces it)",
+                "profiles/child.yaml:8:3: packages[\"install +\"]: unknown key 'install +'; did you mean 'install+'? "
+                        + "('install+:' appends to the inherited list; 'install:' replaces it)",
+                "profiles/child.yaml:9:3: packages.remove++: unknown key 'remove++'; did you mean 'remove+'? "
+                        + "('remove+:' appends to the inherited list; 'remove:' replaces it)");
+        // Following the hint keeps what the parent had.
+        Profile fixed = fixtures().profile("child", """
+                extends: base
+                kernel: {cmdline+: [quiet]}
+                packages: {install+: [kmod]}
+                """).resolve("child").profile();
+        assertThat(fixed.kernel().cmdline()).containsExactly("iommu=pt", "quiet");
+        assertThat(fixed.packages().install()).containsExactly("openssh-server", "kmod");
+    }
+
+    @Test
+    void replacingAnInheritedListWithEntriesIsAWarning() {
+        ProfileFixtures f = fixtures()
+                .profile("base", MINIMAL_BODY + """
+                        kernel: {cmdline: [iommu=pt, init_on_alloc=0]}
+                        packages: {install: [openssh-server], remove: [telnet]}
+                        services: {enable: [chrony]}
+                        """)
+                .profile("child", """
+                        extends: base
+                        kernel:
+                          cmdline: [quiet, iommu=pt]
+                        packages: {install+: [kmod], remove: []}
+                        """)
+                .profile("grandchild", """
+                        extends: child
+                        services:
+                          enable:
+                            - sshd
+                        """);
+        ProfileResolver.Result result = new ProfileResolver(f.sources()).check(List.of("child", "grandchild"));
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.warnings()).extracting(p -> p.format()).containsExactly(
+                "profiles/child.yaml:6:12: kernel.cmdline: replaces the inherited list written at "
+                        + "profiles/base.yaml:6:19, dropping [init_on_alloc=0]; write 'cmdline+:' to add to the "
+                        + "inherited list; keep 'cmdline:' only if dropping them is meant",
+                "profiles/grandchild.yaml:7:5: services.enable: replaces the inherited list written at "
+                        + "profiles/base.yaml:8:20, dropping [chrony]; write 'enable+:' to add to the "
+                        + "inherited list; keep 'enable:' only if dropping them is meant");
+        // A profile that extends nothing replaces nothing.
+        assertThat(new ProfileResolver(f.sources()).check(List.of("base")).warnings()).isEmpty();
     }
 
     @Test

@@ -79,6 +79,54 @@ class RenderServiceTest {
     }
 
     @Test
+    void aSelectionNamingAnUnconfiguredMirrorStopsAtItsLine() throws Exception {
+        Path out = project.resolve("out");
+        profile("mirrored", """
+                repositories:
+                  - {name: vendor, url: "mirror://vendr/debian", key: "mirror://vendor/key.gpg"}
+                """);
+        assertThatThrownBy(() -> new RenderService(Map.of("vendor", "https://mirror.example.internal/v"), false)
+                .renderSelection(ProfileSources.withBundledCatalog(profiles(), project), List.of("mirrored"), out))
+                .isInstanceOf(io.nodeimage.profile.ProfileException.class)
+                .hasMessageContaining("profiles/mirrored.yaml:6:25: repositories[0].url: repository 'vendor' uses "
+                        + "mirror 'vendr', which is not configured; did you mean 'mirror://vendor/'? configured "
+                        + "mirrors: vendor");
+        assertThat(out.resolve("mirrored")).doesNotExist();
+    }
+
+    @Test
+    void aNewRenderRemovesWhatWasMadeFromThePreviousOneAndKeepsTheUsersFiles() throws Exception {
+        Path out = project.resolve("out");
+        RenderService service = new RenderService(Map.of(), false);
+        service.render(List.of(profile("a", "")), out);
+        Path dir = out.resolve("a");
+        List<String> downstream = List.of("build.json", "facts.json", "report.json", "junit.xml", "report.sarif",
+                "summary.md", "verification.json", "certificate.intoto.json", "certificate.md");
+        for (String name : downstream) {
+            Files.writeString(dir.resolve(name), "made from the previous render\n");
+        }
+        // A rendered file the manifest does not list (an older render, a lost manifest) is nodeimage's too.
+        Files.writeString(dir.resolve("kickstart.ks"), "stale\n");
+        Files.writeString(dir.resolve("notes.txt"), "the user's\n");
+
+        // Unchanged: nothing is rewritten, so nothing made from it is stale.
+        assertThat(service.render(List.of(profile("a", "")), out).get(0).unchanged()).isTrue();
+        assertThat(dir.resolve("report.json")).exists();
+
+        RenderService.Outcome changed = service.render(List.of(profile("a", "sysctl: {vm.swappiness: 10}\n")), out)
+                .get(0);
+        assertThat(changed.unchanged()).isFalse();
+        assertThat(changed.stale()).containsExactly("kickstart.ks", "build.json", "facts.json", "report.json",
+                "junit.xml", "report.sarif", "summary.md", "verification.json", "certificate.intoto.json",
+                "certificate.md");
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString()).sorted()).containsExactly(
+                    RenderService.MANIFEST, "Containerfile", "notes.txt", "plan.txt", "provision.sh");
+        }
+        assertThat(Files.readString(dir.resolve("notes.txt"))).isEqualTo("the user's\n");
+    }
+
+    @Test
     void mirrorsResolveRepositoryUrls() throws Exception {
         ResolvedProfile p = profile("mirrored", """
                 repositories:
@@ -104,11 +152,11 @@ class RenderServiceTest {
         Path out = project.resolve("out");
         ResolvedProfile withContainerfile = profile("a", "");
         new RenderService(Map.of(), false).render(List.of(withContainerfile), out);
-        Files.writeString(out.resolve("a/facts.json"), "{}");
+        Files.writeString(out.resolve("a/notes.txt"), "the user's\n");
         ResolvedProfile without = profile("a", "outputs: []\n");
         new RenderService(Map.of(), false).render(List.of(without), out);
         assertThat(out.resolve("a/Containerfile")).doesNotExist();
-        assertThat(out.resolve("a/facts.json")).as("files render did not write stay").exists();
+        assertThat(out.resolve("a/notes.txt")).as("files nodeimage does not write stay").exists();
     }
 
     @Test
