@@ -4,8 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What an image is, read from its files: the input of every policy check. Nothing here comes from the
- * running kernel (a container shares the host's); each kernel fact names the tree it was read from.
+ * What an image is, read from its files: the input of every policy check. For an image nothing here
+ * comes from the running kernel (a container shares the host's); each kernel fact names the tree it was
+ * read from. A running node (io.nodeimage.host) fills the same shape from its root and adds
+ * {@link Runtime}, which is null for images.
  */
 public record Facts(
         String image,
@@ -24,7 +26,18 @@ public record Facts(
         List<String> firmware,
         List<Driver> drivers,
         List<FileEntry> files,
-        List<Finding> findings) {
+        List<Finding> findings,
+        Runtime runtime) {
+
+    /** An image's facts: nothing runs, so there is no runtime section. */
+    public Facts(String image, String imageId, Map<String, String> osRelease, String architecture,
+                 List<KernelTree> kernels, List<String> modprobeFiles, List<ModuleState> modules,
+                 List<String> modulesLoad, List<CmdlineSource> cmdline, Map<String, Setting> sysctl,
+                 List<Package> packages, List<String> enabledUnits, List<String> maskedUnits, List<String> firmware,
+                 List<Driver> drivers, List<FileEntry> files, List<Finding> findings) {
+        this(image, imageId, osRelease, architecture, kernels, modprobeFiles, modules, modulesLoad, cmdline, sysctl,
+                packages, enabledUnits, maskedUnits, firmware, drivers, files, findings, null);
+    }
 
     public Facts {
         osRelease = Map.copyOf(osRelease);
@@ -116,5 +129,55 @@ public record Facts(
 
     /** Something about the image that could not be read as expected: a broken module, a link leading outside. */
     public record Finding(String path, String message) {
+    }
+
+    /**
+     * What only a running node shows: the kernel as it runs, its loaded modules and taint, and the GPUs
+     * as the driver reports them.
+     *
+     * @param kernelRelease {@code /proc/sys/kernel/osrelease}
+     * @param taintMask {@code /proc/sys/kernel/tainted}; -1 when unreadable
+     * @param taints the letters of the mask's bits, in bit order (P, F, ... as the kernel prints them)
+     * @param modulesSupported false when the kernel has no {@code /proc/modules} (built without loadable
+     *     modules, or hidden): nothing can be loaded
+     * @param lockdown the kernel lockdown mode in force (none, integrity, confidentiality); null when the
+     *     kernel has no lockdown LSM
+     * @param secureBoot enabled or disabled from the EFI variable; null on a machine without EFI variables
+     * @param nvidiaSmi the nvidia-smi -q -x file GPU modes were read from; null when none was given
+     */
+    public record Runtime(String kernelRelease, long taintMask, List<String> taints, boolean modulesSupported,
+                          List<LoadedModule> loadedModules, String lockdown, String secureBoot, List<Gpu> gpus,
+                          String nvidiaSmi) {
+        public Runtime {
+            taints = List.copyOf(taints);
+            loadedModules = List.copyOf(loadedModules);
+            gpus = List.copyOf(gpus);
+        }
+    }
+
+    /**
+     * A module the running kernel has loaded ({@code /proc/modules}), with what {@code /sys/module}
+     * adds.
+     *
+     * @param state Live, Loading or Unloading
+     * @param taints the module's taint letters (O out-of-tree, E unsigned, P proprietary...), empty when none
+     * @param initstate {@code /sys/module/<m>/initstate} (live, coming, going); null when absent
+     */
+    public record LoadedModule(String name, long size, String state, String taints, String version,
+                               String srcversion, String initstate) {
+    }
+
+    /**
+     * One GPU as its driver shows it; modes come from nvidia-smi -q -x and are null without it.
+     *
+     * @param bus the PCI address, domain:bus:device.function with a four-digit domain (0000:00:06.0)
+     * @param firmware the GSP firmware version the GPU runs; null when it runs none
+     * @param persistence enabled or disabled
+     * @param mig enabled, disabled, or n/a (a GPU without MIG)
+     * @param ecc enabled, disabled or n/a
+     * @param virtualization nvidia-smi's virtualization mode, such as None or Pass-Through
+     */
+    public record Gpu(String vendor, String bus, String model, String firmware, String vbios, String persistence,
+                      String mig, String ecc, String virtualization) {
     }
 }

@@ -123,6 +123,47 @@ public final class FactsJson {
         }).toList());
         out.put("findings", f.findings().stream().map(x -> (Object) Map.of("path", x.path(), "message", x.message()))
                 .toList());
+        // Only a running node has this section: an image's facts.json stays byte for byte what it was, so
+        // the facts digests earlier certificates carry still match.
+        if (f.runtime() != null) {
+            out.put("runtime", runtime(f.runtime()));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> runtime(Facts.Runtime r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kernelRelease", r.kernelRelease());
+        out.put("taintMask", r.taintMask());
+        out.put("taints", r.taints());
+        out.put("modulesSupported", r.modulesSupported());
+        out.put("loadedModules", r.loadedModules().stream().map(m -> {
+            Map<String, Object> module = new LinkedHashMap<>();
+            module.put("name", m.name());
+            module.put("size", m.size());
+            module.put("state", m.state());
+            module.put("taints", m.taints());
+            module.put("version", m.version());
+            module.put("srcversion", m.srcversion());
+            module.put("initstate", m.initstate());
+            return (Object) module;
+        }).toList());
+        out.put("lockdown", r.lockdown());
+        out.put("secureBoot", r.secureBoot());
+        out.put("gpus", r.gpus().stream().map(g -> {
+            Map<String, Object> gpu = new LinkedHashMap<>();
+            gpu.put("vendor", g.vendor());
+            gpu.put("bus", g.bus());
+            gpu.put("model", g.model());
+            gpu.put("firmware", g.firmware());
+            gpu.put("vbios", g.vbios());
+            gpu.put("persistence", g.persistence());
+            gpu.put("mig", g.mig());
+            gpu.put("ecc", g.ecc());
+            gpu.put("virtualization", g.virtualization());
+            return (Object) gpu;
+        }).toList());
+        out.put("nvidiaSmi", r.nvidiaSmi());
         return out;
     }
 }

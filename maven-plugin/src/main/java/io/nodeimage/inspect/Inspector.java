@@ -572,7 +572,8 @@ public final class Inspector {
         return out;
     }
 
-    static Map<String, String> keyValues(byte[] text) {
+    /** os-release's KEY=value lines, quotes removed (also what a running node's os-release is read with). */
+    public static Map<String, String> keyValues(byte[] text) {
         Map<String, String> out = new TreeMap<>();
         for (String line : new String(text, StandardCharsets.UTF_8).split("\n")) {
             int eq = line.indexOf('=');

@@ -22,7 +22,7 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
     protected File buildDirectory;
 
     /** The project's base directory; paths in messages are shown relative to it. */
-    @Parameter(defaultValue = "${project.basedir}", readonly = true, required = true)
+    @Parameter(defaultValue = "${basedir}", readonly = true, required = true)
     protected File basedir;
 
     /**
@@ -30,7 +30,7 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
      *
      * @since 0.1.0
      */
-    @Parameter(property = PropertyNames.PROFILES_DIRECTORY, defaultValue = "${project.basedir}/src/main/nodeimage/profiles")
+    @Parameter(property = PropertyNames.PROFILES_DIRECTORY, defaultValue = "${basedir}/src/main/nodeimage/profiles")
     protected File profilesDirectory;
 
     /**
@@ -83,6 +83,11 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
         if (skipGoal()) {
             getLog().info("Skipping nodeimage:" + goal() + " because nodeimage." + goal() + ".skip is true");
             return;
+        }
+        if (outputDirectory != null && outputDirectory.getPath().contains("${")) {
+            // Outside a project (requiresProject = false), Maven's stub project leaves ${project.basedir}
+            // unresolved in its build directory: write under the directory Maven runs in instead.
+            outputDirectory = new File(basedir, "target/nodeimage");
         }
         try {
             run();

@@ -23,7 +23,7 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
      *
      * @since 0.1.0
      */
-    @Parameter(property = PropertyNames.POLICIES_DIRECTORY, defaultValue = "${project.basedir}/src/main/nodeimage/policies")
+    @Parameter(property = PropertyNames.POLICIES_DIRECTORY, defaultValue = "${basedir}/src/main/nodeimage/policies")
     File policiesDirectory;
 
     /**
@@ -48,7 +48,7 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
      *
      * @since 0.1.0
      */
-    @Parameter(property = PropertyNames.POLICY_TESTS_DIRECTORY, defaultValue = "${project.basedir}/src/test/nodeimage/policies")
+    @Parameter(property = PropertyNames.POLICY_TESTS_DIRECTORY, defaultValue = "${basedir}/src/test/nodeimage/policies")
     File policyTestsDirectory;
 
     @Parameter(defaultValue = "${settings.offline}", readonly = true)
@@ -132,6 +132,37 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
         report.warnings().forEach(w -> getLog().warn(w));
         getLog().info(report.policies() + " policies (" + report.rules() + " rules), " + report.waivers() + " waivers, "
                 + report.testFiles() + " policy test files (" + report.cases() + " cases): no problems");
+    }
+
+    /** Each line at the level of what it does to the build: ERROR only for what fails it. */
+    void logVerdict(io.nodeimage.report.Verdict v, Path directory) {
+        getLog().info(v.image() + ": " + v.count(io.nodeimage.policy.RuleResult.Status.PASS) + " passed, " + v.count(io.nodeimage.policy.RuleResult.Status.FAIL)
+                + " failed, " + v.count(io.nodeimage.policy.RuleResult.Status.WAIVED) + " waived, "
+                + v.count(io.nodeimage.policy.RuleResult.Status.NOT_APPLICABLE) + " not applicable; reports in " + directory);
+        v.warnings().forEach(w -> getLog().warn(w));
+        for (io.nodeimage.policy.RuleResult r : v.results()) {
+            boolean blocks = v.blocks(r);
+            if (r.undecided()) {
+                String line = r.ruleId() + " (" + r.severity().yamlName() + ") not checked: " + r.message();
+                if (blocks) {
+                    getLog().error(line);
+                } else {
+                    getLog().warn(line);
+                }
+            } else if (r.status() == io.nodeimage.policy.RuleResult.Status.FAIL && !blocks) {
+                getLog().warn(r.ruleId() + " (" + r.severity().yamlName() + ", below failOn): " + r.message());
+            }
+            if (r.waiverExpired()) {
+                String line = r.ruleId() + ": waiver expired on " + r.waiver().expires();
+                if (blocks) {
+                    getLog().error(line);
+                } else {
+                    getLog().warn(line + " (" + r.severity().yamlName() + ", below failOn)");
+                }
+            }
+        }
+        v.unusedWaivers().forEach(u -> getLog().warn("waiver of " + u.entry().rule() + " at " + u.entry().location()
+                + " waived nothing: " + u.reason()));
     }
 
     private PolicySets.Read readPolicySets(boolean withCatalog) {

@@ -39,6 +39,9 @@ public final class PropertyNames {
     public static final String WAIVERS_MAX_DAYS = "nodeimage.waivers.maxDays";
     public static final String LINT_SKIP = "nodeimage.lint-policies.skip";
     public static final String VALIDATE_POLICIES = "nodeimage.validate.policies";
+    public static final String HOST_ROOT = "nodeimage.host.root";
+    public static final String HOST_NVIDIA_SMI_XML = "nodeimage.host.nvidiaSmiXml";
+    public static final String VERIFY_HOST_SKIP = "nodeimage.verify-host.skip";
 
     private PropertyNames() {
     }

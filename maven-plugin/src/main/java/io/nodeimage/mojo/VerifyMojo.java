@@ -4,8 +4,6 @@ import io.nodeimage.inspect.InspectService;
 import io.nodeimage.image.BuildService;
 import io.nodeimage.provenance.Inputs;
 import io.nodeimage.profile.ResolvedProfile;
-import io.nodeimage.policy.RuleResult;
-import io.nodeimage.report.Verdict;
 import io.nodeimage.report.VerifyService;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,37 +79,6 @@ public class VerifyMojo extends AbstractPolicyMojo {
         return "verify";
     }
 
-    /** Each line at the level of what it does to the build: ERROR only for what fails it. */
-    private void log(Verdict v, Path directory) {
-        getLog().info(v.image() + ": " + v.count(RuleResult.Status.PASS) + " passed, " + v.count(RuleResult.Status.FAIL)
-                + " failed, " + v.count(RuleResult.Status.WAIVED) + " waived, "
-                + v.count(RuleResult.Status.NOT_APPLICABLE) + " not applicable; reports in " + directory);
-        v.warnings().forEach(w -> getLog().warn(w));
-        for (RuleResult r : v.results()) {
-            boolean blocks = v.blocks(r);
-            if (r.undecided()) {
-                String line = r.ruleId() + " (" + r.severity().yamlName() + ") not checked: " + r.message();
-                if (blocks) {
-                    getLog().error(line);
-                } else {
-                    getLog().warn(line);
-                }
-            } else if (r.status() == RuleResult.Status.FAIL && !blocks) {
-                getLog().warn(r.ruleId() + " (" + r.severity().yamlName() + ", below failOn): " + r.message());
-            }
-            if (r.waiverExpired()) {
-                String line = r.ruleId() + ": waiver expired on " + r.waiver().expires();
-                if (blocks) {
-                    getLog().error(line);
-                } else {
-                    getLog().warn(line + " (" + r.severity().yamlName() + ", below failOn)");
-                }
-            }
-        }
-        v.unusedWaivers().forEach(u -> getLog().warn("waiver of " + u.entry().rule() + " at " + u.entry().location()
-                + " waived nothing: " + u.reason()));
-    }
-
     @Override
     boolean skipGoal() {
         return skipVerify;
@@ -142,7 +109,7 @@ public class VerifyMojo extends AbstractPolicyMojo {
             if (o.crossCheck() != null) {
                 getLog().info(o.verdict().image() + ": " + o.crossCheck());
             }
-            log(o.verdict(), o.directory());
+            logVerdict(o.verdict(), o.directory());
         }
         VerifyService.requirePassed(outcomes);
     }

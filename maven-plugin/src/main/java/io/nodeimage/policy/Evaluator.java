@@ -81,15 +81,15 @@ public final class Evaluator {
                             applies.undecided()));
                     continue;
                 }
-                if ((rule.kernelConfig() != null || rule.kernelModules() != null || rule.driver() != null
-                        || rule.kernelModule() != null) && facts.kernels().isEmpty()) {
-                    out.add(result(lp, rule, RuleResult.Status.NOT_APPLICABLE, "the image has no kernel module tree "
-                            + "(a container image): the kernel it runs on is the host's, and decides this", new RuleChecks.Look(),
-                            null, false, false));
+                Optional<RuntimeChecks.Skip> skip = RuntimeChecks.skip(rule, facts);
+                if (skip.isPresent()) {
+                    out.add(result(lp, rule, RuleResult.Status.NOT_APPLICABLE, skip.get().reason(), new RuleChecks.Look(),
+                            null, false, skip.get().undecided()));
                     continue;
                 }
                 RuleChecks.Look look = new RuleChecks.Look();
-                Optional<String> failure = RuleChecks.check(rule, facts, look, lp);
+                Optional<String> failure = RuntimeChecks.handles(rule, facts) ? RuntimeChecks.check(rule, facts, look)
+                        : RuleChecks.check(rule, facts, look, lp);
                 if (failure.isEmpty()) {
                     out.add(result(lp, rule, RuleResult.Status.PASS, "holds", look, null, false, false));
                     continue;

@@ -16,6 +16,7 @@ import static io.nodeimage.yaml.Syntax.SYSCTL_KEY;
 import static io.nodeimage.yaml.Syntax.SYSCTL_VALUE;
 import static io.nodeimage.yaml.Syntax.WORD;
 
+import io.nodeimage.host.KernelTaint;
 import io.nodeimage.yaml.Doc;
 import io.nodeimage.yaml.Key;
 import io.nodeimage.yaml.Required;
@@ -85,7 +86,11 @@ public record Policy(
             @Doc("A kernel configuration option.") KernelConfigCheck kernelConfig,
             @Doc("A kernel command-line argument.") CmdlineCheck cmdline,
             @Doc("A systemd unit.") ServiceCheck service,
-            @Doc("A file's presence, permissions and owner.") FileCheck file) {
+            @Doc("A file's presence, permissions and owner.") FileCheck file,
+            @Doc("Running nodes only (verify-host): whether the running kernel has a module loaded.")
+            LoadedModuleCheck loadedModule,
+            @Doc("Running nodes only (verify-host): taint flags the running kernel must not carry.") TaintCheck taint,
+            @Doc("Running nodes only (verify-host): the GPUs' modes, as nvidia-smi -q -x reports them.") GpuCheck gpu) {
         public Rule {
             references = references == null ? List.of() : List.copyOf(references);
         }
@@ -173,6 +178,36 @@ public record Policy(
             @Shape(FILE_MODE) String maxMode,
             @Doc("The owning user, by name or number.") @Shape(WORD) String owner,
             @Doc("The owning group, by name or number.") @Shape(WORD) String group) {
+    }
+
+    public enum LoadState implements YamlEnum {
+        LOADED, NOT_LOADED
+    }
+
+    public record LoadedModuleCheck(
+            @Required @Doc("The module's name ('-' and '_' alike).") @Shape(MODULE) String name,
+            @Required @Doc("loaded (in /proc/modules) or not-loaded.") LoadState state) {
+    }
+
+    public record TaintCheck(
+            @Required @Doc("Taint letters the kernel must not carry, as it prints them: E (an unsigned module was "
+                    + "loaded), P (a proprietary module), O (an out-of-tree module), F (force-loaded), ...")
+            List<KernelTaint> absent) {
+        public TaintCheck {
+            absent = absent == null ? List.of() : List.copyOf(absent);
+        }
+    }
+
+    /** nvidia-smi's own words for a mode; on and off would be booleans to YAML 1.1 readers. */
+    public enum Mode implements YamlEnum {
+        ENABLED, DISABLED
+    }
+
+    public record GpuCheck(
+            @Doc("nvidia (the default): the vendor whose GPUs are judged.") @Shape(WORD) String vendor,
+            @Doc("Persistence mode of every GPU: enabled or disabled.") Mode persistence,
+            @Doc("MIG mode of every GPU (current): enabled or disabled; a GPU without MIG counts as disabled.") Mode mig,
+            @Doc("ECC mode of every GPU (current): enabled or disabled; a GPU without ECC counts as disabled.") Mode ecc) {
     }
 
     public record Waiver(

@@ -35,7 +35,7 @@ public final class PolicyLoader {
 
     public static final String CATALOG_ROOT = "nodeimage/policies/";
     private static final String CHECKS = "kernelModule, kernelModules, driver, package, sysctl, kernelConfig, "
-            + "cmdline, service, file";
+            + "cmdline, service, file, loadedModule, taint, gpu";
     /** Certificates are a few kilobytes; a bundle of a CA chain stays far below this. */
     private static final int MAX_CERTIFICATE_BYTES = 256 * 1024;
 
@@ -216,7 +216,8 @@ public final class PolicyLoader {
             Location at = YNode.at(doc, "rules", i).map(YNode::location).orElse(doc.location());
             String path = KeyPath.index("rules", i);
             long checks = Stream.of(r.kernelModule(), r.kernelModules(), r.driver(), r.packageState(), r.sysctl(),
-                    r.kernelConfig(), r.cmdline(), r.service(), r.file()).filter(Objects::nonNull).count();
+                    r.kernelConfig(), r.cmdline(), r.service(), r.file(), r.loadedModule(), r.taint(), r.gpu())
+                    .filter(Objects::nonNull).count();
             String inRule = path;
             boolean misspelt = problems.list().stream().anyMatch(x -> x.path().startsWith(inRule + "."));
             if (checks > 1 || (checks == 0 && !misspelt)) {

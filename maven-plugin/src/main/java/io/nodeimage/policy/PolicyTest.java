@@ -1,5 +1,6 @@
 package io.nodeimage.policy;
 
+import static io.nodeimage.yaml.Syntax.MODULE;
 import static io.nodeimage.yaml.Syntax.NAME;
 import static io.nodeimage.yaml.Syntax.FILE_MODE;
 import static io.nodeimage.yaml.Syntax.PATH;
@@ -7,6 +8,7 @@ import static io.nodeimage.yaml.Syntax.RELATIVE_PATH;
 import static io.nodeimage.yaml.Syntax.WORD;
 import static io.nodeimage.yaml.Syntax.DATE;
 
+import io.nodeimage.host.KernelTaint;
 import io.nodeimage.inspect.ModuleSignature;
 import io.nodeimage.yaml.Doc;
 import io.nodeimage.yaml.Required;
@@ -58,7 +60,20 @@ public record PolicyTest(
             @Doc("Kernel config options per kernel are all the same here.") Map<String, String> kernelConfig,
             @Doc("Enabled units.") List<String> enabledUnits,
             @Doc("Kernel command-line text, as one source.") String cmdline,
-            @Doc("Files: path, type, mode, owner, group (defaults: file, 0644, root, root).") List<FileSpec> files) {
+            @Doc("Files: path, type, mode, owner, group (defaults: file, 0644, root, root).") List<FileSpec> files,
+            @Doc("A running node (verify-host): taint, loaded modules, GPUs; absent: the facts are an image's.")
+            RuntimeSpec runtime) {
+    }
+
+    public record RuntimeSpec(
+            @Doc("Taint letters the running kernel carries, such as [O] or [P, O, E].") List<KernelTaint> taints,
+            @Doc("Modules loaded, by name.") List<@Shape(MODULE) String> loaded,
+            @Doc("GPUs as the driver and nvidia-smi show them; modes absent: no nvidia-smi output was given.")
+            List<GpuSpec> gpus) {
+    }
+
+    public record GpuSpec(@Doc("The model, such as NVIDIA H100 80GB HBM3.") String model, Policy.Mode persistence,
+                          Policy.Mode mig, Policy.Mode ecc) {
     }
 
     public record FileSpec(@Required @Shape(PATH) String path, @Shape(WORD) String type,

@@ -130,6 +130,30 @@ public final class PolicyTestRunner {
         return new Facts("(test)", "", Map.of(), "amd64", kernels, List.of(), states, List.of(),
                 f.cmdline() == null ? List.of() : List.of(new Facts.CmdlineSource("(test)", f.cmdline())),
                 sysctl, packages, f.enabledUnits() == null ? List.of() : f.enabledUnits(), List.of(), List.of(), drivers,
-                files, List.of());
+                files, List.of(), runtime(f.runtime()));
+    }
+
+    /** A running node as a test writes it; GPUs are NVIDIA's, at made-up bus addresses in order. */
+    private static Facts.Runtime runtime(PolicyTest.RuntimeSpec r) {
+        if (r == null) {
+            return null;
+        }
+        List<String> taints = r.taints() == null ? List.of() : r.taints().stream().map(Enum::name).toList();
+        long mask = r.taints() == null ? 0 : r.taints().stream().mapToLong(t -> 1L << t.bit()).sum();
+        List<Facts.LoadedModule> loaded = r.loaded() == null ? List.of() : r.loaded().stream()
+                .map(m -> new Facts.LoadedModule(m.replace('-', '_'), 0, "Live", "", null, null, "live")).toList();
+        List<Facts.Gpu> gpus = new ArrayList<>();
+        List<PolicyTest.GpuSpec> specs = r.gpus() == null ? List.of() : r.gpus();
+        for (int i = 0; i < specs.size(); i++) {
+            PolicyTest.GpuSpec g = specs.get(i);
+            gpus.add(new Facts.Gpu("nvidia", String.format("0000:%02x:00.0", i + 1), g.model(), null, null, mode(g.persistence()),
+                    mode(g.mig()), mode(g.ecc()), null));
+        }
+        boolean smi = specs.stream().anyMatch(g -> g.persistence() != null || g.mig() != null || g.ecc() != null);
+        return new Facts.Runtime(null, mask, taints, true, loaded, null, null, gpus, smi ? "(test)" : null);
+    }
+
+    private static String mode(Policy.Mode m) {
+        return m == null ? null : m.yamlName();
     }
 }

@@ -73,7 +73,8 @@ final class RuleChecks {
             f.cmdline().forEach(c -> evidence.add(c.path()));
             boolean wanted = r.cmdline().state() != Policy.Presence.ABSENT;
             return present == wanted ? Optional.empty() : Optional.of("kernel argument " + r.cmdline().argument()
-                    + (wanted ? " is set nowhere a boot reads it" : " is set"));
+                    + (wanted ? f.runtime() != null ? " is not on the running kernel's command line" : " is set nowhere a boot reads it"
+                    : " is set"));
         }
         if (r.service() != null) {
             String unit = r.service().name().contains(".") ? r.service().name() : r.service().name() + ".service";
@@ -222,6 +223,10 @@ final class RuleChecks {
         List<Facts.Driver> drivers = f.drivers().stream().filter(d -> d.vendor().equals(c.vendor())).toList();
         drivers.forEach(d -> look.path(d.module()));
         if (drivers.isEmpty()) {
+            if (f.runtime() != null) {
+                evidence.add("no " + c.vendor() + " driver in /proc/driver");
+                return Optional.of("no " + c.vendor() + " driver is loaded on the node");
+            }
             evidence.add("no " + c.vendor() + " driver module in any kernel tree");
             return Optional.of("no " + c.vendor() + " driver in the image");
         }

@@ -55,7 +55,7 @@ final class CrossChecked {
         return new Facts(facts.image(), facts.imageId(), facts.osRelease(), facts.architecture(), facts.kernels(),
                 facts.modprobeFiles(), states, facts.modulesLoad(), facts.cmdline(), facts.sysctl(), facts.packages(),
                 facts.enabledUnits(), facts.maskedUnits(), facts.firmware(), facts.drivers(), facts.files(),
-                facts.findings());
+                facts.findings(), facts.runtime());
     }
 
     /** One failed result per disagreement, at the configured severity, naming both verdicts and modprobe's plan. */
@@ -68,7 +68,7 @@ final class CrossChecked {
                             + "the model is wrong for this image and the rules judge by the more conservative state.",
                     "report the case to nodeimage with the modprobe.d files involved; until it is fixed, the rules "
                             + "that name this module use the more conservative of the two states",
-                    List.of(), null, null, null, null, null, null, null, null, null);
+                    List.of(), null, null, null, null, null, null, null, null, null, null, null, null);
             List<String> evidence = new ArrayList<>();
             evidence.add("modprobe -D -S " + d.kernel() + " " + d.module() + ":");
             d.output().lines().limit(20).forEach(l -> evidence.add("  " + l));

@@ -6,6 +6,7 @@ import io.nodeimage.policy.PolicySet;
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.Version;
 import io.nodeimage.ViolationException;
+import io.nodeimage.host.HostInspector;
 import io.nodeimage.image.DockerEngine;
 import io.nodeimage.inspect.InspectService;
 import io.nodeimage.inspect.KmodCrossCheck;
@@ -127,6 +128,27 @@ public final class VerifyService {
         return judge(facts, profile, crossCheck);
     }
 
+    /**
+     * Reads a running node's facts from its root and judges them by the same policies. Nothing runs on the
+     * node and no engine is needed; what its kernel has loaded is a fact, so there is no modprobe to ask.
+     *
+     * @param nvidiaSmiXml nvidia-smi -q -x output for GPU modes; null to judge without them
+     */
+    public Judged judgeHost(Path root, Path nvidiaSmiXml) {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        policies.forEach(p -> p.policy().rules().stream().filter(r -> r.sysctl() != null)
+                .forEach(r -> keys.add(r.sysctl().key())));
+        Facts facts = HostInspector.inspect(new HostInspector.Request(root, nvidiaSmiXml, keys, filePaths()));
+        List<String> warnings = new java.util.ArrayList<>();
+        Evaluator.Evaluation evaluation = new Evaluator(settings.today(), settings.waivers())
+                .judge(policies, facts, target(facts, null, warnings));
+        warnings.addAll(evaluation.warnings());
+        // What could not be read is said in every report, not only in facts.json.
+        facts.findings().forEach(f -> warnings.add(f.path() + ": " + f.message()));
+        return new Judged(facts, FactsJson.write(facts), evaluation, warnings,
+                KmodCrossCheck.Result.skipped("a running node: its loaded modules are read from its kernel"));
+    }
+
     /** Evaluates every policy against facts already read, with modprobe's answers when there are any. */
     public Judged judge(Facts inspected, Profile profile, KmodCrossCheck.Result crossCheck) {
         Facts facts = CrossChecked.fold(inspected, crossCheck);
@@ -232,11 +254,14 @@ public final class VerifyService {
             }
         }
         if (message.length() > 0) {
+            boolean nodes = outcomes.stream().anyMatch(o -> o.facts() != null && o.facts().runtime() != null);
             throw new ViolationException("policy violations at or above the failOn severity, or rules that must be "
                     + "checked and were not:" + message,
-                    "fix the image or its profile, or add a waiver with reason, approver and expiry (a policy or a "
-                            + "waiver file); for a rule not checked, name the image's profile; reports are in summary.md, "
-                            + "junit.xml and report.sarif beside facts.json");
+                    (nodes ? "fix the node (or the image and profile it was made from)" : "fix the image or its profile")
+                            + ", or add a waiver with reason, approver and expiry (a policy or a waiver file); "
+                            + (nodes ? "for a GPU rule not checked, give nvidia-smi -q -x output (nodeimage.host.nvidiaSmiXml)"
+                            : "for a rule not checked, name the image's profile")
+                            + "; reports are in summary.md, junit.xml and report.sarif beside facts.json");
         }
     }
 }

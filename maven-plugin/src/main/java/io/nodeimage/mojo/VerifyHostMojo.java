@@ -1,0 +1,81 @@
+package io.nodeimage.mojo;
+
+import io.nodeimage.report.VerifyService;
+import java.io.File;
+import java.util.List;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Judges a running node (this machine, or a node's root mounted elsewhere) against the same policies
+ * as images: its loaded driver, modules, kernel taint, command line, sysctl values in force and GPU
+ * modes. Writes facts.json, report.json, junit.xml, report.sarif and summary.md into
+ * {@code <outputDirectory>/host/}, and fails the build when an unwaived finding reaches {@code failOn}.
+ *
+ * @since 0.2.0
+ */
+@Mojo(name = "verify-host", threadSafe = true, requiresProject = false)
+public class VerifyHostMojo extends AbstractPolicyMojo {
+
+    /**
+     * The node's root directory: {@code /} on the node itself, or where a node's root is mounted with its
+     * {@code /proc} and {@code /sys} (a DaemonSet's {@code /host}).
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.HOST_ROOT, defaultValue = "/")
+    File root;
+
+    /**
+     * {@code nvidia-smi -q -x} output of the node, for persistence, MIG and ECC modes; without it, gpu
+     * rules are reported not checked.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.HOST_NVIDIA_SMI_XML)
+    File nvidiaSmiXml;
+
+    /**
+     * Judge against the bundled policy catalog too.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.VERIFY_CATALOG, defaultValue = "true")
+    boolean catalogPolicies;
+
+    /**
+     * The lowest severity of an unwaived finding that fails the build: info, low, medium, high, critical.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.FAIL_ON, defaultValue = "high")
+    String failOn;
+
+    /**
+     * Skip this goal.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.VERIFY_HOST_SKIP, defaultValue = "false")
+    boolean skipVerifyHost;
+
+    @Override
+    String goal() {
+        return "verify-host";
+    }
+
+    @Override
+    boolean skipGoal() {
+        return skipVerifyHost;
+    }
+
+    @Override
+    void run() {
+        VerifyService service = new VerifyService(policySets(catalogPolicies), new VerifyService.Settings(
+                VerifyService.severity(failOn), today(), strict, waiverLimits(), null));
+        VerifyService.Judged judged = service.judgeHost(root.toPath(), nvidiaSmiXml == null ? null : nvidiaSmiXml.toPath());
+        VerifyService.Outcome outcome = service.write(judged, null, null, outputDirectory.toPath().resolve("host"));
+        logVerdict(outcome.verdict(), outcome.directory());
+        VerifyService.requirePassed(List.of(outcome));
+    }
+}

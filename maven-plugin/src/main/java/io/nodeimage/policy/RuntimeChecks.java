@@ -1,0 +1,168 @@
+package io.nodeimage.policy;
+
+import io.nodeimage.host.KernelTaint;
+import io.nodeimage.inspect.Facts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where images and running nodes part: which rules the facts can judge at all, and the checks only a
+ * running node (facts with {@link Facts.Runtime}) answers: loaded modules, taint, GPU modes.
+ */
+final class RuntimeChecks {
+
+    private RuntimeChecks() {
+    }
+
+    /** Why a rule cannot be judged on these facts, with whether it blocks like an undecided policy. */
+    record Skip(String reason, boolean undecided) {
+    }
+
+    static Optional<Skip> skip(Policy.Rule rule, Facts facts) {
+        Facts.Runtime runtime = facts.runtime();
+        boolean runtimeRule = rule.loadedModule() != null || rule.taint() != null || rule.gpu() != null;
+        if (runtime == null) {
+            if (runtimeRule) {
+                return Optional.of(new Skip("a rule about a running node: an image runs no kernel "
+                        + "(nodeimage:verify-host judges running nodes)", false));
+            }
+            if ((rule.kernelConfig() != null || rule.kernelModules() != null || rule.driver() != null
+                    || rule.kernelModule() != null) && facts.kernels().isEmpty()) {
+                return Optional.of(new Skip("the image has no kernel module tree (a container image): the kernel it "
+                        + "runs on is the host's, and decides this", false));
+            }
+            return Optional.empty();
+        }
+        if (rule.kernelModules() != null || rule.kernelConfig() != null || rule.packageState() != null
+                || rule.service() != null) {
+            return Optional.of(new Skip("judged from an image's files (module files, kernel config, packages, units), "
+                    + "which verify-host does not read from a running node: verify the node's image with nodeimage:verify"
+                    + (rule.kernelModules() != null ? "; taint: {absent: [E]} judges the modules the node has loaded" : ""),
+                    false));
+        }
+        if (rule.kernelModule() != null && !loaded(runtime, rule.kernelModule().name()) && runtime.modulesSupported()) {
+            return Optional.of(new Skip(rule.kernelModule().name() + " is not loaded on the running kernel; whether it "
+                    + "could be loaded is decided by the node's modprobe.d and module tree, which verify-host does not "
+                    + "read: verify the node's image with nodeimage:verify", false));
+        }
+        if (rule.taint() != null && runtime.taintMask() < 0) {
+            return Optional.of(new Skip("the kernel's taint (/proc/sys/kernel/tainted) could not be read", true));
+        }
+        if (rule.gpu() != null) {
+            String vendor = vendor(rule.gpu());
+            List<Facts.Gpu> gpus = gpus(runtime, vendor);
+            if (gpus.isEmpty()) {
+                return Optional.of(new Skip("no " + vendor + " GPU driver is loaded on the node (no /proc/driver/"
+                        + vendor + "/gpus)", false));
+            }
+            if (gpus.stream().anyMatch(g -> g.persistence() == null && g.mig() == null && g.ecc() == null)) {
+                return Optional.of(new Skip("GPU modes come from nvidia-smi -q -x, and "
+                        + (runtime.nvidiaSmi() == null ? "none was given (nvidiaSmiXml)"
+                        : runtime.nvidiaSmi() + " does not list every GPU the driver has"), true));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The reason a runtime rule, or a module rule on a running node, fails; empty when it holds. */
+    static Optional<String> check(Policy.Rule r, Facts f, RuleChecks.Look look) {
+        Facts.Runtime runtime = f.runtime();
+        if (r.loadedModule() != null) {
+            return loadedModule(r.loadedModule().name(), r.loadedModule().state() == Policy.LoadState.LOADED, runtime, look);
+        }
+        if (r.kernelModule() != null) {
+            // Reached only when the module is loaded, or the kernel cannot load modules at all (see skip).
+            Policy.ModuleState wanted = r.kernelModule().state();
+            boolean wantLoaded = wanted == Policy.ModuleState.LOADABLE || wanted == Policy.ModuleState.PRESENT;
+            return loadedModule(r.kernelModule().name(), wantLoaded, runtime, look)
+                    .map(why -> why + ", so it is not " + wanted.yamlName());
+        }
+        if (r.taint() != null) {
+            return taint(r.taint(), runtime, look);
+        }
+        if (r.gpu() != null) {
+            return gpu(r.gpu(), runtime, look);
+        }
+        throw new IllegalStateException("rule " + r.id() + " is not a runtime check");
+    }
+
+    /** Whether the rule is judged here rather than by {@link RuleChecks}. */
+    static boolean handles(Policy.Rule r, Facts f) {
+        return r.loadedModule() != null || r.taint() != null || r.gpu() != null
+                || (r.kernelModule() != null && f.runtime() != null);
+    }
+
+    private static boolean loaded(Facts.Runtime runtime, String name) {
+        String wanted = name.replace('-', '_');
+        return runtime.loadedModules().stream().anyMatch(m -> m.name().replace('-', '_').equals(wanted));
+    }
+
+    private static Optional<String> loadedModule(String name, boolean wantLoaded, Facts.Runtime runtime,
+                                                 RuleChecks.Look look) {
+        look.path("/proc/modules");
+        String wanted = name.replace('-', '_');
+        Optional<Facts.LoadedModule> m = runtime.loadedModules().stream()
+                .filter(x -> x.name().replace('-', '_').equals(wanted)).findFirst();
+        look.evidence.add(m.map(x -> x.name() + " " + x.state() + (x.version() == null ? "" : " " + x.version())
+                        + (x.taints().isEmpty() ? "" : " (" + x.taints() + ")"))
+                .orElse(wanted + " not in /proc/modules" + (runtime.modulesSupported() ? ""
+                        : " (the kernel has no /proc/modules: it cannot load modules)")));
+        if (m.isPresent() == wantLoaded) {
+            return Optional.empty();
+        }
+        return Optional.of(wanted + (m.isPresent() ? " is loaded on the running kernel" : " is not loaded on the running kernel"));
+    }
+
+    private static Optional<String> taint(Policy.TaintCheck c, Facts.Runtime runtime, RuleChecks.Look look) {
+        look.path("/proc/sys/kernel/tainted");
+        look.evidence.add("kernel taint " + runtime.taintMask() + (runtime.taints().isEmpty() ? " (none)"
+                : ": " + String.join("", runtime.taints())));
+        List<String> found = new ArrayList<>();
+        for (KernelTaint t : c.absent()) {
+            if (runtime.taints().contains(t.name())) {
+                // The modules that carry the flag are what an operator has to act on.
+                List<String> modules = runtime.loadedModules().stream().filter(m -> m.taints().contains(t.name()))
+                        .map(Facts.LoadedModule::name).toList();
+                modules.forEach(m -> look.evidence.add(m + " carries " + t.name()));
+                found.add(t.name() + " (" + t.meaning() + (modules.isEmpty() ? "" : ": " + String.join(", ", modules)) + ")");
+            }
+        }
+        return found.isEmpty() ? Optional.empty() : Optional.of("the running kernel is tainted " + String.join("; ", found));
+    }
+
+    private static Optional<String> gpu(Policy.GpuCheck c, Facts.Runtime runtime, RuleChecks.Look look) {
+        List<String> wrong = new ArrayList<>();
+        for (Facts.Gpu g : gpus(runtime, vendor(c))) {
+            look.evidence.add(g.bus() + " " + g.model() + ": persistence " + g.persistence() + ", MIG " + g.mig()
+                    + ", ECC " + g.ecc());
+            mode("persistence mode", c.persistence(), g.persistence(), g, wrong);
+            mode("MIG mode", c.mig(), g.mig(), g, wrong);
+            mode("ECC", c.ecc(), g.ecc(), g, wrong);
+        }
+        if (runtime.nvidiaSmi() != null && runtime.nvidiaSmi().startsWith("/")) {
+            look.path(runtime.nvidiaSmi());
+        }
+        return wrong.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", wrong));
+    }
+
+    /** A mode nvidia-smi reports N/A for (no MIG, no ECC on the GPU) is not enabled. */
+    private static void mode(String what, Policy.Mode wanted, String actual, Facts.Gpu g, List<String> wrong) {
+        if (wanted == null) {
+            return;
+        }
+        boolean enabled = "enabled".equals(actual);
+        if (enabled != (wanted == Policy.Mode.ENABLED)) {
+            wrong.add(what + " is " + (actual == null ? "unknown" : actual) + ", not " + wanted.yamlName() + " on GPU "
+                    + g.bus() + " (" + g.model() + ")");
+        }
+    }
+
+    private static String vendor(Policy.GpuCheck c) {
+        return c.vendor() == null ? "nvidia" : c.vendor();
+    }
+
+    private static List<Facts.Gpu> gpus(Facts.Runtime runtime, String vendor) {
+        return runtime.gpus().stream().filter(g -> vendor.equals(g.vendor())).toList();
+    }
+}
