@@ -10,6 +10,7 @@ import io.nodeimage.report.VerifyService;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.File;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -48,6 +49,24 @@ public class VerifyMojo extends AbstractPolicyMojo {
      */
     @Parameter(property = PropertyNames.IMAGE)
     String image;
+
+    /**
+     * Where module facts are kept between runs, by the SHA-256 of each module file's bytes, so that
+     * a second run (another profile on the same kernel, a re-check) reads no module twice. At most 256 MB,
+     * least recently used kernels removed first; safe to delete at any time.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.MODULE_CACHE, defaultValue = "${settings.localRepository}/../nodeimage/module-facts")
+    File moduleCache;
+
+    /**
+     * Read every module from its bytes, neither using nor filling {@code moduleCache}.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.MODULE_CACHE_DISABLED, defaultValue = "false")
+    boolean moduleCacheDisabled;
 
     /**
      * Skip this goal.
@@ -101,7 +120,8 @@ public class VerifyMojo extends AbstractPolicyMojo {
     @Override
     void run() {
         VerifyService service = new VerifyService(policySets(catalogPolicies), new VerifyService.Settings(
-                VerifyService.severity(failOn), today(), strict, waiverLimits()));
+                VerifyService.severity(failOn), today(), strict, waiverLimits(),
+                moduleFactsCache(moduleCache, moduleCacheDisabled)));
         // An image named on its own is judged without a profile unless profiles are selected too.
         List<ResolvedProfile> profiles = !selection().isEmpty() || image == null ? selectedTargets() : List.of();
         List<VerifyService.Outcome> outcomes = new ArrayList<>();

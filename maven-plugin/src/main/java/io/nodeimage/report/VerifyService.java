@@ -42,8 +42,14 @@ public final class VerifyService {
      * @param today the day waivers are judged on (nodeimage.asOf, else today)
      * @param strict a policy that cannot tell whether it applies fails the run whatever its severity
      * @param waivers warning window and longest waiver allowed
+     * @param moduleCache module facts kept between runs, or {@link io.nodeimage.inspect.ModuleFactsCache#DISABLED}
      */
-    public record Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers) {
+    public record Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers,
+                           io.nodeimage.inspect.ModuleFactsCache moduleCache) {
+
+        public Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers) {
+            this(failOn, today, strict, waivers, io.nodeimage.inspect.ModuleFactsCache.DISABLED);
+        }
     }
 
     public VerifyService(List<PolicySet> sets, Policy.Severity failOn, LocalDate today) {
@@ -100,7 +106,7 @@ public final class VerifyService {
 
     /** Inspects the image and evaluates every policy; writes nothing. */
     public Judged judge(String image, Profile profile) {
-        Facts facts = InspectService.facts(image, filePaths(), trust);
+        Facts facts = InspectService.facts(image, filePaths(), trust, settings.moduleCache());
         List<String> warnings = new java.util.ArrayList<>();
         Evaluator.Target target = target(facts, profile, warnings);
         Evaluator.Evaluation evaluation = new Evaluator(settings.today(), settings.waivers()).judge(policies, facts, target);
