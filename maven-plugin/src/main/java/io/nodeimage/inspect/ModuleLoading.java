@@ -137,12 +137,20 @@ public final class ModuleLoading {
      * an alias of crc32c_intel). modprobe looks names up here after the tree and install lines.
      */
     public static final class TreeAliases {
-        public static final TreeAliases NONE = new TreeAliases(Map.of(), List.of());
+        public static final TreeAliases NONE = new TreeAliases(Map.of(), Map.of());
 
         private final Map<String, List<String>> exact;
-        private final List<String[]> patterns;
+        /**
+         * Patterns by their literal prefix (what comes before the first wildcard), each with its place in
+         * the file: a full kernel's modules.alias has some 20,000 patterns, and a name can only match those
+         * whose prefix it starts with, so a lookup tries a handful instead of all of them.
+         */
+        private final Map<String, List<Pattern>> patterns;
 
-        private TreeAliases(Map<String, List<String>> exact, List<String[]> patterns) {
+        private record Pattern(int order, String glob, String module) {
+        }
+
+        private TreeAliases(Map<String, List<String>> exact, Map<String, List<Pattern>> patterns) {
             this.exact = exact;
             this.patterns = patterns;
         }
@@ -152,7 +160,8 @@ public final class ModuleLoading {
                 return NONE;
             }
             Map<String, List<String>> exact = new HashMap<>();
-            List<String[]> patterns = new ArrayList<>();
+            Map<String, List<Pattern>> patterns = new HashMap<>();
+            int order = 0;
             for (String line : modulesAlias.split("\n")) {
                 String[] w = line.strip().split("\\s+");
                 if (w.length < 3 || !w[0].equals("alias")) {
@@ -161,7 +170,8 @@ public final class ModuleLoading {
                 String pattern = ModprobeConfig.underscores(w[1]);
                 String module = ModprobeConfig.underscores(w[2]);
                 if (pattern.matches(".*[*?\\[].*")) {
-                    patterns.add(new String[] {pattern, module});
+                    patterns.computeIfAbsent(pattern.substring(0, literalPrefix(pattern)), k -> new ArrayList<>())
+                            .add(new Pattern(order++, pattern, module));
                 } else {
                     exact.computeIfAbsent(pattern, k -> new ArrayList<>()).add(module);
                 }
@@ -169,13 +179,30 @@ public final class ModuleLoading {
             return new TreeAliases(exact, patterns);
         }
 
-        List<String> lookup(String name) {
-            List<String> out = new ArrayList<>(exact.getOrDefault(name, List.of()));
-            for (String[] p : patterns) {
-                if (ModprobeConfig.glob(p[0], name)) {
-                    out.add(p[1]);
+        /** Where the first character that is not itself lies: a wildcard, a bracket, or an escape. */
+        private static int literalPrefix(String pattern) {
+            for (int i = 0; i < pattern.length(); i++) {
+                char c = pattern.charAt(i);
+                if (c == '*' || c == '?' || c == '[' || c == '\\') {
+                    return i;
                 }
             }
+            return pattern.length();
+        }
+
+        /** The modules the name is an alias of: exact aliases first, then patterns in the file's order. */
+        List<String> lookup(String name) {
+            List<String> out = new ArrayList<>(exact.getOrDefault(name, List.of()));
+            List<Pattern> matched = new ArrayList<>();
+            for (int length = 0; length <= name.length(); length++) {
+                for (Pattern p : patterns.getOrDefault(name.substring(0, length), List.of())) {
+                    if (ModprobeConfig.glob(p.glob(), name)) {
+                        matched.add(p);
+                    }
+                }
+            }
+            matched.sort(java.util.Comparator.comparingInt(Pattern::order));
+            matched.forEach(p -> out.add(p.module()));
             return out;
         }
     }
