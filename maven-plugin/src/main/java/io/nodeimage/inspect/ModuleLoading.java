@@ -88,10 +88,10 @@ public final class ModuleLoading {
                 }
                 String name = fileName(line.substring(0, colon));
                 List<String> deps = new ArrayList<>();
-                for (String d : line.substring(colon + 1).strip().split("\\s+")) {
-                    if (!d.isEmpty()) {
-                        deps.add(fileName(d));
-                    }
+                // Thousands of lines: no regular expression each.
+                java.util.StringTokenizer words = new java.util.StringTokenizer(line.substring(colon + 1), " \t\r\f\u000b");
+                while (words.hasMoreTokens()) {
+                    deps.add(fileName(words.nextToken()));
                 }
                 dependencies.put(name, deps);
                 this.tree.put(name, byFile.get(name));
@@ -142,7 +142,7 @@ public final class ModuleLoading {
         private final Map<String, List<String>> exact;
         /**
          * Patterns by their literal prefix (what comes before the first wildcard), each with its place in
-         * the file: a full kernel's modules.alias has some 20,000 patterns, and a name can only match those
+         * the file: a full kernel's modules.alias has thousands of patterns, and a name can only match those
          * whose prefix it starts with, so a lookup tries a handful instead of all of them.
          */
         private final Map<String, List<Pattern>> patterns;
@@ -162,14 +162,16 @@ public final class ModuleLoading {
             Map<String, List<String>> exact = new HashMap<>();
             Map<String, List<Pattern>> patterns = new HashMap<>();
             int order = 0;
-            for (String line : modulesAlias.split("\n")) {
-                String[] w = line.strip().split("\\s+");
-                if (w.length < 3 || !w[0].equals("alias")) {
+            // A full kernel's file has tens of thousands of lines: split by hand, not by a regular expression each.
+            java.util.StringTokenizer lines = new java.util.StringTokenizer(modulesAlias, "\n");
+            while (lines.hasMoreTokens()) {
+                java.util.StringTokenizer w = new java.util.StringTokenizer(lines.nextToken(), " \t\r\f\u000b");
+                if (w.countTokens() < 3 || !w.nextToken().equals("alias")) {
                     continue;
                 }
-                String pattern = ModprobeConfig.underscores(w[1]);
-                String module = ModprobeConfig.underscores(w[2]);
-                if (pattern.matches(".*[*?\\[].*")) {
+                String pattern = ModprobeConfig.underscores(w.nextToken());
+                String module = ModprobeConfig.underscores(w.nextToken());
+                if (hasWildcard(pattern)) {
                     patterns.computeIfAbsent(pattern.substring(0, literalPrefix(pattern)), k -> new ArrayList<>())
                             .add(new Pattern(order++, pattern, module));
                 } else {
@@ -177,6 +179,10 @@ public final class ModuleLoading {
                 }
             }
             return new TreeAliases(exact, patterns);
+        }
+
+        private static boolean hasWildcard(String pattern) {
+            return pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0 || pattern.indexOf('[') >= 0;
         }
 
         /** Where the first character that is not itself lies: a wildcard, a bracket, or an escape. */
