@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * matrix of profiles on one kernel, or a second check, reads each module once. The key also covers what
  * else decides the facts: the file's compression, the certificates signatures are verified against, and
  * {@link ModuleFactsPack#FORMAT}. Files that failed to read are never kept: their finding is made anew.
+ * {@link ModuleReader} decides what is worth keeping (not uncompressed modules read without certificates).
  *
  * <p>One file per kernel version and certificate set ({@code <kver>-<trust digest>.facts}), read whole
  * when that tree's first module is looked up and replaced atomically when the run gained entries: runs in

@@ -52,7 +52,10 @@ public final class ModuleReader {
         if (compression == null) {
             throw new ModuleFormatException("not a module file name (.ko, .ko.xz, .ko.zst, .ko.gz)");
         }
-        ModuleFactsCache.Key key = cache.key(path, trust, compression, file);
+        // An uncompressed module whose signature is not verified reads faster than its bytes hash
+        // (measured on linux-image-amd64: parsing 180 MB of modules 50 to 250 ms, SHA-256 of them 0.5 to 1 s).
+        boolean worthKeeping = compression != Compression.NONE || !trust.isEmpty();
+        ModuleFactsCache.Key key = worthKeeping ? cache.key(path, trust, compression, file) : null;
         if (key != null) {
             java.util.Optional<ModuleFacts> known = cache.get(key);
             if (known.isPresent()) {
