@@ -67,16 +67,53 @@ public final class Inspector {
         List<ContainerFiles.Kept> etc = files.keep("/etc", SMALL_FILE, ETC_KEPT_BYTES);
         Map<String, String> osRelease = keyValues(files.read("/etc/os-release", SMALL_FILE)
                 .or(() -> readQuietly(files, "/usr/lib/os-release")).orElse(new byte[0]));
-        List<Facts.KernelTree> kernels = kernels(files, findings);
-        Map<String, String> modprobeFiles = configFiles(files, ModprobeConfig.DIRECTORIES, findings);
-        ModprobeConfig modprobe = ModprobeConfig.of(modprobeFiles);
-        List<String> firmware = firmware(files);
-        List<List<String>> units = units(files);
-        return new Facts(image, files.imageId(), osRelease, architecture, kernels, modprobe.files(),
-                states(kernels, modprobe, depmodFiles),
-                modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings)), cmdline(files, findings),
-                SysctlConfig.of(configFiles(files, SysctlConfig.DIRECTORIES, findings)), packages(files, findings), units.get(0), units.get(1), firmware, drivers(kernels, firmware),
-                fileEntries(files, etc, extraPaths), sorted(findings));
+        // The module trees are most of the bytes: they stream on their own connection while the many small
+        // reads below wait on the engine's answers, instead of one after the other. Started after /etc is
+        // kept, so that no thread reads the kept tree while it is being filled.
+        java.util.concurrent.FutureTask<List<Facts.KernelTree>> trees =
+                new java.util.concurrent.FutureTask<>(() -> kernels(files, findings));
+        Thread reader = new Thread(trees, "nodeimage-module-trees");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            Map<String, String> modprobeFiles = configFiles(files, ModprobeConfig.DIRECTORIES, findings);
+            ModprobeConfig modprobe = ModprobeConfig.of(modprobeFiles);
+            List<String> firmware = firmware(files);
+            List<List<String>> units = units(files);
+            List<String> modulesLoad = modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings));
+            List<Facts.CmdlineSource> cmdline = cmdline(files, findings);
+            Map<String, Facts.Setting> sysctl = SysctlConfig.of(configFiles(files, SysctlConfig.DIRECTORIES, findings));
+            List<Facts.Package> packages = packages(files, findings);
+            List<Facts.FileEntry> fileEntries = fileEntries(files, etc, extraPaths);
+            List<Facts.KernelTree> kernels = await(trees);
+            return new Facts(image, files.imageId(), osRelease, architecture, kernels, modprobe.files(),
+                    states(kernels, modprobe, depmodFiles), modulesLoad, cmdline, sysctl, packages, units.get(0),
+                    units.get(1), firmware, drivers(kernels, firmware), fileEntries, sorted(findings));
+        } finally {
+            // On any failure here, the tree reader stops too (its stream is an interruptible channel).
+            trees.cancel(true);
+        }
+    }
+
+    private static List<Facts.KernelTree> await(java.util.concurrent.FutureTask<List<Facts.KernelTree>> trees)
+            throws IOException {
+        try {
+            return trees.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading module trees", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IOException("reading module trees failed: " + e.getCause(), e.getCause());
+        }
     }
 
     private static List<Facts.Finding> sorted(List<Facts.Finding> findings) {
