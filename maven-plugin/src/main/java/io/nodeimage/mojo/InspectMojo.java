@@ -28,8 +28,9 @@ public class InspectMojo extends AbstractNodeimageMojo {
 
     /**
      * Where module facts are kept between runs, by the SHA-256 of each module file's bytes, so that
-     * a second run (another profile on the same kernel, a re-check) reads no module twice. At most 256 MB,
-     * least recently used kernels removed first; safe to delete at any time.
+     * a second run (another profile on the same kernel, a re-check) expands and verifies no module twice
+     * (uncompressed modules read without certificates are not kept: reading them costs less than hashing).
+     * At most 256 MB, least recently used kernels removed first; safe to delete at any time.
      *
      * @since 0.2.0
      */
