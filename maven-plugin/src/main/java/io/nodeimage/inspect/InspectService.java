@@ -44,9 +44,10 @@ public final class InspectService {
     /** As {@link #facts(String, java.util.Set, ModuleTrust)}, with module facts kept in and taken from {@code cache}. */
     public static Facts facts(String image, java.util.Set<String> extraPaths, ModuleTrust trust,
                               ModuleFactsCache cache) {
-        try (ContainerFiles files = ContainerFiles.open(image)) {
-            Facts facts = new Inspector(new ModuleReader(trust, cache)).inspect(image, files, files.architecture(),
-                    extraPaths);
+        // Two containers of the image: the module trees stream from one while the rest is read from the other.
+        try (ContainerFiles files = ContainerFiles.open(image); ContainerFiles trees = ContainerFiles.open(image)) {
+            Facts facts = new Inspector(new ModuleReader(trust, cache)).inspect(image, files, trees,
+                    files.architecture(), extraPaths);
             cache.save();
             return facts;
         } catch (IOException e) {

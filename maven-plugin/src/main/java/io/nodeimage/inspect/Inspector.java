@@ -61,21 +61,37 @@ public final class Inspector {
      */
     public Facts inspect(String image, ContainerFiles files, String architecture, Set<String> extraPaths)
             throws IOException {
+        return inspect(image, files, null, architecture, extraPaths);
+    }
+
+    /**
+     * As {@link #inspect(String, ContainerFiles, String, Set)}, with the module trees read from a second
+     * container of the same image while everything else is read from the first. The engine serves one
+     * archive request of a container at a time: the small reads would otherwise wait for the trees.
+     *
+     * @param trees a second container of the same image; null to read everything from {@code files}
+     */
+    public Facts inspect(String image, ContainerFiles files, ContainerFiles trees, String architecture,
+                         Set<String> extraPaths) throws IOException {
         // Module parsing runs on a pool and reports here too.
         List<Facts.Finding> findings = java.util.Collections.synchronizedList(new ArrayList<>());
-        // /etc holds most of what is read below, in many small files: one archive request instead of dozens.
-        List<ContainerFiles.Kept> etc = files.keep("/etc", SMALL_FILE, ETC_KEPT_BYTES);
-        Map<String, String> osRelease = keyValues(files.read("/etc/os-release", SMALL_FILE)
-                .or(() -> readQuietly(files, "/usr/lib/os-release")).orElse(new byte[0]));
-        // The module trees are most of the bytes: they stream on their own connection while the many small
-        // reads below wait on the engine's answers, instead of one after the other. Started after /etc is
-        // kept, so that no thread reads the kept tree while it is being filled.
-        java.util.concurrent.FutureTask<List<Facts.KernelTree>> trees =
-                new java.util.concurrent.FutureTask<>(() -> kernels(files, findings));
-        Thread reader = new Thread(trees, "nodeimage-module-trees");
-        reader.setDaemon(true);
-        reader.start();
+        ContainerFiles treeSource = trees != null ? trees : files;
+        java.util.concurrent.FutureTask<List<Facts.KernelTree>> kernelsRead =
+                new java.util.concurrent.FutureTask<>(() -> kernels(treeSource, findings));
+        if (trees != null) {
+            Thread reader = new Thread(kernelsRead, "nodeimage-module-trees");
+            reader.setDaemon(true);
+            reader.start();
+        }
         try {
+            // /etc holds most of what is read below, in many small files: one archive request instead of dozens.
+            List<ContainerFiles.Kept> etc = files.keep("/etc", SMALL_FILE, ETC_KEPT_BYTES);
+            Map<String, String> osRelease = keyValues(files.read("/etc/os-release", SMALL_FILE)
+                    .or(() -> readQuietly(files, "/usr/lib/os-release")).orElse(new byte[0]));
+            if (trees == null) {
+                // After /etc is kept: no thread reads the kept tree while it is being filled.
+                kernelsRead.run();
+            }
             Map<String, String> modprobeFiles = configFiles(files, ModprobeConfig.DIRECTORIES, findings);
             ModprobeConfig modprobe = ModprobeConfig.of(modprobeFiles);
             List<String> firmware = firmware(files);
@@ -85,13 +101,13 @@ public final class Inspector {
             Map<String, Facts.Setting> sysctl = SysctlConfig.of(configFiles(files, SysctlConfig.DIRECTORIES, findings));
             List<Facts.Package> packages = packages(files, findings);
             List<Facts.FileEntry> fileEntries = fileEntries(files, etc, extraPaths);
-            List<Facts.KernelTree> kernels = await(trees);
+            List<Facts.KernelTree> kernels = await(kernelsRead);
             return new Facts(image, files.imageId(), osRelease, architecture, kernels, modprobe.files(),
                     states(kernels, modprobe, depmodFiles), modulesLoad, cmdline, sysctl, packages, units.get(0),
                     units.get(1), firmware, drivers(kernels, firmware), fileEntries, sorted(findings));
         } finally {
             // On any failure here, the tree reader stops too (its stream is an interruptible channel).
-            trees.cancel(true);
+            kernelsRead.cancel(true);
         }
     }
 
