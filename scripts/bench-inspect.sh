@@ -6,8 +6,8 @@
 #   modinfo  modinfo over every module inside the container (container start-up excluded);
 #   first    the inspect goal with an empty module facts cache (a fresh nodeimage.moduleCache);
 #   cached   the inspect goal again with the cache the first run filled;
-# each goal as wall time minus nodeimage:help (the goal's own figure beside it), with the Maven JVM's
-# peak resident memory, on a 256 MB heap. Medians of N runs (default 3).
+# each goal as wall time minus nodeimage:help timed beside it (the goal's own figure too), with the
+# Maven JVM's peak resident memory, on a 256 MB heap. Medians of N runs (default 3), raw figures beside.
 # Needs the plugin installed and a Docker engine; builds the three images once. Maven options (another
 # local repository, say) can be passed in MAVEN_ARGS, which Maven 3.9 reads.
 set -euo pipefail
@@ -58,35 +58,34 @@ for shape in plain zst xz; do
 done
 
 cd demo
-help=()
-for _ in $(seq 1 "$runs"); do
-  s=$(ms); ../mvnw -B -q -o "$plugin:help" >/dev/null; e=$(ms); help+=($((e - s)))
-done
-h=$(printf '%s\n' "${help[@]}" | median)
-echo "kernel $kver, $(find "$root/lib/modules" -name '*.ko' | wc -l) modules; runs: $runs; help median ${h} ms"
+echo "kernel $kver, $(find "$root/lib/modules" -name '*.ko' | wc -l) modules; runs: $runs"
 for shape in plain zst xz; do
   tag="nodeimage-bench/$shape:latest"
-  floor_t=() modinfo_t=() first_w=() first_i=() first_r=() cached_w=() cached_i=() cached_r=()
+  floor_t=() modinfo_t=() help_t=() first_w=() first_i=() first_r=() cached_w=() cached_i=() cached_r=()
   for _ in $(seq 1 "$runs"); do
     cid=$(docker create --network none "$tag" /bin/true)
     s=$(ms); docker cp "$cid:/usr/lib/modules" - >/dev/null; e=$(ms); floor_t+=($((e - s)))
     docker rm "$cid" >/dev/null
     t=$(docker run --rm --network none "$tag" sh -c 's=$(date +%s%N); find /usr/lib/modules -name "*.ko*" | xargs modinfo >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))')
     modinfo_t+=("$t")
+    # The baseline is timed beside each pair of runs: on a shared machine it drifts as much as they do.
+    s=$(ms); ../mvnw -B -q -o "$plugin:help" >/dev/null; e=$(ms); h=$((e - s)); help_t+=("$h")
     rm -rf "$work/cache"
     read -r w i r < <(inspect "$tag" "$work/cache")
-    first_w+=("$w") first_i+=("$i") first_r+=("$r")
+    first_w+=($((w - h))) first_i+=("$i") first_r+=("$r")
     read -r w i r < <(inspect "$tag" "$work/cache")
-    cached_w+=("$w") cached_i+=("$i") cached_r+=("$r")
+    cached_w+=($((w - h))) cached_i+=("$i") cached_r+=("$r")
   done
   f=$(printf '%s\n' "${floor_t[@]}" | median)
   m=$(printf '%s\n' "${modinfo_t[@]}" | median)
+  h=$(printf '%s\n' "${help_t[@]}" | median)
+  echo "$shape: floor ${f} ms (raw: ${floor_t[*]}); modinfo ${m} ms (raw: ${modinfo_t[*]}); help ${h} ms (raw: ${help_t[*]})"
   for run in first cached; do
     declare -n W="${run}_w" I="${run}_i" R="${run}_r"
     w=$(printf '%s\n' "${W[@]}" | median)
     i=$(printf '%s\n' "${I[@]}" | median)
     r=$(printf '%s\n' "${R[@]}" | median)
-    echo "$shape $run: floor ${f} ms; modinfo ${m} ms; inspect wall ${w} ms, minus help $((w - h)) ms (raw: ${W[*]}), goal's own ${i} ms, peak RSS $((r / 1024)) MB; to floor $(ratio $((w - h)) "$f"), to modinfo $(ratio $((w - h)) "$m")"
+    echo "$shape $run: inspect minus help ${w} ms (raw: ${W[*]}), goal's own ${i} ms (raw: ${I[*]}), peak RSS $((r / 1024)) MB; to floor $(ratio "$w" "$f"), to modinfo $(ratio "$w" "$m")"
     unset -n W I R
   done
 done
