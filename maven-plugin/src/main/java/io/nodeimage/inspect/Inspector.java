@@ -89,7 +89,7 @@ public final class Inspector {
             Map<String, String> osRelease = keyValues(files.read("/etc/os-release", SMALL_FILE)
                     .or(() -> readQuietly(files, "/usr/lib/os-release")).orElse(new byte[0]));
             if (trees == null) {
-                // After /etc is kept: no thread reads the kept tree while it is being filled.
+                // One container: the trees in turn, where they always were read.
                 kernelsRead.run();
             }
             Map<String, String> modprobeFiles = configFiles(files, ModprobeConfig.DIRECTORIES, findings);
