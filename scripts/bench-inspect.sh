@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark of nodeimage:inspect on Debian's linux-image-amd64 module tree (about 4,000 modules) in
-# three shapes: uncompressed (Debian), zstd (Ubuntu 24.04) and xz (RHEL). For each image it times
-# `docker cp` of the tree, modinfo over every module inside the container, and the inspect goal (wall
-# time minus nodeimage:help, the goal's own figure, and the Maven JVM's peak resident memory), with a
-# 256 MB heap. Medians of N runs.
-# Needs the plugin installed and a Docker engine; builds the three images once.
+# three shapes: uncompressed (Debian), zstd (Ubuntu 24.04) and xz (RHEL). Per shape it times:
+#   floor    the engine streaming the tree: `docker cp <container>:/usr/lib/modules -` into /dev/null
+#            (onto disk would add the disk's time to the floor);
+#   modinfo  modinfo over every module inside the container (container start-up excluded);
+#   first    the inspect goal with an empty module facts cache (a fresh nodeimage.moduleCache);
+#   cached   the inspect goal again with the cache the first run filled;
+# each goal as wall time minus nodeimage:help timed beside it (the goal's own figure too), with the
+# Maven JVM's peak resident memory, on a 256 MB heap. Medians of N runs (default 3), raw figures beside.
+# Needs the plugin installed and a Docker engine; builds the three images once. Maven options (another
+# local repository, say) can be passed in MAVEN_ARGS, which Maven 3.9 reads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -19,6 +24,7 @@ mkdir -p "$work"
 
 ms() { date +%s%N | cut -c1-13; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 build() {
   local shape=$1 tag="nodeimage-bench/$1:latest"
@@ -37,38 +43,50 @@ build() {
   rm -rf "$ctx"
 }
 
+# One inspect run: prints "wall-ms goal-ms rss-kb".
+inspect() {
+  local tag=$1 cache=$2 s e out
+  s=$(ms)
+  out=$(/usr/bin/time -f '%M' -o "$work/rss" ../mvnw -B -o "$plugin:inspect" -Dnodeimage.image="$tag" \
+    -Dnodeimage.outputDirectory="$work/out" -Dnodeimage.moduleCache="$cache")
+  e=$(ms)
+  echo "$((e - s)) $(echo "$out" | sed -n 's/.* in \([0-9]*\) ms$/\1/p' | head -n 1) $(tail -n 1 "$work/rss")"
+}
+
 for shape in plain zst xz; do
   build "$shape"
 done
 
 cd demo
-help=()
-for _ in $(seq 1 "$runs"); do
-  s=$(ms); ../mvnw -B -q -o "$plugin:help" >/dev/null; e=$(ms); help+=($((e - s)))
-done
-h=$(printf '%s\n' "${help[@]}" | median)
-echo "kernel $kver, $(find "$root/lib/modules" -name '*.ko' | wc -l) modules; runs: $runs; help median ${h} ms"
+echo "kernel $kver, $(find "$root/lib/modules" -name '*.ko' | wc -l) modules; runs: $runs"
 for shape in plain zst xz; do
   tag="nodeimage-bench/$shape:latest"
-  cp_t=() modinfo_t=() wall=() inner=() rss=()
+  floor_t=() modinfo_t=() help_t=() first_w=() first_i=() first_r=() cached_w=() cached_i=() cached_r=()
   for _ in $(seq 1 "$runs"); do
     cid=$(docker create --network none "$tag" /bin/true)
-    rm -rf "$work/cp"
-    s=$(ms); docker cp "$cid:/usr/lib/modules" "$work/cp"; e=$(ms); cp_t+=($((e - s)))
+    s=$(ms); docker cp "$cid:/usr/lib/modules" - >/dev/null; e=$(ms); floor_t+=($((e - s)))
     docker rm "$cid" >/dev/null
-    # modinfo over every module, timed inside the container (start-up excluded).
     t=$(docker run --rm --network none "$tag" sh -c 's=$(date +%s%N); find /usr/lib/modules -name "*.ko*" | xargs modinfo >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))')
     modinfo_t+=("$t")
-    s=$(ms)
-    out=$(/usr/bin/time -f '%M' -o "$work/rss" ../mvnw -B -o "$plugin:inspect" -Dnodeimage.image="$tag" -Dnodeimage.outputDirectory="$work/out")
-    e=$(ms); wall+=($((e - s))); rss+=("$(tail -n 1 "$work/rss")")
-    inner+=("$(echo "$out" | sed -n 's/.* in \([0-9]*\) ms$/\1/p' | head -n 1)")
+    # The baseline is timed beside each pair of runs: on a shared machine it drifts as much as they do.
+    s=$(ms); ../mvnw -B -q -o "$plugin:help" >/dev/null; e=$(ms); h=$((e - s)); help_t+=("$h")
+    rm -rf "$work/cache"
+    read -r w i r < <(inspect "$tag" "$work/cache")
+    first_w+=($((w - h))) first_i+=("$i") first_r+=("$r")
+    read -r w i r < <(inspect "$tag" "$work/cache")
+    cached_w+=($((w - h))) cached_i+=("$i") cached_r+=("$r")
   done
-  c=$(printf '%s\n' "${cp_t[@]}" | median)
+  f=$(printf '%s\n' "${floor_t[@]}" | median)
   m=$(printf '%s\n' "${modinfo_t[@]}" | median)
-  w=$(printf '%s\n' "${wall[@]}" | median)
-  i=$(printf '%s\n' "${inner[@]}" | median)
-  r=$(printf '%s\n' "${rss[@]}" | median)
-  echo "$shape: docker cp ${c} ms; modinfo ${m} ms; inspect wall ${w} ms, minus help $((w - h)) ms, goal's own ${i} ms, peak RSS $((r / 1024)) MB; ratio to docker cp $(awk -v a=$((w - h)) -v b="$c" 'BEGIN {printf "%.2f", a / b}')"
+  h=$(printf '%s\n' "${help_t[@]}" | median)
+  echo "$shape: floor ${f} ms (raw: ${floor_t[*]}); modinfo ${m} ms (raw: ${modinfo_t[*]}); help ${h} ms (raw: ${help_t[*]})"
+  for run in first cached; do
+    declare -n W="${run}_w" I="${run}_i" R="${run}_r"
+    w=$(printf '%s\n' "${W[@]}" | median)
+    i=$(printf '%s\n' "${I[@]}" | median)
+    r=$(printf '%s\n' "${R[@]}" | median)
+    echo "$shape $run: inspect minus help ${w} ms (raw: ${W[*]}), goal's own ${i} ms (raw: ${I[*]}), peak RSS $((r / 1024)) MB; to floor $(ratio "$w" "$f"), to modinfo $(ratio "$w" "$m")"
+    unset -n W I R
+  done
 done
-rm -rf "$work/cp" "$work/out"
+rm -rf "$work/out" "$work/cache"

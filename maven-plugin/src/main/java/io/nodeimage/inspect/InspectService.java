@@ -15,7 +15,12 @@ public final class InspectService {
     }
 
     public static Result inspect(String image, Path outputDirectory) {
-        Facts facts = facts(image);
+        return inspect(image, outputDirectory, ModuleFactsCache.DISABLED);
+    }
+
+    /** As {@link #inspect(String, Path)}, with module facts kept in and taken from {@code cache}. */
+    public static Result inspect(String image, Path outputDirectory, ModuleFactsCache cache) {
+        Facts facts = facts(image, java.util.Set.of(), ModuleTrust.NONE, cache);
         Path file = outputDirectory.resolve("inspect").resolve(safe(image)).resolve("facts.json");
         AtomicFiles.write(file, FactsJson.write(facts));
         return new Result(facts, file);
@@ -33,8 +38,18 @@ public final class InspectService {
 
     /** As {@link #facts(String, java.util.Set)}, with module signatures verified against {@code trust}. */
     public static Facts facts(String image, java.util.Set<String> extraPaths, ModuleTrust trust) {
-        try (ContainerFiles files = ContainerFiles.open(image)) {
-            return new Inspector(new ModuleReader(trust)).inspect(image, files, files.architecture(), extraPaths);
+        return facts(image, extraPaths, trust, ModuleFactsCache.DISABLED);
+    }
+
+    /** As {@link #facts(String, java.util.Set, ModuleTrust)}, with module facts kept in and taken from {@code cache}. */
+    public static Facts facts(String image, java.util.Set<String> extraPaths, ModuleTrust trust,
+                              ModuleFactsCache cache) {
+        // Two containers of the image: the module trees stream from one while the rest is read from the other.
+        try (ContainerFiles files = ContainerFiles.open(image); ContainerFiles trees = ContainerFiles.open(image)) {
+            Facts facts = new Inspector(new ModuleReader(trust, cache)).inspect(image, files, trees,
+                    files.architecture(), extraPaths);
+            cache.save();
+            return facts;
         } catch (IOException e) {
             throw new ConfigurationException("reading image " + image + " failed: " + e.getMessage(),
                     "check that the Docker engine is still running", e);

@@ -61,22 +61,75 @@ public final class Inspector {
      */
     public Facts inspect(String image, ContainerFiles files, String architecture, Set<String> extraPaths)
             throws IOException {
+        return inspect(image, files, null, architecture, extraPaths);
+    }
+
+    /**
+     * As {@link #inspect(String, ContainerFiles, String, Set)}, with the module trees read from a second
+     * container of the same image while everything else is read from the first. The engine serves one
+     * archive request of a container at a time: the small reads would otherwise wait for the trees.
+     *
+     * @param trees a second container of the same image; null to read everything from {@code files}
+     */
+    public Facts inspect(String image, ContainerFiles files, ContainerFiles trees, String architecture,
+                         Set<String> extraPaths) throws IOException {
         // Module parsing runs on a pool and reports here too.
         List<Facts.Finding> findings = java.util.Collections.synchronizedList(new ArrayList<>());
-        // /etc holds most of what is read below, in many small files: one archive request instead of dozens.
-        List<ContainerFiles.Kept> etc = files.keep("/etc", SMALL_FILE, ETC_KEPT_BYTES);
-        Map<String, String> osRelease = keyValues(files.read("/etc/os-release", SMALL_FILE)
-                .or(() -> readQuietly(files, "/usr/lib/os-release")).orElse(new byte[0]));
-        List<Facts.KernelTree> kernels = kernels(files, findings);
-        Map<String, String> modprobeFiles = configFiles(files, ModprobeConfig.DIRECTORIES, findings);
-        ModprobeConfig modprobe = ModprobeConfig.of(modprobeFiles);
-        List<String> firmware = firmware(files);
-        List<List<String>> units = units(files);
-        return new Facts(image, files.imageId(), osRelease, architecture, kernels, modprobe.files(),
-                states(kernels, modprobe, depmodFiles),
-                modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings)), cmdline(files, findings),
-                SysctlConfig.of(configFiles(files, SysctlConfig.DIRECTORIES, findings)), packages(files, findings), units.get(0), units.get(1), firmware, drivers(kernels, firmware),
-                fileEntries(files, etc, extraPaths), sorted(findings));
+        ContainerFiles treeSource = trees != null ? trees : files;
+        java.util.concurrent.FutureTask<List<Facts.KernelTree>> kernelsRead =
+                new java.util.concurrent.FutureTask<>(() -> kernels(treeSource, findings));
+        if (trees != null) {
+            Thread reader = new Thread(kernelsRead, "nodeimage-module-trees");
+            reader.setDaemon(true);
+            reader.start();
+        }
+        try {
+            // /etc holds most of what is read below, in many small files: one archive request instead of dozens.
+            List<ContainerFiles.Kept> etc = files.keep("/etc", SMALL_FILE, ETC_KEPT_BYTES);
+            Map<String, String> osRelease = keyValues(files.read("/etc/os-release", SMALL_FILE)
+                    .or(() -> readQuietly(files, "/usr/lib/os-release")).orElse(new byte[0]));
+            if (trees == null) {
+                // One container: the trees in turn, where they always were read.
+                kernelsRead.run();
+            }
+            Map<String, String> modprobeFiles = configFiles(files, ModprobeConfig.DIRECTORIES, findings);
+            ModprobeConfig modprobe = ModprobeConfig.of(modprobeFiles);
+            List<String> firmware = firmware(files);
+            List<List<String>> units = units(files);
+            List<String> modulesLoad = modulesLoad(configFiles(files, MODULES_LOAD_DIRS, findings));
+            List<Facts.CmdlineSource> cmdline = cmdline(files, findings);
+            Map<String, Facts.Setting> sysctl = SysctlConfig.of(configFiles(files, SysctlConfig.DIRECTORIES, findings));
+            List<Facts.Package> packages = packages(files, findings);
+            List<Facts.FileEntry> fileEntries = fileEntries(files, etc, extraPaths);
+            List<Facts.KernelTree> kernels = await(kernelsRead);
+            return new Facts(image, files.imageId(), osRelease, architecture, kernels, modprobe.files(),
+                    states(kernels, modprobe, depmodFiles), modulesLoad, cmdline, sysctl, packages, units.get(0),
+                    units.get(1), firmware, drivers(kernels, firmware), fileEntries, sorted(findings));
+        } finally {
+            // On any failure here, the tree reader stops too (its stream is an interruptible channel).
+            kernelsRead.cancel(true);
+        }
+    }
+
+    private static List<Facts.KernelTree> await(java.util.concurrent.FutureTask<List<Facts.KernelTree>> trees)
+            throws IOException {
+        try {
+            return trees.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading module trees", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IOException("reading module trees failed: " + e.getCause(), e.getCause());
+        }
     }
 
     private static List<Facts.Finding> sorted(List<Facts.Finding> findings) {

@@ -88,10 +88,10 @@ public final class ModuleLoading {
                 }
                 String name = fileName(line.substring(0, colon));
                 List<String> deps = new ArrayList<>();
-                for (String d : line.substring(colon + 1).strip().split("\\s+")) {
-                    if (!d.isEmpty()) {
-                        deps.add(fileName(d));
-                    }
+                // Thousands of lines: no regular expression each.
+                java.util.StringTokenizer words = new java.util.StringTokenizer(line.substring(colon + 1), " \t\r\f\u000b");
+                while (words.hasMoreTokens()) {
+                    deps.add(fileName(words.nextToken()));
                 }
                 dependencies.put(name, deps);
                 this.tree.put(name, byFile.get(name));
@@ -137,12 +137,20 @@ public final class ModuleLoading {
      * an alias of crc32c_intel). modprobe looks names up here after the tree and install lines.
      */
     public static final class TreeAliases {
-        public static final TreeAliases NONE = new TreeAliases(Map.of(), List.of());
+        public static final TreeAliases NONE = new TreeAliases(Map.of(), Map.of());
 
         private final Map<String, List<String>> exact;
-        private final List<String[]> patterns;
+        /**
+         * Patterns by their literal prefix (what comes before the first wildcard), each with its place in
+         * the file: a full kernel's modules.alias has thousands of patterns, and a name can only match those
+         * whose prefix it starts with, so a lookup tries a handful instead of all of them.
+         */
+        private final Map<String, List<Pattern>> patterns;
 
-        private TreeAliases(Map<String, List<String>> exact, List<String[]> patterns) {
+        private record Pattern(int order, String glob, String module) {
+        }
+
+        private TreeAliases(Map<String, List<String>> exact, Map<String, List<Pattern>> patterns) {
             this.exact = exact;
             this.patterns = patterns;
         }
@@ -152,16 +160,20 @@ public final class ModuleLoading {
                 return NONE;
             }
             Map<String, List<String>> exact = new HashMap<>();
-            List<String[]> patterns = new ArrayList<>();
-            for (String line : modulesAlias.split("\n")) {
-                String[] w = line.strip().split("\\s+");
-                if (w.length < 3 || !w[0].equals("alias")) {
+            Map<String, List<Pattern>> patterns = new HashMap<>();
+            int order = 0;
+            // A full kernel's file has tens of thousands of lines: split by hand, not by a regular expression each.
+            java.util.StringTokenizer lines = new java.util.StringTokenizer(modulesAlias, "\n");
+            while (lines.hasMoreTokens()) {
+                java.util.StringTokenizer w = new java.util.StringTokenizer(lines.nextToken(), " \t\r\f\u000b");
+                if (w.countTokens() < 3 || !w.nextToken().equals("alias")) {
                     continue;
                 }
-                String pattern = ModprobeConfig.underscores(w[1]);
-                String module = ModprobeConfig.underscores(w[2]);
-                if (pattern.matches(".*[*?\\[].*")) {
-                    patterns.add(new String[] {pattern, module});
+                String pattern = ModprobeConfig.underscores(w.nextToken());
+                String module = ModprobeConfig.underscores(w.nextToken());
+                if (hasWildcard(pattern)) {
+                    patterns.computeIfAbsent(pattern.substring(0, literalPrefix(pattern)), k -> new ArrayList<>())
+                            .add(new Pattern(order++, pattern, module));
                 } else {
                     exact.computeIfAbsent(pattern, k -> new ArrayList<>()).add(module);
                 }
@@ -169,13 +181,34 @@ public final class ModuleLoading {
             return new TreeAliases(exact, patterns);
         }
 
-        List<String> lookup(String name) {
-            List<String> out = new ArrayList<>(exact.getOrDefault(name, List.of()));
-            for (String[] p : patterns) {
-                if (ModprobeConfig.glob(p[0], name)) {
-                    out.add(p[1]);
+        private static boolean hasWildcard(String pattern) {
+            return pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0 || pattern.indexOf('[') >= 0;
+        }
+
+        /** Where the first character that is not itself lies: a wildcard, a bracket, or an escape. */
+        private static int literalPrefix(String pattern) {
+            for (int i = 0; i < pattern.length(); i++) {
+                char c = pattern.charAt(i);
+                if (c == '*' || c == '?' || c == '[' || c == '\\') {
+                    return i;
                 }
             }
+            return pattern.length();
+        }
+
+        /** The modules the name is an alias of: exact aliases first, then patterns in the file's order. */
+        List<String> lookup(String name) {
+            List<String> out = new ArrayList<>(exact.getOrDefault(name, List.of()));
+            List<Pattern> matched = new ArrayList<>();
+            for (int length = 0; length <= name.length(); length++) {
+                for (Pattern p : patterns.getOrDefault(name.substring(0, length), List.of())) {
+                    if (ModprobeConfig.glob(p.glob(), name)) {
+                        matched.add(p);
+                    }
+                }
+            }
+            matched.sort(java.util.Comparator.comparingInt(Pattern::order));
+            matched.forEach(p -> out.add(p.module()));
             return out;
         }
     }

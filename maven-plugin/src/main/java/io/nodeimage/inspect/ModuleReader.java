@@ -9,10 +9,21 @@ public final class ModuleReader {
 
     private final int expansionLimit;
     private final ModuleTrust trust;
+    private final ModuleFactsCache cache;
 
-    public ModuleReader(int expansionLimit, ModuleTrust trust) {
+    /** @param cache facts of module files read before, by their bytes */
+    public ModuleReader(int expansionLimit, ModuleTrust trust, ModuleFactsCache cache) {
         this.expansionLimit = expansionLimit;
         this.trust = trust;
+        this.cache = cache;
+    }
+
+    public ModuleReader(int expansionLimit, ModuleTrust trust) {
+        this(expansionLimit, trust, ModuleFactsCache.DISABLED);
+    }
+
+    public ModuleReader(ModuleTrust trust, ModuleFactsCache cache) {
+        this(Decompressor.DEFAULT_LIMIT, trust, cache);
     }
 
     public ModuleReader(int expansionLimit) {
@@ -41,24 +52,36 @@ public final class ModuleReader {
         if (compression == null) {
             throw new ModuleFormatException("not a module file name (.ko, .ko.xz, .ko.zst, .ko.gz)");
         }
+        // An uncompressed module whose signature is not verified reads faster than its bytes hash
+        // (measured on linux-image-amd64: parsing 180 MB of modules 50 to 250 ms, SHA-256 of them 0.5 to 1 s).
+        boolean worthKeeping = compression != Compression.NONE || !trust.isEmpty();
+        ModuleFactsCache.Key key = worthKeeping ? cache.key(path, trust, compression, file) : null;
+        if (key != null) {
+            java.util.Optional<ModuleFacts> known = cache.get(key);
+            if (known.isPresent()) {
+                return known.get().at(path, compression);
+            }
+        }
+        ModuleFacts facts = facts(file, compression, declared);
+        if (key != null) {
+            cache.put(key, facts);
+        }
+        return facts.at(path, compression);
+    }
+
+    private ModuleFacts facts(byte[] file, Compression compression, long declared) throws ModuleFormatException {
         byte[] expanded = Decompressor.expand(file, compression, expansionLimit, declared);
         ModuleSignature.Split split = ModuleSignature.split(expanded);
         Map<String, List<String>> info = ElfModinfo.read(split.data(), split.length());
-        String name = first(info, "name");
-        if (name == null) {
-            // Modules built before the name field existed: the kernel falls back to the file name.
-            String fileName = path.substring(path.lastIndexOf('/') + 1);
-            name = fileName.substring(0, fileName.length() - compression.suffix().length()).replace('-', '_');
-        }
         String depends = first(info, "depends");
         java.util.Optional<ModuleSignature> signature = split.signature();
         if (signature.isPresent() && !trust.isEmpty()) {
             signature = java.util.Optional.of(signature.get().withVerification(trust.verify(split.data(), split.length(), split.pkcs7())));
         }
-        return new KernelModule(path, name, first(info, "version"), first(info, "license"), first(info, "vermagic"),
-                first(info, "srcversion"),
+        return new ModuleFacts(first(info, "name"), first(info, "version"), first(info, "license"),
+                first(info, "vermagic"), first(info, "srcversion"),
                 depends == null || depends.isEmpty() ? List.of() : Arrays.asList(depends.split(",")),
-                info.getOrDefault("firmware", List.of()), compression, signature);
+                info.getOrDefault("firmware", List.of()), signature);
     }
 
     private static String first(Map<String, List<String>> info, String key) {

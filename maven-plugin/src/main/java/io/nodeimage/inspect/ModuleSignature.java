@@ -110,6 +110,15 @@ public record ModuleSignature(String signer, String keyId, String hashAlgorithm,
     }
 
     static ModuleSignature parse(byte[] pkcs7) throws ModuleFormatException {
+        ModuleSignature usual = Pkcs7Signer.read(pkcs7);
+        if (usual != null) {
+            return usual;
+        }
+        return parseFully(pkcs7);
+    }
+
+    /** With the full CMS parser: every shape, and the verdict on malformed ones. */
+    static ModuleSignature parseFully(byte[] pkcs7) throws ModuleFormatException {
         try {
             CMSSignedData signed = new CMSSignedData(pkcs7);
             SignerInformation info = signed.getSignerInfos().getSigners().iterator().next();
@@ -122,11 +131,15 @@ public record ModuleSignature(String signer, String keyId, String hashAlgorithm,
             } else {
                 keyId = colonHex(id.getSubjectKeyIdentifier());
             }
-            String digest = DIGESTS.getOrDefault(info.getDigestAlgOID(), info.getDigestAlgOID());
-            return new ModuleSignature(signer, keyId, digest);
+            return new ModuleSignature(signer, keyId, digestName(info.getDigestAlgOID()));
         } catch (CMSException | RuntimeException e) {
             throw new ModuleFormatException("unreadable PKCS#7 signature: " + e.getMessage(), e);
         }
+    }
+
+    /** The digest's name as modinfo prints it (sha256), or its OID when it has none. */
+    static String digestName(String oid) {
+        return DIGESTS.getOrDefault(oid, oid);
     }
 
     static String commonName(X500Name name) {

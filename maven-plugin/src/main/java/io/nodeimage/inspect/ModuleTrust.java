@@ -29,6 +29,8 @@ public final class ModuleTrust {
     }
 
     private final List<Known> known;
+    /** SHA-256 over the certificates' fingerprints in order: what cached verifications were made against. */
+    private final String digest;
 
     public ModuleTrust(List<X509Certificate> certificates) {
         Map<String, Known> byFingerprint = new LinkedHashMap<>();
@@ -43,6 +45,12 @@ public final class ModuleTrust {
             }
         }
         this.known = List.copyOf(byFingerprint.values());
+        this.digest = Digests.sha256(String.join("\n", new java.util.TreeSet<>(byFingerprint.keySet())));
+    }
+
+    /** Identifies the set of certificates, whatever their order: equal sets verify alike. */
+    public String digest() {
+        return digest;
     }
 
     public boolean isEmpty() {

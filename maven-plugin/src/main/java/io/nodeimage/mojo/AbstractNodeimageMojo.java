@@ -109,6 +109,15 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
     /** The goal's work: adapt parameters, one call into the core, log the outcome. */
     abstract void run();
 
+    /** The module facts cache of inspect and verify, unless it is turned off. */
+    io.nodeimage.inspect.ModuleFactsCache moduleFactsCache(File directory, boolean disabled) {
+        if (disabled || directory == null) {
+            getLog().debug("Module facts cache off: every module is read from its bytes");
+            return io.nodeimage.inspect.ModuleFactsCache.DISABLED;
+        }
+        return io.nodeimage.inspect.ModuleFactsCache.in(directory.toPath());
+    }
+
     ProfileSources profileSources() {
         return ProfileSources.withBundledCatalog(profilesDirectory.toPath(), basedir.toPath());
     }

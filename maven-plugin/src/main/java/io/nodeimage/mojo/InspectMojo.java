@@ -3,6 +3,7 @@ package io.nodeimage.mojo;
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.inspect.Facts;
 import io.nodeimage.inspect.InspectService;
+import java.io.File;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -24,6 +25,25 @@ public class InspectMojo extends AbstractNodeimageMojo {
      */
     @Parameter(property = PropertyNames.IMAGE)
     String image;
+
+    /**
+     * Where module facts are kept between runs, by the SHA-256 of each module file's bytes, so that
+     * a second run (another profile on the same kernel, a re-check) expands and verifies no module twice
+     * (uncompressed modules read without certificates are not kept: reading them costs less than hashing).
+     * At most 256 MB, least recently used kernels removed first; safe to delete at any time.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.MODULE_CACHE, defaultValue = "${settings.localRepository}/../nodeimage/module-facts")
+    File moduleCache;
+
+    /**
+     * Read every module from its bytes, neither using nor filling {@code moduleCache}.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.MODULE_CACHE_DISABLED, defaultValue = "false")
+    boolean moduleCacheDisabled;
 
     /**
      * Skip this goal.
@@ -49,13 +69,18 @@ public class InspectMojo extends AbstractNodeimageMojo {
             throw new ConfigurationException("no image to inspect", "name one with -D" + PropertyNames.IMAGE + "=<name>");
         }
         long start = System.nanoTime();
-        InspectService.Result result = InspectService.inspect(image, outputDirectory.toPath());
+        io.nodeimage.inspect.ModuleFactsCache cache = moduleFactsCache(moduleCache, moduleCacheDisabled);
+        InspectService.Result result = InspectService.inspect(image, outputDirectory.toPath(), cache);
         Facts f = result.facts();
         int modules = f.kernels().stream().mapToInt(k -> k.modules().size()).sum();
         getLog().info(image + ": " + f.osRelease().getOrDefault("PRETTY_NAME", "unknown OS") + ", "
                 + f.kernels().size() + " kernel trees, " + modules + " modules, " + f.packages().size() + " packages, "
                 + f.findings().size() + " findings, in " + (System.nanoTime() - start) / 1_000_000 + " ms");
         f.findings().forEach(x -> getLog().warn(x.path() + ": " + x.message()));
+        if (cache.enabled()) {
+            getLog().info("Module facts cache " + moduleCache + ": " + cache.stats().hits() + " modules from it, "
+                    + cache.stats().added() + " added");
+        }
         getLog().info("Facts written to " + result.factsFile());
     }
 }

@@ -26,6 +26,8 @@ public final class PropertyNames {
     public static final String TEST_POLICIES_SKIP = "nodeimage.test-policies.skip";
     public static final String TAG = "nodeimage.tag";
     public static final String POLICY_CACHE = "nodeimage.policyCache";
+    public static final String MODULE_CACHE = "nodeimage.moduleCache";
+    public static final String MODULE_CACHE_DISABLED = "nodeimage.moduleCache.disabled";
     public static final String BUILD_SKIP = "nodeimage.build.skip";
     public static final String BUILD_THREADS = "nodeimage.build.threads";
     public static final String CERTIFY_SKIP = "nodeimage.certify.skip";

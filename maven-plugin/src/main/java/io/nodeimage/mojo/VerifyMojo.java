@@ -8,6 +8,7 @@ import io.nodeimage.report.VerifyService;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.File;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -46,6 +47,25 @@ public class VerifyMojo extends AbstractPolicyMojo {
      */
     @Parameter(property = PropertyNames.IMAGE)
     String image;
+
+    /**
+     * Where module facts are kept between runs, by the SHA-256 of each module file's bytes, so that
+     * a second run (another profile on the same kernel, a re-check) expands and verifies no module twice
+     * (uncompressed modules read without certificates are not kept: reading them costs less than hashing).
+     * At most 256 MB, least recently used kernels removed first; safe to delete at any time.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.MODULE_CACHE, defaultValue = "${settings.localRepository}/../nodeimage/module-facts")
+    File moduleCache;
+
+    /**
+     * Read every module from its bytes, neither using nor filling {@code moduleCache}.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.MODULE_CACHE_DISABLED, defaultValue = "false")
+    boolean moduleCacheDisabled;
 
     /**
      * Skip this goal.
@@ -88,7 +108,8 @@ public class VerifyMojo extends AbstractPolicyMojo {
     void run() {
         VerifyService service = new VerifyService(policySets(catalogPolicies), new VerifyService.Settings(
                 VerifyService.severity(failOn), today(), strict, waiverLimits(),
-                crossCheck ? VerifyService.severity("crossCheckSeverity", crossCheckSeverity) : null));
+                crossCheck ? VerifyService.severity("crossCheckSeverity", crossCheckSeverity) : null,
+                moduleFactsCache(moduleCache, moduleCacheDisabled)));
         // An image named on its own is judged without a profile unless profiles are selected too.
         List<ResolvedProfile> profiles = !selection().isEmpty() || image == null ? selectedTargets() : List.of();
         List<VerifyService.Outcome> outcomes = new ArrayList<>();

@@ -47,9 +47,15 @@ public final class VerifyService {
      * @param waivers warning window and longest waiver allowed
      * @param crossCheck the severity of a disagreement between nodeimage's module model and the image's
      *     own modprobe; null to judge by the model alone
+     * @param moduleCache module facts kept between runs, or {@link io.nodeimage.inspect.ModuleFactsCache#DISABLED}
      */
     public record Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers,
-                           Policy.Severity crossCheck) {
+                           Policy.Severity crossCheck, io.nodeimage.inspect.ModuleFactsCache moduleCache) {
+        public Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers,
+                        Policy.Severity crossCheck) {
+            this(failOn, today, strict, waivers, crossCheck, io.nodeimage.inspect.ModuleFactsCache.DISABLED);
+        }
+
         public Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers) {
             this(failOn, today, strict, waivers, Policy.Severity.HIGH);
         }
@@ -120,7 +126,7 @@ public final class VerifyService {
 
     /** Inspects the image, asks its own modprobe about the modules the rules name, and evaluates every policy. */
     public Judged judge(String image, Profile profile) {
-        Facts facts = InspectService.facts(image, filePaths(), trust);
+        Facts facts = InspectService.facts(image, filePaths(), trust, settings.moduleCache());
         KmodCrossCheck.Result crossCheck = settings.crossCheck() == null
                 ? KmodCrossCheck.Result.skipped("the cross-check is turned off (nodeimage.verify.crossCheck=false)")
                 : new KmodCrossCheck(DockerEngine.client("image " + image + " cannot be cross-checked"),
