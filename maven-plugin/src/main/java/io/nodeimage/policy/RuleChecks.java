@@ -235,16 +235,21 @@ final class RuleChecks {
                     + (d.gspFirmware() ? " with GSP firmware" : ""));
             if (c.version() != null && (d.version() == null
                     || !VersionOrder.satisfies(d.version(), c.version(), VersionOrder.Scheme.RPM))) {
-                return Optional.of(c.vendor() + " driver " + d.version() + " is outside " + c.version() + " (kernel " + d.kernel() + ")");
+                return Optional.of(c.vendor() + " driver " + d.version() + " is outside " + c.version() + inKernel(d));
             }
             if (c.flavor() != null && !c.flavor().equals(d.flavor())) {
-                return Optional.of(c.vendor() + " driver is " + d.flavor() + ", not " + c.flavor() + " (kernel " + d.kernel() + ")");
+                return Optional.of(c.vendor() + " driver is " + d.flavor() + ", not " + c.flavor() + inKernel(d));
             }
             if (Boolean.TRUE.equals(c.gspFirmware()) && !d.gspFirmware()) {
                 return Optional.of("no GSP firmware for " + c.vendor() + " driver " + d.version());
             }
         }
         return Optional.empty();
+    }
+
+    /** " (kernel 6.8.0-1017-nvidia)", or nothing where the kernel is not known (a node without osrelease). */
+    private static String inKernel(Facts.Driver d) {
+        return d.kernel() == null || d.kernel().isEmpty() ? "" : " (kernel " + d.kernel() + ")";
     }
 
     private static Optional<String> packageCheck(Policy.PackageCheck c, Facts f, List<String> evidence) {

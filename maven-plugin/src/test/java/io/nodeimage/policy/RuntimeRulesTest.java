@@ -97,7 +97,7 @@ class RuntimeRulesTest {
 
         Map<String, RuleResult> r = judge(node(root, xml));
         assertThat(r.get("DRIVER").status()).isEqualTo(RuleResult.Status.FAIL);
-        assertThat(r.get("DRIVER").message()).isEqualTo("nvidia driver is proprietary, not open (kernel )");
+        assertThat(r.get("DRIVER").message()).isEqualTo("nvidia driver is proprietary, not open");
         assertThat(r.get("SIGNED").status()).isEqualTo(RuleResult.Status.FAIL);
         assertThat(r.get("SIGNED").message()).isEqualTo("the running kernel is tainted E (unsigned module was loaded: nvidia)");
         assertThat(r.get("GPU").status()).isEqualTo(RuleResult.Status.FAIL);
