@@ -100,6 +100,30 @@ class VerifyHostCommandTest {
     }
 
     @Test
+    void configMapMountReadsEachPolicyOnce() throws IOException {
+        // What the kubelet makes of a ConfigMap: the files in a timestamped folder, reached through ..data.
+        Path policies = Files.createDirectories(dir.resolve("policies"));
+        Path data = Files.createDirectories(policies.resolve("..2026_11_27_10_00_00.123456789"));
+        Files.writeString(data.resolve("site-waivers.yaml"), """
+                apiVersion: nodeimage/v1
+                kind: Policy
+                name: site-waivers
+                version: 1.0.0
+                description: Waivers of the site
+                rules: []
+                waivers:
+                  - {rule: container-hardening/NODE-HARD-005, reason: the fixture's root is a partial copy, expires: 2099-12-31, approvedBy: test}
+                """);
+        Files.createSymbolicLink(policies.resolve("..data"), data.getFileName());
+        Files.createSymbolicLink(policies.resolve("site-waivers.yaml"), Path.of("..data/site-waivers.yaml"));
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--nvidia-smi-xml", LiveNode.smiXml().toString(),
+                "--policies", policies.toString(), "--out", dir.resolve("r").toString());
+
+        assertThat(run.code()).as(run.err()).isEqualTo(NodeimageCli.PASSED);
+        assertThat(run.out()).contains("1 waived");
+    }
+
+    @Test
     void noCatalogAndNoPoliciesIsAnError() {
         Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--no-catalog", "--out", dir.toString());
 
