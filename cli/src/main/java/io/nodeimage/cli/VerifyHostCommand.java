@@ -4,9 +4,8 @@ import io.nodeimage.ConfigurationException;
 import io.nodeimage.ViolationException;
 import io.nodeimage.policy.PolicySet;
 import io.nodeimage.policy.PolicySets;
-import io.nodeimage.policy.RuleResult;
 import io.nodeimage.policy.Waivers;
-import io.nodeimage.report.Verdict;
+import io.nodeimage.report.VerdictLines;
 import io.nodeimage.report.VerifyService;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,10 +88,13 @@ final class VerifyHostCommand implements Callable<Integer> {
         VerifyService.Judged judged = service.judgeHost(root.toAbsolutePath().normalize(), nvidiaSmiXml);
         Path directory = out != null ? out : Path.of("nodeimage-reports", folderName(judged.facts().image()));
         VerifyService.Outcome outcome = service.write(judged, null, null, directory);
-        Verdict v = outcome.verdict();
-        spec.commandLine().getOut().println(v.image() + ": " + v.count(RuleResult.Status.PASS) + " passed, "
-                + v.count(RuleResult.Status.FAIL) + " failed, " + v.count(RuleResult.Status.WAIVED) + " waived, "
-                + v.count(RuleResult.Status.NOT_APPLICABLE) + " not applicable; reports in " + directory);
+        for (VerdictLines.Line line : VerdictLines.of(outcome.verdict(), directory)) {
+            switch (line.level()) {
+                case INFO -> spec.commandLine().getOut().println(line.text());
+                case WARN -> spec.commandLine().getErr().println("warning: " + line.text());
+                case ERROR -> spec.commandLine().getErr().println("error: " + line.text());
+            }
+        }
         try {
             VerifyService.requirePassed(List.of(outcome));
             return NodeimageCli.PASSED;

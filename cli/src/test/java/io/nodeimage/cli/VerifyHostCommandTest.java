@@ -40,6 +40,8 @@ class VerifyHostCommandTest {
 
         assertThat(run.code()).as(run.err()).isEqualTo(NodeimageCli.PASSED);
         assertThat(dir.resolve("summary.md")).isNotEmptyFile();
+        // What the plugin logs as warnings, the command prints on stderr.
+        assertThat(run.errLines()).contains("warning: NODE-HARD-005 (high, below failOn): /etc/shadow does not exist");
     }
 
     @Test
