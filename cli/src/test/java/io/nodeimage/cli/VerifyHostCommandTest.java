@@ -55,6 +55,26 @@ class VerifyHostCommandTest {
     }
 
     @Test
+    void unwritableOutIsAnErrorOnOneLine() throws IOException {
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--out", file.resolve("reports").toString());
+
+        assertThat(run.code()).isEqualTo(NodeimageCli.ERROR);
+        assertThat(run.errLines()).filteredOn(l -> !l.startsWith("warning: ")).singleElement().asString()
+                .startsWith("nodeimage-cli: cannot write ").contains("a-file");
+    }
+
+    @Test
+    void notNvidiaSmiXmlIsAnErrorOnOneLine() throws IOException {
+        Path text = Files.writeString(dir.resolve("smi.txt"), "==============NVSMI LOG==============\n");
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--nvidia-smi-xml", text.toString(),
+                "--out", dir.resolve("r").toString());
+
+        assertThat(run.code()).isEqualTo(NodeimageCli.ERROR);
+        assertThat(run.errLines()).singleElement().asString().contains("is not nvidia-smi -q -x output");
+    }
+
+    @Test
     void unknownSeverityIsAnErrorNamingTheOption() {
         Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--out", dir.toString(), "--fail-on", "severe");
 
