@@ -136,33 +136,13 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
 
     /** Each line at the level of what it does to the build: ERROR only for what fails it. */
     void logVerdict(io.nodeimage.report.Verdict v, Path directory) {
-        getLog().info(v.image() + ": " + v.count(io.nodeimage.policy.RuleResult.Status.PASS) + " passed, " + v.count(io.nodeimage.policy.RuleResult.Status.FAIL)
-                + " failed, " + v.count(io.nodeimage.policy.RuleResult.Status.WAIVED) + " waived, "
-                + v.count(io.nodeimage.policy.RuleResult.Status.NOT_APPLICABLE) + " not applicable; reports in " + directory);
-        v.warnings().forEach(w -> getLog().warn(w));
-        for (io.nodeimage.policy.RuleResult r : v.results()) {
-            boolean blocks = v.blocks(r);
-            if (r.undecided()) {
-                String line = r.ruleId() + " (" + r.severity().yamlName() + ") not checked: " + r.message();
-                if (blocks) {
-                    getLog().error(line);
-                } else {
-                    getLog().warn(line);
-                }
-            } else if (r.status() == io.nodeimage.policy.RuleResult.Status.FAIL && !blocks) {
-                getLog().warn(r.ruleId() + " (" + r.severity().yamlName() + ", below failOn): " + r.message());
-            }
-            if (r.waiverExpired()) {
-                String line = r.ruleId() + ": waiver expired on " + r.waiver().expires();
-                if (blocks) {
-                    getLog().error(line);
-                } else {
-                    getLog().warn(line + " (" + r.severity().yamlName() + ", below failOn)");
-                }
+        for (io.nodeimage.report.VerdictLines.Line line : io.nodeimage.report.VerdictLines.of(v, directory)) {
+            switch (line.level()) {
+                case INFO -> getLog().info(line.text());
+                case WARN -> getLog().warn(line.text());
+                case ERROR -> getLog().error(line.text());
             }
         }
-        v.unusedWaivers().forEach(u -> getLog().warn("waiver of " + u.entry().rule() + " at " + u.entry().location()
-                + " waived nothing: " + u.reason()));
     }
 
     private PolicySets.Read readPolicySets(boolean withCatalog) {

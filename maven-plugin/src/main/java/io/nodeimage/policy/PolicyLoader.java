@@ -59,6 +59,19 @@ public final class PolicyLoader {
         return name.endsWith(".yaml") || name.endsWith(".yml");
     }
 
+    /**
+     * Under a hidden folder or itself hidden: a Kubernetes ConfigMap mount keeps each file twice, as
+     * {@code name.yaml} and inside its {@code ..<timestamp>/} folder; .git and editors' folders hold copies too.
+     */
+    static boolean hidden(Path directory, Path file) {
+        for (Path part : directory.relativize(file)) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String stem(String fileName) {
         return fileName.replaceAll("\\.ya?ml$", "");
     }
@@ -70,7 +83,7 @@ public final class PolicyLoader {
         if (directory != null && Files.isDirectory(directory)) {
             List<Path> files;
             try (Stream<Path> walk = Files.walk(directory)) {
-                files = walk.filter(p -> isYaml(p) && Files.isRegularFile(p)).sorted().toList();
+                files = walk.filter(p -> isYaml(p) && Files.isRegularFile(p) && !hidden(directory, p)).sorted().toList();
             } catch (IOException e) {
                 problems.add(Location.startOf(SourceFiles.shown(directory, shownFrom)), "",
                         "cannot list the folder: " + e.getMessage(), "check that it is readable");

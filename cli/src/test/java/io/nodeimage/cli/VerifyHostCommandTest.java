@@ -1,0 +1,163 @@
+package io.nodeimage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerifyHostCommandTest {
+
+    static final String[] REPORTS = {"facts.json", "report.json", "junit.xml", "report.sarif", "summary.md"};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void liveH100NodeWritesEveryReportAndExitsOneOnItsViolation() throws IOException {
+        Path out = dir.resolve("reports");
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(),
+                "--nvidia-smi-xml", LiveNode.smiXml().toString(), "--out", out.toString());
+
+        // The fixture's root has no /etc/shadow: container-hardening's NODE-HARD-005 (high) fails it.
+        assertThat(run.code()).as(run.err()).isEqualTo(NodeimageCli.VIOLATION);
+        assertThat(run.err()).contains("NODE-HARD-005").doesNotContain("\tat ");
+        assertThat(run.out()).contains("reports in " + out);
+        for (String report : REPORTS) {
+            assertThat(out.resolve(report)).isNotEmptyFile();
+        }
+        assertThat(Files.readString(out.resolve("facts.json"))).contains("\"runtime\"");
+        assertThat(Files.readString(out.resolve("junit.xml"))).contains("NODE-HARD-005");
+        assertThat(Files.readString(out.resolve("report.sarif"))).contains("\"2.1.0\"");
+    }
+
+    @Test
+    void belowFailOnTheSameNodePasses() {
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(),
+                "--nvidia-smi-xml", LiveNode.smiXml().toString(), "--out", dir.toString(), "--fail-on", "critical");
+
+        assertThat(run.code()).as(run.err()).isEqualTo(NodeimageCli.PASSED);
+        assertThat(dir.resolve("summary.md")).isNotEmptyFile();
+        // What the plugin logs as warnings, the command prints on stderr.
+        assertThat(run.errLines()).contains("warning: NODE-HARD-005 (high, below failOn): /etc/shadow does not exist");
+    }
+
+    @Test
+    void missingRootIsAnErrorOnOneLine() {
+        Run run = Run.of("verify-host", "--root", dir.resolve("no-such-root").toString(), "--out", dir.resolve("r").toString());
+
+        assertThat(run.code()).isEqualTo(NodeimageCli.ERROR);
+        assertThat(run.errLines()).singleElement().asString()
+                .startsWith("nodeimage-cli: root ").contains("no-such-root", "is not a directory");
+        assertThat(dir.resolve("r")).doesNotExist();
+    }
+
+    @Test
+    void unwritableOutIsAnErrorOnOneLine() throws IOException {
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--out", file.resolve("reports").toString());
+
+        assertThat(run.code()).isEqualTo(NodeimageCli.ERROR);
+        assertThat(run.errLines()).filteredOn(l -> !l.startsWith("warning: ")).singleElement().asString()
+                .startsWith("nodeimage-cli: cannot write ").contains("a-file");
+    }
+
+    @Test
+    void notNvidiaSmiXmlIsAnErrorOnOneLine() throws IOException {
+        Path text = Files.writeString(dir.resolve("smi.txt"), "==============NVSMI LOG==============\n");
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--nvidia-smi-xml", text.toString(),
+                "--out", dir.resolve("r").toString());
+
+        assertThat(run.code()).isEqualTo(NodeimageCli.ERROR);
+        assertThat(run.errLines()).singleElement().asString().contains("is not nvidia-smi -q -x output");
+    }
+
+    @Test
+    void unknownSeverityIsAnErrorNamingTheOption() {
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--out", dir.toString(), "--fail-on", "severe");
+
+        assertThat(run.code()).isEqualTo(NodeimageCli.ERROR);
+        assertThat(run.errLines()).singleElement().asString().contains("--fail-on 'severe' is not a severity");
+    }
+
+    @Test
+    void unknownOptionIsAnErrorOnOneLine() {
+        Run run = Run.of("verify-host", "--rooot", "/");
+
+        assertThat(run.code()).isEqualTo(NodeimageCli.ERROR);
+        assertThat(run.errLines()).singleElement().asString().contains("--rooot");
+    }
+
+    @Test
+    void missingPoliciesFolderIsAnError() {
+        Run run = Run.of("verify-host", "--root", "/", "--policies", dir.resolve("none").toString(), "--out", dir.toString());
+
+        assertThat(run.code()).isEqualTo(NodeimageCli.ERROR);
+        assertThat(run.errLines()).singleElement().asString().contains("--policies", "is not a folder");
+    }
+
+    @Test
+    void policiesFolderJudgesAndWaivesWithTheCatalog() throws IOException {
+        Path policies = Files.createDirectories(dir.resolve("policies"));
+        Files.writeString(policies.resolve("site-nodes.yaml"), """
+                apiVersion: nodeimage/v1
+                kind: Policy
+                name: site-nodes
+                version: 1.0.0
+                description: The site's GPU nodes, as they run
+                rules:
+                  - {id: SITE-NODE-002, title: GPUs in persistence mode with MIG off, severity: high, gpu: {persistence: enabled, mig: disabled}}
+                waivers:
+                  - {rule: container-hardening/NODE-HARD-005, reason: the fixture's root is a partial copy, expires: 2099-12-31, approvedBy: test}
+                """);
+        Path out = dir.resolve("r");
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--nvidia-smi-xml", LiveNode.smiXml().toString(),
+                "--policies", policies.toString(), "--out", out.toString());
+
+        assertThat(run.code()).as(run.err()).isEqualTo(NodeimageCli.PASSED);
+        assertThat(run.out()).contains("1 waived");
+        assertThat(Files.readString(out.resolve("report.json"))).contains("SITE-NODE-002", "NODE-HARD-005");
+    }
+
+    @Test
+    void configMapMountReadsEachPolicyOnce() throws IOException {
+        // What the kubelet makes of a ConfigMap: the files in a timestamped folder, reached through ..data.
+        Path policies = Files.createDirectories(dir.resolve("policies"));
+        Path data = Files.createDirectories(policies.resolve("..2026_11_27_10_00_00.123456789"));
+        Files.writeString(data.resolve("site-waivers.yaml"), """
+                apiVersion: nodeimage/v1
+                kind: Policy
+                name: site-waivers
+                version: 1.0.0
+                description: Waivers of the site
+                rules: []
+                waivers:
+                  - {rule: container-hardening/NODE-HARD-005, reason: the fixture's root is a partial copy, expires: 2099-12-31, approvedBy: test}
+                """);
+        Files.createSymbolicLink(policies.resolve("..data"), data.getFileName());
+        Files.createSymbolicLink(policies.resolve("site-waivers.yaml"), Path.of("..data/site-waivers.yaml"));
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--nvidia-smi-xml", LiveNode.smiXml().toString(),
+                "--policies", policies.toString(), "--out", dir.resolve("r").toString());
+
+        assertThat(run.code()).as(run.err()).isEqualTo(NodeimageCli.PASSED);
+        assertThat(run.out()).contains("1 waived");
+    }
+
+    @Test
+    void noCatalogAndNoPoliciesIsAnError() {
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--no-catalog", "--out", dir.toString());
+
+        assertThat(run.code()).isEqualTo(NodeimageCli.ERROR);
+        assertThat(run.errLines()).singleElement().asString().contains("no policies to judge by");
+    }
+
+    @Test
+    void hostnameBecomesOneFolderName() {
+        assertThat(VerifyHostCommand.folderName("gpu-node-7.example")).isEqualTo("gpu-node-7.example");
+        assertThat(VerifyHostCommand.folderName("../etc")).isEqualTo(".._etc");
+        assertThat(VerifyHostCommand.folderName("/host/root")).isEqualTo("_host_root");
+        assertThat(VerifyHostCommand.folderName("..")).isEqualTo("host");
+    }
+}
