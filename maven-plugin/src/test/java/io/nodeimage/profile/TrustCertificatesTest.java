@@ -134,4 +134,16 @@ class TrustCertificatesTest {
             assertThat(check.exitCode()).as(check.output()).isZero();
         }
     }
+
+    @Test
+    void theBlueprintCarriesTheCertificatesAsImageBuilderCacerts() {
+        ResolvedProfile resolved = new ProfileFixtures(project).profile("node", """
+                os: {family: rhel, release: "9.6", arch: x86_64}
+                base: {image: "registry.example/ubi9:9.6"}
+                outputs: [blueprint]
+                """ + trust("site", CA.pem() + OTHER.pem())).resolve("node");
+        String blueprint = new io.nodeimage.render.Renderer(Map.of(), false).render(resolved).get("blueprint.toml");
+        assertThat(blueprint).contains("[customizations.cacerts]\npem_certs = [\"-----BEGIN CERTIFICATE-----\\n")
+                .contains("\\n-----END CERTIFICATE-----\\n\", \"-----BEGIN CERTIFICATE-----\\n");
+    }
 }
