@@ -21,8 +21,9 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * A site CA made by the test, given in a profile's trust.certificates, built into a Debian image from
- * the local minbase (which has no ca-certificates): the image's trust store holds it, and openssl
- * accepts a leaf it signed and refuses one signed by a CA the profile never named.
+ * the local minbase (which has no ca-certificates): the image's trust store holds it, openssl accepts
+ * a leaf it signed and refuses one signed by a CA the profile never named, a TLS client in the image
+ * connects to a server the CA vouches for with its default store, and the phase is idempotent.
  */
 @ExtendWith(DockerRequired.class)
 class SiteCaImageTest {
@@ -92,5 +93,67 @@ class SiteCaImageTest {
         Container.ExecResult stranger = image.execInContainer("openssl", "verify", "-CAfile",
                 "/etc/ssl/certs/ca-certificates.crt", "/tmp/stranger.pem");
         assertThat(stranger.getExitCode()).isNotZero();
+    }
+
+    @Test
+    void aTlsClientInTheImageTrustsAServerTheCaSigned() throws Exception {
+        TestCa.Leaf leaf = SITE.issue("localhost");
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        char[] password = "test".toCharArray();
+        store.setKeyEntry("leaf", leaf.keys().getPrivate(), password,
+                new java.security.cert.Certificate[] {leaf.certificate(), SITE.certificate()});
+        var keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, password);
+        var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(keys.getKeyManagers(), null, null);
+        var server = com.sun.net.httpserver.HttpsServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        // The host's loopback, as a mirror on the site network would be: the engine has no bridge.
+        GenericContainer<?> client = new GenericContainer<>(DockerImageName.parse(TAG)).withNetworkMode("host")
+                .withCommand("sleep", "600");
+        try {
+            client.start();
+            String connect = "127.0.0.1:" + server.getAddress().getPort();
+            Container.ExecResult result = client.execInContainer("sh", "-c", "openssl s_client -connect " + connect
+                    + " -servername localhost -verify_hostname localhost -verify_return_error </dev/null 2>&1");
+            assertThat(result.getStdout()).as(result.getStdout()).contains("Verify return code: 0 (ok)");
+            assertThat(result.getExitCode()).as(result.getStdout()).isZero();
+        } finally {
+            client.stop();
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void theTrustPhaseRunsAgainWithoutChangingTheStore() throws Exception {
+        String files = "/usr/local/share/ca-certificates/site-root.crt /etc/ssl/certs/ca-certificates.crt";
+        String before = asRoot("sha256sum " + files);
+        assertThat(asRoot("bash /usr/local/libexec/nodeimage/provision.sh trust >/dev/null && echo TRUSTED"))
+                .isEqualTo("TRUSTED\n");
+        assertThat(asRoot("sha256sum " + files)).isEqualTo(before);
+    }
+
+    private static String asRoot(String script) throws Exception {
+        var docker = image.getDockerClient();
+        String id = docker.execCreateCmd(image.getContainerId()).withUser("0").withCmd("sh", "-c", script)
+                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        docker.execStartCmd(id).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                com.github.dockerjava.api.model.Frame>() {
+            @Override
+            public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                if (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDOUT) {
+                    out.writeBytes(frame.getPayload());
+                }
+            }
+        }).awaitCompletion();
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 }
