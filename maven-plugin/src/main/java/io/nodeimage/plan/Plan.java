@@ -61,7 +61,9 @@ public record Plan(String profile, String description, Profile.Os os, String bas
     }
 
     private static String summary(Step s) {
-        if (s instanceof Step.AddRepository r) {
+        if (s instanceof Step.TrustCertificate t) {
+            return "trust certificate " + t.fileName();
+        } else if (s instanceof Step.AddRepository r) {
             return "add repository " + r.name() + " " + r.url();
         } else if (s instanceof Step.InstallPackages p) {
             return "install " + String.join(" ", p.packages().stream()

@@ -1,6 +1,7 @@
 package io.nodeimage.plan;
 
 import io.nodeimage.ConfigurationException;
+import io.nodeimage.profile.PemCertificates;
 import io.nodeimage.profile.Profile;
 import io.nodeimage.profile.Profile.Accelerator;
 import io.nodeimage.profile.Profile.Family;
@@ -34,6 +35,15 @@ public final class Planner {
                 .filter(i -> p.hardening().exclude().stream().noneMatch(x -> i.id().endsWith(" " + x))).toList();
         checkBaselineAgainstLoads(p, baseline);
 
+        // Before any repository: an https mirror signed by a site CA needs the CA in the trust store first.
+        for (Profile.Certificate c : p.trust().certificates()) {
+            List<PemCertificates.Block> blocks = PemCertificates.parse(c.pem());
+            for (int i = 0; i < blocks.size(); i++) {
+                // update-ca-certificates and c_rehash want one certificate a file.
+                String file = blocks.size() == 1 ? c.name() : c.name() + "-" + (i + 1);
+                steps.add(new Step.TrustCertificate(file, blocks.get(i).pem(), "trust.certificates." + c.name()));
+            }
+        }
         for (Profile.Repository r : p.repositories()) {
             steps.add(new Step.AddRepository(r.name(), resolve(r.url(), r.name()), resolve(r.key(), r.name()),
                     r.suite(), r.components(), "repositories." + r.name()));

@@ -15,6 +15,17 @@ public sealed interface Step {
     /** Why the step exists: a benchmark id, a vendor document, or the profile key it comes from. */
     String because();
 
+    /**
+     * A CA certificate added to the system trust store before any repository is used. {@code fileName}
+     * is the store's file name without extension; {@code pem} is exactly one CERTIFICATE block.
+     */
+    record TrustCertificate(String fileName, String pem, String because) implements Step {
+        public TrustCertificate {
+            Objects.requireNonNull(fileName);
+            Objects.requireNonNull(pem);
+        }
+    }
+
     /** A package repository and its signing key (Debian/Ubuntu: suite and components). */
     record AddRepository(String name, String url, String key, String suite, List<String> components, String because)
             implements Step {

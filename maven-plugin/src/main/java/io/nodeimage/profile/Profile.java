@@ -48,6 +48,7 @@ public record Profile(
         @Doc("The CPU platform and interconnect of the node.") Platform platform,
         @Doc("GPUs and other accelerators, with their drivers.") List<Accelerator> accelerators,
         @Doc("High-speed networking: InfiniBand and RoCE.") Network network,
+        @Doc("Certificate authorities the image trusts, installed before any repository is used.") Trust trust,
         @Doc("Package repositories added before packages are installed.") List<Repository> repositories,
         @Doc("Packages to install, remove and pin.") Packages packages,
         @Doc("Kernel parameters written to sysctl.d.") Map<@Shape(SYSCTL_KEY) String, @Shape(SYSCTL_VALUE) String> sysctl,
@@ -63,6 +64,7 @@ public record Profile(
         platform = platform == null ? Platform.NONE : platform;
         accelerators = list(accelerators);
         network = network == null ? Network.NONE : network;
+        trust = trust == null ? Trust.NONE : trust;
         repositories = list(repositories);
         packages = packages == null ? Packages.NONE : packages;
         sysctl = map(sysctl);
@@ -255,6 +257,22 @@ public record Profile(
             rdma = rdma != null && rdma;
             nics = list(nics);
         }
+    }
+
+    public record Trust(
+            @Doc("CA certificates added to the system trust store (Debian/Ubuntu: update-ca-certificates; "
+                    + "RHEL: update-ca-trust) before the repositories phase, so an https mirror they sign works.")
+            List<Certificate> certificates) {
+        static final Trust NONE = new Trust(null);
+
+        public Trust {
+            certificates = list(certificates);
+        }
+    }
+
+    public record Certificate(
+            @Required @Doc("A name for the certificate, used for its file name in the trust store.") @Shape(NAME) String name,
+            @Required @Doc("One or more PEM CERTIFICATE blocks, each a parseable X.509 certificate.") @Shape(TEXT) String pem) {
     }
 
     public record Repository(

@@ -78,7 +78,28 @@ final class ProfileRules {
         unique(tree, p.files().stream().map(Profile.FileSpec::path).toList(), "path", "files");
         unique(tree, p.users().stream().map(Profile.User::name).toList(), "name", "users");
         unique(tree, p.repositories().stream().map(Profile.Repository::name).toList(), "name", "repositories");
+        unique(tree, p.trust().certificates().stream().map(Profile.Certificate::name).toList(), "name",
+                "trust", "certificates");
         checkMirrors(p, tree);
+        checkCertificates(p, tree);
+    }
+
+    /** Each trust.certificates[].pem holds only certificates the JDK parses; update-ca-* would skip others quietly. */
+    private void checkCertificates(Profile p, YNode.Mapping tree) {
+        for (int i = 0; i < p.trust().certificates().size(); i++) {
+            Profile.Certificate c = p.trust().certificates().get(i);
+            if (c.pem() == null) {
+                continue;
+            }
+            try {
+                PemCertificates.parse(c.pem());
+            } catch (IllegalArgumentException e) {
+                add(tree, "'" + c.name() + "' is not PEM certificates: " + e.getMessage(),
+                        "give the CA's certificate as PEM (openssl x509 -in ca.der -inform der -out ca.pem), "
+                                + "one or more -----BEGIN CERTIFICATE----- blocks and nothing else",
+                        "trust", "certificates", i, "pem");
+            }
+        }
     }
 
     /**
@@ -207,11 +228,12 @@ final class ProfileRules {
         }
     }
 
-    private void unique(YNode.Mapping tree, List<String> values, String key, String list) {
+    private void unique(YNode.Mapping tree, List<String> values, String key, String... list) {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < values.size(); i++) {
             if (values.get(i) != null && !seen.add(values.get(i))) {
-                add(tree, "'" + values.get(i) + "' appears twice", "each " + key + " may appear once", list, i, key);
+                add(tree, "'" + values.get(i) + "' appears twice", "each " + key + " may appear once",
+                        append(append(list, i), key));
             }
         }
     }

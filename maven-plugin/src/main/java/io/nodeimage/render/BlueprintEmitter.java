@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * An Image Builder (osbuild) blueprint. Blueprints have no scripts, so each step becomes the
  * customization that means the same: packages, kernel append, files, services, users, and the
- * OpenSCAP profile of the hardening baseline. Repositories are Image Builder sources, not blueprint
- * content; package removal has no blueprint form. Both are said in the file.
+ * OpenSCAP profile of the hardening baseline, and trusted CAs as {@code [customizations.cacerts]}
+ * {@code pem_certs} (osbuild/blueprint's {@code CACustomization}). Repositories are Image Builder
+ * sources, not blueprint content; package removal has no blueprint form. Both are said in the file.
  */
 final class BlueprintEmitter {
 
@@ -57,6 +58,12 @@ final class BlueprintEmitter {
             if (!plan.kernelArguments().isEmpty()) {
                 s.append("append = ").append(toml(String.join(" ", plan.kernelArguments()))).append('\n');
             }
+        }
+        List<Step.TrustCertificate> certificates = plan.steps(Step.TrustCertificate.class);
+        if (!certificates.isEmpty()) {
+            s.append("\n# trust.certificates: added to the image's trust store by Image Builder\n[customizations.cacerts]\n")
+                    .append("pem_certs = ").append(array(certificates.stream().map(Step.TrustCertificate::pem).toList()))
+                    .append('\n');
         }
         List<String[]> files = new ArrayList<>();
         addFile(files, ProvisionScript.DISABLE_CONF, ProvisionScript.disableConf(plan.steps(Step.DisableModule.class)));

@@ -18,7 +18,7 @@ final class BootcEmitter {
     /** The builder stage's shell: headers for the image's kernel, the driver packages, then DKMS for that kernel. */
     static final String BUILDER_SCRIPT = "set -euo pipefail; kver=$(ls /usr/lib/modules); "
             + "dnf install -y --setopt=install_weak_deps=False \"kernel-devel-$kver\" dkms; "
-            + "bash " + ContainerfileEmitter.SCRIPT_IN_IMAGE + " repositories packages; "
+            + "bash " + ContainerfileEmitter.SCRIPT_IN_IMAGE + " trust repositories packages; "
             + "dkms autoinstall -k \"$kver\"";
 
     private BootcEmitter() {

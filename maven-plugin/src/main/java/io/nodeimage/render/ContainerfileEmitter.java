@@ -16,7 +16,7 @@ final class ContainerfileEmitter {
     static final String SCRIPT_IN_IMAGE = "/usr/local/libexec/nodeimage/provision.sh";
     /** Layers: what changes least first, so rebuilds reuse the package layer. */
     static final List<List<String>> LAYERS = List.of(
-            List.of("repositories", "packages"),
+            List.of("trust", "repositories", "packages"),
             List.of("modules", "kernel", "sysctl"),
             List.of("files", "users", "services", "initramfs"));
 
@@ -44,7 +44,7 @@ final class ContainerfileEmitter {
         s.append("      io.nodeimage.os=").append(dockerfile(ProvisionScript.osLine(plan))).append('\n');
         s.append("COPY ").append(ProvisionScript.FILE).append(' ').append(SCRIPT_IN_IMAGE).append('\n');
         s.append("USER 0:0\n");
-        String[] titles = {"# Package repositories, packages and removals; caches are removed in this same layer.",
+        String[] titles = {"# Trusted CAs, package repositories, packages and removals; caches are removed in this same layer.",
                 "# Kernel modules (disabled, options, loaded at boot), kernel arguments and sysctl.",
                 "# Files, users, services, and the initramfs where the image has one."};
         for (int i = 0; i < LAYERS.size(); i++) {

@@ -16,7 +16,7 @@ public final class ProvisionScript {
 
     public static final String FILE = "provision.sh";
     public static final List<String> PHASES = List.of(
-            "repositories", "packages", "modules", "kernel", "sysctl", "files", "users", "services", "initramfs");
+            "trust", "repositories", "packages", "modules", "kernel", "sysctl", "files", "users", "services", "initramfs");
 
     static final String DISABLE_CONF = "/etc/modprobe.d/nodeimage-disable.conf";
     static final String OPTIONS_CONF = "/etc/modprobe.d/nodeimage-options.conf";
@@ -85,6 +85,7 @@ public final class ProvisionScript {
                 }
 
                 """);
+        trust(s, plan, apt);
         repositories(s, plan, apt);
         packages(s, plan, apt);
         modules(s, plan);
@@ -119,6 +120,38 @@ public final class ProvisionScript {
 
     private static void comment(StringBuilder s, String because) {
         s.append("  # ").append(because.replace('\n', ' ')).append('\n');
+    }
+
+    /**
+     * CA certificates into the system trust store, before the repositories phase fetches anything.
+     * ca-certificates comes from the archive the base image already knows when it is missing (Debian
+     * minbase): a site whose archive mirror itself needs the CA must use a base image that has it.
+     */
+    private static void trust(StringBuilder s, Plan plan, boolean apt) {
+        open(s, "trust");
+        List<Step.TrustCertificate> certificates = plan.steps(Step.TrustCertificate.class);
+        if (!certificates.isEmpty()) {
+            if (apt) {
+                s.append("  if ! command -v update-ca-certificates >/dev/null 2>&1; then\n")
+                        .append("    export DEBIAN_FRONTEND=noninteractive\n")
+                        .append("    apt-get update\n    apt-get install -y --no-install-recommends ca-certificates\n")
+                        .append("    apt-get clean\n    rm -rf /var/lib/apt/lists/*\n  fi\n");
+            } else {
+                s.append("  if ! command -v update-ca-trust >/dev/null 2>&1; then\n")
+                        .append("    dnf install -y --setopt=install_weak_deps=False ca-certificates\n")
+                        .append("    dnf clean all\n    rm -rf /var/cache/dnf\n  fi\n");
+            }
+        }
+        for (Step.TrustCertificate c : certificates) {
+            comment(s, c.because());
+            String path = apt ? "/usr/local/share/ca-certificates/" + c.fileName() + ".crt"
+                    : "/etc/pki/ca-trust/source/anchors/" + c.fileName() + ".pem";
+            s.append("  write_file ").append(sh(path)).append(" 0644 root root ").append(sh(c.pem())).append('\n');
+        }
+        if (!certificates.isEmpty()) {
+            s.append(apt ? "  update-ca-certificates\n" : "  update-ca-trust extract\n");
+        }
+        close(s, certificates.isEmpty());
     }
 
     private static void repositories(StringBuilder s, Plan plan, boolean apt) {
