@@ -83,12 +83,13 @@ public final class KmodCrossCheck {
                 remove(id);
                 id = null;
                 String line = firstLine(e);
-                refused = line.contains("executable file not found") || line.contains("no such file or directory")
-                        ? "the image has no sleep to keep a container open for modprobe"
-                        : "a container of the image could not start: " + line;
-                if (!line.contains("tmpcopyup") && !line.contains("rlimit")) {
+                if (line.contains("executable file not found") || line.contains("no such file or directory")) {
+                    refused = "the image has no sleep to keep a container open for modprobe";
                     break;
                 }
+                // Engines word a refused form differently ("tmpcopyup", "error setting rlimits", a runc
+                // "write child: broken pipe" when its init dies of the same): the next form is tried.
+                refused = "a container of the image could not start: " + line;
             }
         }
         if (id == null) {
