@@ -10,6 +10,7 @@ assert yaml.contains('  - "console=ttyS0,115200"  # src/main/nodeimage/profiles/
 assert yaml.contains('    - rasdaemon  # src/main/nodeimage/profiles/site-b200.yaml:8')
 assert yaml.contains('      flavor: open  # nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-blackwell-b200.yaml:')
 assert !yaml.contains('extends:')
-// The same text went to the log.
-assert log.contains('[INFO]   release: "24.04"  # nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:7')
+// The same text went to standard output, without log prefixes.
+assert log.readLines().contains('  release: "24.04"  # nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:7')
+assert !log.contains('[INFO]   release:')
 return true

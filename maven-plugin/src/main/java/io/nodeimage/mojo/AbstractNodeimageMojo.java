@@ -151,6 +151,15 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
         return basedir.toPath().resolve(shown).normalize();
     }
 
+    /**
+     * A goal's main output, on standard output without log prefixes: scripts capture it, and
+     * {@code mvn -q} silences everything else.
+     */
+    void printResult(String text) {
+        System.out.print(text);
+        System.out.flush();
+    }
+
     private static String withHint(NodeimageException e) {
         return e.hint().isEmpty() ? e.getMessage() : e.getMessage() + System.lineSeparator() + "Hint: " + e.hint();
     }

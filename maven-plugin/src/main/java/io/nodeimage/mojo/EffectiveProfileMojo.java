@@ -14,8 +14,9 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Prints each selected profile fully resolved (its {@code extends} chain merged) as YAML, and writes
- * it to {@code <outputDirectory>/<profile>/effective-profile.yaml}.
+ * Prints each selected profile fully resolved (its {@code extends} chain merged) as YAML on standard
+ * output (so that {@code mvn -q} gives only the YAML, one document per profile separated by
+ * {@code ---}), and writes it to {@code <outputDirectory>/<profile>/effective-profile.yaml}.
  *
  * @since 0.1.0
  */
@@ -60,12 +61,15 @@ public class EffectiveProfileMojo extends AbstractNodeimageMojo {
                     "name one with -D" + PropertyNames.PROFILES + "=<name>");
         }
         List<ResolvedProfile> resolved = new ProfileResolver(sources).resolveAll(selected.names());
+        StringBuilder printed = new StringBuilder();
         for (ResolvedProfile profile : resolved) {
             String yaml = EffectiveProfile.toYaml(profile, origins);
             Path file = outputDirectory.toPath().resolve(profile.name()).resolve("effective-profile.yaml");
             AtomicFiles.write(file, yaml);
-            yaml.lines().forEach(getLog()::info);
+            // Several profiles print as one YAML stream, a document each.
+            printed.append(printed.isEmpty() ? "" : "---\n").append(yaml.endsWith("\n") ? yaml : yaml + "\n");
             getLog().info("Written to " + file);
         }
+        printResult(printed.toString());
     }
 }

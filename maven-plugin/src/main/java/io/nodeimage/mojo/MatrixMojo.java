@@ -63,8 +63,7 @@ public class MatrixMojo extends AbstractNodeimageMojo {
             return (Object) entry;
         }).toList()));
         AtomicFiles.write(matrixFile.toPath(), json + "\n");
-        // Standard output on purpose: CI captures it, and -q silences everything else.
-        System.out.println(json);
+        printResult(json + "\n");
         getLog().info(targets.size() + " profiles; matrix written to " + matrixFile);
     }
 }
