@@ -9,4 +9,8 @@ def gb200 = matrix.include.find { it.profile == 'site-gb200' }
 assert gb200.family == 'ubuntu' && gb200.release == '24.04' && gb200.arch == 'aarch64'
 assert gb200.image == 'registry.invalid/nodes/site-gb200:2.3'
 assert new JsonSlurper().parse(new File(basedir, 'target/nodeimage/matrix.json')) == matrix
+// GitLab's child pipeline: one job a profile, running its verify.
+def images = new File(basedir, 'target/images.yml').text
+assert images.contains('"image-site-gb200":\n  script:\n    - "./mvnw -B verify -Dnodeimage.profiles=site-gb200"\n')
+assert images.contains('"image-rhel-9-nvidia-hopper":')
 return true

@@ -1,12 +1,8 @@
 package io.nodeimage.mojo;
 
 import io.nodeimage.AtomicFiles;
-import io.nodeimage.profile.ResolvedProfile;
-import io.nodeimage.yaml.Json;
+import io.nodeimage.plan.CiMatrix;
 import java.io.File;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -15,7 +11,9 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Prints the selected profiles as JSON for CI fan-out, one entry per profile:
  * {@code {"include": [{"profile": ..., "family": ..., "release": ..., "arch": ...}]}}, the shape GitHub
  * Actions' {@code strategy.matrix} takes from {@code fromJSON}. Printed on standard output (so that
- * {@code mvn -q} gives only the JSON) and written to {@code <outputDirectory>/matrix.json}.
+ * {@code mvn -q} gives only the JSON) and written to {@code <outputDirectory>/matrix.json}; with
+ * {@link #gitlabPipeline}, also written as a GitLab child pipeline. Fails when no profile builds an
+ * image: CI systems reject an empty matrix.
  *
  * @since 0.1.0
  */
@@ -29,6 +27,15 @@ public class MatrixMojo extends AbstractNodeimageMojo {
      */
     @Parameter(property = PropertyNames.MATRIX_OUTPUT, defaultValue = "${project.build.directory}/nodeimage/matrix.json")
     File matrixFile;
+
+    /**
+     * Where to write a GitLab child pipeline with one job per profile ({@code image-<profile>}, running
+     * {@code ./mvnw -B verify -Dnodeimage.profiles=<profile>}). Not written when unset.
+     *
+     * @since 0.2.0
+     */
+    @Parameter(property = PropertyNames.MATRIX_GITLAB_PIPELINE)
+    File gitlabPipeline;
 
     /**
      * Skip this goal.
@@ -50,20 +57,14 @@ public class MatrixMojo extends AbstractNodeimageMojo {
 
     @Override
     void run() {
-        // By name: the matrix is the same whatever order the selection named them in.
-        List<ResolvedProfile> targets = selectedTargets().stream()
-                .sorted(java.util.Comparator.comparing(ResolvedProfile::name)).toList();
-        String json = Json.writeLine(Map.of("include", targets.stream().map(p -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("profile", p.name());
-            entry.put("family", p.profile().os().family().yamlName());
-            entry.put("release", p.profile().os().release());
-            entry.put("arch", p.profile().os().arch().yamlName());
-            entry.put("image", io.nodeimage.image.BuildService.imageName(repository, p.name(), tag));
-            return (Object) entry;
-        }).toList()));
+        CiMatrix matrix = CiMatrix.of(selectedTargets(), repository, tag, selection());
+        String json = matrix.githubJson();
         AtomicFiles.write(matrixFile.toPath(), json + "\n");
+        if (gitlabPipeline != null) {
+            AtomicFiles.write(gitlabPipeline.toPath(), matrix.gitlabPipeline());
+            getLog().info("GitLab child pipeline written to " + gitlabPipeline);
+        }
         printResult(json + "\n");
-        getLog().info(targets.size() + " profiles; matrix written to " + matrixFile);
+        getLog().info(matrix.entries().size() + " profiles; matrix written to " + matrixFile);
     }
 }

@@ -36,6 +36,7 @@ public final class PropertyNames {
     public static final String CHECK_CERTIFICATE_SKIP = "nodeimage.check-certificate.skip";
     public static final String MATRIX_SKIP = "nodeimage.matrix.skip";
     public static final String MATRIX_OUTPUT = "nodeimage.matrix.output";
+    public static final String MATRIX_GITLAB_PIPELINE = "nodeimage.matrix.gitlabPipeline";
     public static final String AS_OF = "nodeimage.asOf";
     public static final String WAIVERS_WARN_DAYS = "nodeimage.waivers.warnDays";
     public static final String WAIVERS_MAX_DAYS = "nodeimage.waivers.maxDays";
