@@ -58,7 +58,7 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
      * The day waivers are judged on, YYYY-MM-DD: today when absent. Set a later day to see which waivers
      * will have expired by then.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.AS_OF)
     String asOf;
@@ -67,7 +67,7 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
      * Strict mode: a policy that cannot tell whether it applies (it selects profiles, and an image is
      * judged without one) fails the run whatever the severity of its rules; otherwise only critical ones do.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.STRICT, defaultValue = "false")
     boolean strict;
@@ -75,7 +75,7 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
     /**
      * Warn when a waiver that applies expires within this many days; 0 never warns.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.WAIVERS_WARN_DAYS, defaultValue = "30")
     int waiverWarnDays;
@@ -84,7 +84,7 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
      * Refuse waivers that run longer than this many days (from their 'from' day, or from the day judged);
      * 0 for no limit.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.WAIVERS_MAX_DAYS, defaultValue = "0")
     int waiverMaxDays;

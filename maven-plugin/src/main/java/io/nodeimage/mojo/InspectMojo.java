@@ -32,7 +32,7 @@ public class InspectMojo extends AbstractNodeimageMojo {
      * (uncompressed modules read without certificates are not kept: reading them costs less than hashing).
      * At most 256 MB, least recently used kernels removed first; safe to delete at any time.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.MODULE_CACHE, defaultValue = "${settings.localRepository}/../nodeimage/module-facts")
     File moduleCache;
@@ -40,7 +40,7 @@ public class InspectMojo extends AbstractNodeimageMojo {
     /**
      * Read every module from its bytes, neither using nor filling {@code moduleCache}.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.MODULE_CACHE_DISABLED, defaultValue = "false")
     boolean moduleCacheDisabled;

@@ -9,7 +9,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * with its file:line:column, rule ids used twice in the run, waivers of rules that no policy has, tests
  * that name unknown policies or rules, and waivers that conflict, run too long or expire soon.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 @Mojo(name = "lint-policies", defaultPhase = LifecyclePhase.VALIDATE, threadSafe = true)
 public class LintPoliciesMojo extends AbstractPolicyMojo {
@@ -17,7 +17,7 @@ public class LintPoliciesMojo extends AbstractPolicyMojo {
     /**
      * Skip this goal.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.LINT_SKIP, defaultValue = "false")
     boolean skipLint;

@@ -32,7 +32,7 @@ public class MatrixMojo extends AbstractNodeimageMojo {
      * Where to write a GitLab child pipeline with one job per profile ({@code image-<profile>}, running
      * {@code ./mvnw -B verify -Dnodeimage.profiles=<profile>}). Not written when unset.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.MATRIX_GITLAB_PIPELINE)
     File gitlabPipeline;

@@ -29,7 +29,7 @@ public class ValidateMojo extends AbstractPolicyMojo {
     /**
      * Lint the policies, waiver files and policy tests too (as {@code nodeimage:lint-policies} does).
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.VALIDATE_POLICIES, defaultValue = "true")
     boolean lintPolicies;
@@ -39,7 +39,7 @@ public class ValidateMojo extends AbstractPolicyMojo {
      * listed here is a problem at its line. Configure them on the plugin, not on one execution, so
      * validate and render see the same.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter
     Map<String, String> mirrors;

@@ -12,7 +12,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * modes. Writes facts.json, report.json, junit.xml, report.sarif and summary.md into
  * {@code <outputDirectory>/host/}, and fails the build when an unwaived finding reaches {@code failOn}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 @Mojo(name = "verify-host", threadSafe = true, requiresProject = false)
 public class VerifyHostMojo extends AbstractPolicyMojo {
@@ -21,7 +21,7 @@ public class VerifyHostMojo extends AbstractPolicyMojo {
      * The node's root directory: {@code /} on the node itself, or where a node's root is mounted with its
      * {@code /proc} and {@code /sys} (a DaemonSet's {@code /host}).
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.HOST_ROOT, defaultValue = "/")
     File root;
@@ -30,7 +30,7 @@ public class VerifyHostMojo extends AbstractPolicyMojo {
      * {@code nvidia-smi -q -x} output of the node, for persistence, MIG and ECC modes; without it, gpu
      * rules are reported not checked.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.HOST_NVIDIA_SMI_XML)
     File nvidiaSmiXml;
@@ -38,7 +38,7 @@ public class VerifyHostMojo extends AbstractPolicyMojo {
     /**
      * Judge against the bundled policy catalog too.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.VERIFY_CATALOG, defaultValue = "true")
     boolean catalogPolicies;
@@ -46,7 +46,7 @@ public class VerifyHostMojo extends AbstractPolicyMojo {
     /**
      * The lowest severity of an unwaived finding that fails the build: info, low, medium, high, critical.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.FAIL_ON, defaultValue = "high")
     String failOn;
@@ -54,7 +54,7 @@ public class VerifyHostMojo extends AbstractPolicyMojo {
     /**
      * Skip this goal.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.VERIFY_HOST_SKIP, defaultValue = "false")
     boolean skipVerifyHost;

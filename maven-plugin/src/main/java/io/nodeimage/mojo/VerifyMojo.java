@@ -54,7 +54,7 @@ public class VerifyMojo extends AbstractPolicyMojo {
      * (uncompressed modules read without certificates are not kept: reading them costs less than hashing).
      * At most 256 MB, least recently used kernels removed first; safe to delete at any time.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.MODULE_CACHE, defaultValue = "${settings.localRepository}/../nodeimage/module-facts")
     File moduleCache;
@@ -62,7 +62,7 @@ public class VerifyMojo extends AbstractPolicyMojo {
     /**
      * Read every module from its bytes, neither using nor filling {@code moduleCache}.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     @Parameter(property = PropertyNames.MODULE_CACHE_DISABLED, defaultValue = "false")
     boolean moduleCacheDisabled;
