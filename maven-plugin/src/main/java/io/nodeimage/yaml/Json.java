@@ -77,7 +77,8 @@ public final class Json {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
             g.setPrettyPrinter(printer);
-            MAPPER.writeTree(g, MAPPER.valueToTree(ordered(value)));
+            // Written straight from the maps and lists: a tree in between would copy a large facts document.
+            MAPPER.writeValue(g, ordered(value));
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON in memory failed", e);
         }
