@@ -2,6 +2,7 @@ package io.nodeimage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nodeimage.support.RepositoryFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -22,7 +23,7 @@ class DaemonSetManifestTest {
 
     @BeforeAll
     static void read() throws IOException {
-        String text = Files.readString(LiveNode.repositoryRoot().resolve("docs/fleet/nodeimage-daemonset.yaml"));
+        String text = Files.readString(RepositoryFiles.root().resolve("docs/fleet/nodeimage-daemonset.yaml"));
         manifest = map(new Yaml(new SafeConstructor(new LoaderOptions())).load(text));
         pod = map(map(map(manifest.get("spec")).get("template")).get("spec"));
         List<Object> containers = list(pod.get("containers"));

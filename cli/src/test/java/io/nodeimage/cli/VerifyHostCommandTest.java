@@ -2,6 +2,7 @@ package io.nodeimage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nodeimage.support.LiveNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.nodeimage.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nodeimage.support.TestCa;
 import io.nodeimage.profile.ProfileResolver;
 import io.nodeimage.profile.ProfileSources;
 import io.nodeimage.render.RenderService;

@@ -30,15 +30,27 @@ public record TestCa(KeyPair keys, X509Certificate certificate) {
         }
     }
 
+    /** A leaf's key and certificate. */
+    public record Leaf(KeyPair keys, X509Certificate certificate) {
+    }
+
     /** A leaf certificate for {@code commonName}, signed by this CA. */
     public X509Certificate sign(String commonName) {
+        return issue(commonName).certificate();
+    }
+
+    /** A server leaf for the host name {@code dnsName} (subject and subjectAltName), signed by this CA. */
+    public Leaf issue(String dnsName) {
         try {
             KeyPair leaf = keyPair();
             var holder = new JcaX509v3CertificateBuilder(new X500Name(certificate.getSubjectX500Principal().getName()),
-                    BigInteger.TWO, new Date(0), new Date(4_000_000_000_000L), new X500Name("CN=" + commonName),
+                    BigInteger.TWO, new Date(0), new Date(4_000_000_000_000L), new X500Name("CN=" + dnsName),
                     leaf.getPublic())
+                    .addExtension(Extension.subjectAlternativeName, false, new org.bouncycastle.asn1.x509.GeneralNames(
+                            new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName,
+                                    dnsName)))
                     .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate()));
-            return new JcaX509CertificateConverter().getCertificate(holder);
+            return new Leaf(leaf, new JcaX509CertificateConverter().getCertificate(holder));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
