@@ -1,6 +1,6 @@
 package io.nodeimage.it;
 
-import org.junit.jupiter.api.Assumptions;
+import io.nodeimage.support.Ci;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.DockerClientFactory;
@@ -16,15 +16,8 @@ public final class DockerRequired implements BeforeAllCallback {
         if (DockerClientFactory.instance().isDockerAvailable()) {
             return;
         }
-        if (inCi()) {
-            throw new IllegalStateException("CI is set but no Docker engine answers; start one "
-                    + "(.ci/run does: dockerd --bridge=none --iptables=false) before running the tests");
-        }
-        Assumptions.abort("no Docker engine answers; skipped here, but a failure when CI is set");
-    }
-
-    static boolean inCi() {
-        String ci = System.getenv("CI");
-        return ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false") && !ci.equals("0");
+        Ci.missing("CI is set but no Docker engine answers; start one "
+                + "(.ci/run does: dockerd --bridge=none --iptables=false) before running the tests",
+                "no Docker engine answers; skipped here, but a failure when CI is set");
     }
 }

@@ -140,10 +140,7 @@ class KmodCrossCheckImageTest {
                     null, List.of(), null, "blacklisted") : new Facts.ModuleState(s.module(), s.kernel(), s.state(),
                     s.blacklisted(), s.install(), s.installFrom(), s.options(), s.softdep(), s.reason()));
         }
-        Facts f = real.facts();
-        Facts modelSaid = new Facts(f.image(), f.imageId(), f.osRelease(), f.architecture(), f.kernels(),
-                f.modprobeFiles(), wrong, f.modulesLoad(), f.cmdline(), f.sysctl(), f.packages(), f.enabledUnits(),
-                f.maskedUnits(), f.firmware(), f.drivers(), f.files(), f.findings());
+        Facts modelSaid = real.facts().withModules(wrong);
         KmodCrossCheck.Result x = new KmodCrossCheck(DockerEngine.client("test"), Duration.ofSeconds(120))
                 .run(TAG, modelSaid, Set.of("vfat", "udf", "squashfs"));
         assertThat(x.disagreements()).singleElement().satisfies(d -> {

@@ -29,6 +29,12 @@ public record Facts(
         List<Finding> findings,
         Runtime runtime) {
 
+    /** The same facts with other module states (the image's own modprobe's answers folded in, say). */
+    public Facts withModules(List<ModuleState> states) {
+        return new Facts(image, imageId, osRelease, architecture, kernels, modprobeFiles, states, modulesLoad, cmdline,
+                sysctl, packages, enabledUnits, maskedUnits, firmware, drivers, files, findings, runtime);
+    }
+
     /** An image's facts: nothing runs, so there is no runtime section. */
     public Facts(String image, String imageId, Map<String, String> osRelease, String architecture,
                  List<KernelTree> kernels, List<String> modprobeFiles, List<ModuleState> modules,

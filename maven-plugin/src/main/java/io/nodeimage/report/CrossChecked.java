@@ -52,10 +52,7 @@ final class CrossChecked {
             states.add(new Facts.ModuleState(key.substring(slash + 1), key.substring(0, slash), "absent", false, null,
                     null, List.of(), null, "not in the tree, not built in, no alias or command names it", observed));
         });
-        return new Facts(facts.image(), facts.imageId(), facts.osRelease(), facts.architecture(), facts.kernels(),
-                facts.modprobeFiles(), states, facts.modulesLoad(), facts.cmdline(), facts.sysctl(), facts.packages(),
-                facts.enabledUnits(), facts.maskedUnits(), facts.firmware(), facts.drivers(), facts.files(),
-                facts.findings(), facts.runtime());
+        return facts.withModules(states);
     }
 
     /** One failed result per disagreement, at the configured severity, naming both verdicts and modprobe's plan. */
