@@ -117,7 +117,7 @@ final class VerifyHostCommand implements Callable<Integer> {
 
     /** A hostname as one folder name: nothing that climbs out of --out's parent or makes a subfolder. */
     static String folderName(String hostname) {
-        String name = hostname.replaceAll("[^A-Za-z0-9._-]", "_");
+        String name = io.nodeimage.inspect.InspectService.safe(hostname);
         return name.isEmpty() || name.chars().allMatch(c -> c == '.') ? "host" : name;
     }
 }
