@@ -95,16 +95,16 @@ class DemoImageBuildTest {
     void provisionScriptIsIdempotent() throws Exception {
         String files = "/etc/modprobe.d/nodeimage-disable.conf /etc/modprobe.d/nodeimage-options.conf "
                 + "/etc/sysctl.d/60-nodeimage.conf /etc/ssh/sshd_config.d/50-nodeimage-hardening.conf";
-        String built = execAsRoot(demo, "sh", "-c", "sha256sum " + files + " && stat -c '%a %U %G %n' " + files);
+        String built = LocalImages.execAsRoot(demo, "sh", "-c", "sha256sum " + files + " && stat -c '%a %U %G %n' " + files);
         // Every phase that needs no network, run twice more on the built image.
         for (int run = 0; run < 2; run++) {
-            String output = execAsRoot(demo, "bash", "-c", "bash /usr/local/libexec/nodeimage/provision.sh "
+            String output = LocalImages.execAsRoot(demo, "bash", "-c", "bash /usr/local/libexec/nodeimage/provision.sh "
                     + "modules kernel sysctl files users services initramfs && echo PROVISIONED");
             assertThat(output).endsWith("PROVISIONED\n");
         }
-        assertThat(execAsRoot(demo, "sh", "-c", "sha256sum " + files + " && stat -c '%a %U %G %n' " + files))
+        assertThat(LocalImages.execAsRoot(demo, "sh", "-c", "sha256sum " + files + " && stat -c '%a %U %G %n' " + files))
                 .isEqualTo(built);
-        assertThat(execAsRoot(demo, "sh", "-c", "ls /etc/modprobe.d/ /etc/sysctl.d/ | grep -c nodeimage-tmp || true"))
+        assertThat(LocalImages.execAsRoot(demo, "sh", "-c", "ls /etc/modprobe.d/ /etc/sysctl.d/ | grep -c nodeimage-tmp || true"))
                 .isEqualTo("0\n");
     }
 
@@ -140,25 +140,9 @@ class DemoImageBuildTest {
                 .containsEntry("org.opencontainers.image.description", profile.description());
         Container.ExecResult unprivileged = hostile.execInContainer("cat", "/etc/nodeimage-hostile.txt");
         assertThat(unprivileged.getExitCode()).as("mode 0640 root:root: not readable by the image's user").isNotZero();
-        String written = execAsRoot(hostile, "cat", "/etc/nodeimage-hostile.txt");
+        String written = LocalImages.execAsRoot(hostile, "cat", "/etc/nodeimage-hostile.txt");
         assertThat(written).isEqualTo(profile.files().get(0).content());
-        assertThat(execAsRoot(hostile, "stat", "-c", "%a", "/etc/nodeimage-hostile.txt")).isEqualTo("640\n");
-        assertThat(execAsRoot(hostile, "sh", "-c", "ls /tmp | grep -c pwned || true")).isEqualTo("0\n");
-    }
-
-    private static String execAsRoot(GenericContainer<?> c, String... command) throws Exception {
-        DockerClient docker = c.getDockerClient();
-        String id = docker.execCreateCmd(c.getContainerId()).withUser("0").withCmd(command)
-                .withAttachStdout(true).withAttachStderr(true).exec().getId();
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        docker.execStartCmd(id).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
-            @Override
-            public void onNext(com.github.dockerjava.api.model.Frame frame) {
-                if (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDOUT) {
-                    out.writeBytes(frame.getPayload());
-                }
-            }
-        }).awaitCompletion();
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(LocalImages.execAsRoot(hostile, "stat", "-c", "%a", "/etc/nodeimage-hostile.txt")).isEqualTo("640\n");
+        assertThat(LocalImages.execAsRoot(hostile, "sh", "-c", "ls /tmp | grep -c pwned || true")).isEqualTo("0\n");
     }
 }

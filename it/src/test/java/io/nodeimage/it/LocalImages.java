@@ -89,4 +89,21 @@ final class LocalImages {
             }
         }
     }
+
+    /** What a command run as root in a started container printed on stdout (the image's user may be another). */
+    static String execAsRoot(GenericContainer<?> c, String... command) throws Exception {
+        com.github.dockerjava.api.DockerClient docker = c.getDockerClient();
+        String id = docker.execCreateCmd(c.getContainerId()).withUser("0").withCmd(command)
+                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        docker.execStartCmd(id).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+            @Override
+            public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                if (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDOUT) {
+                    out.writeBytes(frame.getPayload());
+                }
+            }
+        }).awaitCompletion();
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

@@ -142,19 +142,6 @@ class SiteCaImageTest {
     }
 
     private static String asRoot(String script) throws Exception {
-        var docker = image.getDockerClient();
-        String id = docker.execCreateCmd(image.getContainerId()).withUser("0").withCmd("sh", "-c", script)
-                .withAttachStdout(true).withAttachStderr(true).exec().getId();
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        docker.execStartCmd(id).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
-                com.github.dockerjava.api.model.Frame>() {
-            @Override
-            public void onNext(com.github.dockerjava.api.model.Frame frame) {
-                if (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDOUT) {
-                    out.writeBytes(frame.getPayload());
-                }
-            }
-        }).awaitCompletion();
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return LocalImages.execAsRoot(image, "sh", "-c", script);
     }
 }
