@@ -34,6 +34,15 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
     protected File profilesDirectory;
 
     /**
+     * The project's vendor data: repositories, driver packages and add-ons that are used before the
+     * catalog's for the same images (docs/profiles.md, "Vendor data").
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VENDOR_DIRECTORY, defaultValue = "${basedir}/src/main/nodeimage/vendor")
+    protected File vendorDirectory;
+
+    /**
      * Profiles to act on: names or globs ({@code *}, {@code ?}), comma-separated. Names and globs also
      * reach the bundled catalog. Empty means every profile in {@link #profilesDirectory}.
      *
@@ -116,6 +125,11 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
             return io.nodeimage.inspect.ModuleFactsCache.DISABLED;
         }
         return io.nodeimage.inspect.ModuleFactsCache.in(directory.toPath());
+    }
+
+    io.nodeimage.plan.VendorCatalog vendorCatalog() {
+        return io.nodeimage.plan.VendorCatalog.load(vendorDirectory.toPath(), basedir.toPath(),
+                io.nodeimage.plan.VendorCatalog.class.getClassLoader());
     }
 
     ProfileSources profileSources() {

@@ -4,6 +4,7 @@ package io.nodeimage.mojo;
 public final class PropertyNames {
 
     public static final String PROFILES_DIRECTORY = "nodeimage.profilesDirectory";
+    public static final String VENDOR_DIRECTORY = "nodeimage.vendorDirectory";
     public static final String POLICIES_DIRECTORY = "nodeimage.policiesDirectory";
     public static final String PROFILES = "nodeimage.profiles";
     public static final String OUTPUT_DIRECTORY = "nodeimage.outputDirectory";

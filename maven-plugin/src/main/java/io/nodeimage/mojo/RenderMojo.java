@@ -62,7 +62,7 @@ public class RenderMojo extends AbstractNodeimageMojo {
         if (!selected.problems().isEmpty()) {
             throw new ConfigurationException(selected.problems().get(0).message(), selected.problems().get(0).hint());
         }
-        List<RenderService.Outcome> outcomes = new RenderService(mirrors == null ? Map.of() : mirrors, strict)
+        List<RenderService.Outcome> outcomes = new RenderService(mirrors == null ? Map.of() : mirrors, strict, vendorCatalog())
                 .renderSelection(sources, selected.names(), outputDirectory.toPath());
         long unchanged = outcomes.stream().filter(o -> o.unchanged() && !o.isAbstract()).count();
         long rendered = outcomes.stream().filter(o -> !o.unchanged() && !o.isAbstract()).count();

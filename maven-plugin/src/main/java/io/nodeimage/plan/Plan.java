@@ -64,7 +64,12 @@ public record Plan(String profile, String description, Profile.Os os, String bas
         if (s instanceof Step.TrustCertificate t) {
             return "trust certificate " + t.fileName();
         } else if (s instanceof Step.AddRepository r) {
-            return "add repository " + r.name() + " " + r.url();
+            return "add repository " + r.name() + " " + (r.url() != null ? r.url() : r.releasePackage())
+                    + (r.fingerprint() == null ? " (key not pinned)" : " (key " + r.fingerprint() + ")");
+        } else if (s instanceof Step.EnableComponents c) {
+            return "enable components " + String.join(" ", c.components()) + " of the base image's archive";
+        } else if (s instanceof Step.ModuleSigningKey k) {
+            return "generate the machine owner key '" + k.commonName() + "' for DKMS-built modules";
         } else if (s instanceof Step.InstallPackages p) {
             return "install " + String.join(" ", p.packages().stream()
                     .map(x -> x.version() == null ? x.name() : x.name() + "=" + x.version()).toList());
@@ -88,6 +93,9 @@ public record Plan(String profile, String description, Profile.Os os, String bas
         } else if (s instanceof Step.Services v) {
             return v.action().name().toLowerCase(java.util.Locale.ROOT) + " " + String.join(" ", v.units());
         }
-        return "rebuild the initramfs";
+        if (s instanceof Step.RebuildInitramfs) {
+            return "rebuild the initramfs";
+        }
+        throw new IllegalStateException("no summary for " + s.getClass().getSimpleName());
     }
 }

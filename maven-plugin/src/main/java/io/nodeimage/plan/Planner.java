@@ -3,7 +3,6 @@ package io.nodeimage.plan;
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.profile.PemCertificates;
 import io.nodeimage.profile.Profile;
-import io.nodeimage.profile.Profile.Accelerator;
 import io.nodeimage.profile.Profile.Family;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,12 +19,21 @@ import java.util.Set;
 public final class Planner {
 
     private final Map<String, String> mirrors;
+    private final VendorCatalog vendor;
 
     /**
-     * @param mirrors base URLs by mirror id, for repository URLs written {@code mirror://<id>/<path>}
+     * @param mirrors base URLs by mirror id, for repository URLs written {@code mirror://<id>/<path>}, and by
+     *     vendor repository name, for a site mirror that replaces that repository
+     * @param vendor the vendor data the accelerators' and network's packages come from
      */
-    public Planner(Map<String, String> mirrors) {
+    public Planner(Map<String, String> mirrors, VendorCatalog vendor) {
         this.mirrors = Map.copyOf(mirrors);
+        this.vendor = vendor;
+    }
+
+    /** A planner with the plugin's own vendor catalog. */
+    public Planner(Map<String, String> mirrors) {
+        this(mirrors, VendorCatalog.bundled());
     }
 
     public Plan plan(Profile p) {
@@ -44,9 +52,15 @@ public final class Planner {
                 steps.add(new Step.TrustCertificate(file, blocks.get(i).pem(), "trust.certificates." + c.name()));
             }
         }
+        VendorSteps.Result vendorSteps = VendorSteps.of(p, vendor, mirrors);
+        steps.addAll(vendorSteps.repositories());
         for (Profile.Repository r : p.repositories()) {
             steps.add(new Step.AddRepository(r.name(), resolve(r.url(), r.name()), resolve(r.key(), r.name()),
-                    r.suite(), r.components(), "repositories." + r.name()));
+                    r.fingerprint(), r.suite(), r.components(), true, false, null, "repositories." + r.name()));
+        }
+        if (vendorSteps.dkms() && p.secureBoot().mok() == Profile.Mok.GENERATED) {
+            String name = p.secureBoot().mokName() == null ? "nodeimage MOK " + p.name() : p.secureBoot().mokName();
+            steps.add(new Step.ModuleSigningKey(name, "secureBoot.mok: generated (DKMS modules signed for Secure Boot)"));
         }
         if (p.kernel().packageName() != null) {
             steps.add(new Step.InstallPackages(List.of(new Step.Package(p.kernel().packageName(), null)),
@@ -56,17 +70,8 @@ public final class Planner {
             steps.add(new Step.InstallPackages(p.packages().install().stream()
                     .map(n -> new Step.Package(n, p.packages().pins().get(n))).toList(), "packages.install"));
         }
-        List<String> services = new ArrayList<>();
-        for (int i = 0; i < p.accelerators().size(); i++) {
-            Accelerator a = p.accelerators().get(i);
-            DriverPackages.Components c = DriverPackages.of(a, family);
-            steps.add(new Step.InstallPackages(c.packages(), c.because(), c.buildsModules()));
-            services.addAll(c.services());
-        }
-        if (p.network().rdma()) {
-            steps.add(new Step.InstallPackages(DriverPackages.rdma(p.network().stack(), family),
-                    "network.rdma (" + p.network().stack().yamlName() + " stack)"));
-        }
+        steps.addAll(vendorSteps.installs());
+        List<String> services = new ArrayList<>(vendorSteps.services());
         if (!p.packages().remove().isEmpty()) {
             steps.add(new Step.RemovePackages(p.packages().remove(), "packages.remove"));
         }
@@ -86,6 +91,11 @@ public final class Planner {
                 steps.add(new Step.ModuleOptions(module, options, "kernel.modules.options")));
         if (!p.kernel().modules().load().isEmpty()) {
             steps.add(new Step.LoadModules(p.kernel().modules().load(), "kernel.modules.load"));
+        }
+        List<String> vendorLoads = vendorSteps.loads().stream()
+                .filter(m -> p.kernel().modules().load().stream().noneMatch(l -> normal(l).equals(normal(m)))).toList();
+        if (!vendorLoads.isEmpty()) {
+            steps.add(new Step.LoadModules(vendorLoads, "modules the accelerators' services need"));
         }
         if (!p.kernel().cmdline().isEmpty()) {
             steps.add(new Step.KernelArguments(p.kernel().cmdline(), "kernel.cmdline"));
@@ -118,6 +128,7 @@ public final class Planner {
             steps.add(new Step.WriteFile("/etc/ssh/sshd_config.d/50-nodeimage-hardening.conf", "0600", "root", "root",
                     conf.toString(), p.hardening().baseline().yamlName() + " (SSH)"));
         }
+        steps.addAll(vendorSteps.files());
         for (Profile.FileSpec f : p.files()) {
             steps.add(new Step.WriteFile(f.path(), f.mode() == null ? "0644" : f.mode(),
                     f.owner() == null ? "root" : f.owner(), f.group() == null ? "root" : f.group(), f.content(),

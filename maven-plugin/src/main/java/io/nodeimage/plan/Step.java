@@ -26,34 +26,82 @@ public sealed interface Step {
         }
     }
 
-    /** A package repository and its signing key (Debian/Ubuntu: suite and components). */
-    record AddRepository(String name, String url, String key, String suite, List<String> components, String because)
+    /**
+     * A package repository and its signing key (Debian/Ubuntu: suite and components). {@code fingerprint},
+     * when given, is the key's full fingerprint: the script refuses a key with another. rpm: {@code
+     * signedPackages} and {@code signedMetadata} say what the key signs (gpgcheck, repo_gpgcheck), and a
+     * {@code releasePackage} (EPEL's) defines the repository instead of {@code url}.
+     */
+    record AddRepository(String name, String url, String key, String fingerprint, String suite, List<String> components,
+                         boolean signedPackages, boolean signedMetadata, String releasePackage, String because)
             implements Step {
         public AddRepository {
             components = List.copyOf(components);
+            Objects.requireNonNull(key);
             Objects.requireNonNull(because);
+            if (url == null && releasePackage == null) {
+                throw new IllegalArgumentException("repository " + name + " has neither a URL nor a release package");
+            }
+        }
+
+        public AddRepository(String name, String url, String key, String suite, List<String> components, String because) {
+            this(name, url, key, null, suite, components, true, false, null, because);
         }
     }
 
-    /** A package to install, with an optional version pin (a trailing '*' pins a prefix). */
-    record Package(String name, String version) {
+    /** Components added to the base image's own apt sources (Debian's non-free, Ubuntu's restricted). */
+    record EnableComponents(String name, List<String> components, String because) implements Step {
+        public EnableComponents {
+            components = List.copyOf(components);
+        }
+    }
+
+    /**
+     * A package to install, with an optional version pin (a trailing '*' pins a prefix), and the
+     * repository it comes from ({@value #DISTRIBUTION} for the base image's own archive).
+     */
+    record Package(String name, String version, String from) {
+        public static final String DISTRIBUTION = "distribution";
+
         public Package {
             Objects.requireNonNull(name);
+            from = from == null ? DISTRIBUTION : from;
+        }
+
+        public Package(String name, String version) {
+            this(name, version, DISTRIBUTION);
         }
     }
 
     /**
      * Packages to install. {@code buildsModules} marks drivers whose kernel modules are compiled on
      * install (DKMS): image-mode builds compile them for the image's own kernel in a builder stage.
+     * RHEL drivers hold their branch with a dnf {@code moduleStream} enabled first, or a dnf {@code
+     * versionLock} pattern added after.
      */
-    record InstallPackages(List<Package> packages, String because, boolean buildsModules) implements Step {
+    record InstallPackages(List<Package> packages, String because, boolean buildsModules, String moduleStream,
+                           String versionLock) implements Step {
         public InstallPackages {
             packages = List.copyOf(packages);
+        }
+
+        public InstallPackages(List<Package> packages, String because, boolean buildsModules) {
+            this(packages, because, buildsModules, null, null);
         }
 
         public InstallPackages(List<Package> packages, String because) {
             this(packages, because, false);
         }
+    }
+
+    /**
+     * A machine owner key for the modules DKMS builds, made in the packages phase before any driver is
+     * installed and its private part deleted at the end of that phase, so no layer holds it. The
+     * certificate stays at {@link #CERTIFICATE} (DER) for enrolment with mokutil.
+     */
+    record ModuleSigningKey(String commonName, String because) implements Step {
+        public static final String PRIVATE_KEY = "/var/lib/dkms/mok.key";
+        public static final String CERTIFICATE = "/var/lib/dkms/mok.pub";
     }
 
     record RemovePackages(List<String> packages, String because) implements Step {

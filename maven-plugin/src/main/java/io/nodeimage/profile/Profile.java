@@ -1,7 +1,9 @@
 package io.nodeimage.profile;
 
 import static io.nodeimage.yaml.Syntax.BRANCH;
+import static io.nodeimage.yaml.Syntax.COMMON_NAME;
 import static io.nodeimage.yaml.Syntax.FILE_MODE;
+import static io.nodeimage.yaml.Syntax.FINGERPRINT;
 import static io.nodeimage.yaml.Syntax.IMAGE;
 import static io.nodeimage.yaml.Syntax.KERNEL_ARG;
 import static io.nodeimage.yaml.Syntax.MODULE;
@@ -49,6 +51,7 @@ public record Profile(
         @Doc("GPUs and other accelerators, with their drivers.") List<Accelerator> accelerators,
         @Doc("High-speed networking: InfiniBand and RoCE.") Network network,
         @Doc("Certificate authorities the image trusts, installed before any repository is used.") Trust trust,
+        @Key("secureBoot") @Doc("How modules built in the image (DKMS) are signed for Secure Boot.") SecureBoot secureBoot,
         @Doc("Package repositories added before packages are installed.") List<Repository> repositories,
         @Doc("Packages to install, remove and pin.") Packages packages,
         @Doc("Kernel parameters written to sysctl.d.") Map<@Shape(SYSCTL_KEY) String, @Shape(SYSCTL_VALUE) String> sysctl,
@@ -65,6 +68,7 @@ public record Profile(
         accelerators = list(accelerators);
         network = network == null ? Network.NONE : network;
         trust = trust == null ? Trust.NONE : trust;
+        secureBoot = secureBoot == null ? SecureBoot.NONE : secureBoot;
         repositories = list(repositories);
         packages = packages == null ? Packages.NONE : packages;
         sysctl = map(sysctl);
@@ -216,10 +220,39 @@ public record Profile(
         }
     }
 
+    /** How a driver's kernel modules reach the image. */
+    public enum ModuleBuild implements YamlEnum {
+        /** Built and signed by the distribution or the vendor for its kernels. */
+        PRECOMPILED,
+        /** Compiled in the image by DKMS; under Secure Boot signed with a machine owner key (secureBoot.mok). */
+        DKMS
+    }
+
     public record Driver(
             @Required @Doc("Driver branch: NVIDIA 580, AMD ROCm 6.4.") @Shape(BRANCH) String branch,
             @Required @Doc("open or proprietary (NVIDIA); dkms or inbox (AMD).") Flavor flavor,
-            @Doc("An exact driver version to pin within the branch.") @Shape(VERSION) String version) {
+            @Doc("An exact driver version to pin within the branch.") @Shape(VERSION) String version,
+            @Doc("NVIDIA: precompiled (modules built and signed by the distribution or NVIDIA; the default where "
+                    + "they ship them) or dkms (built in the image; sign them with secureBoot.mok). AMD: set by the "
+                    + "flavour.") ModuleBuild modules) {
+    }
+
+    /** Who signs the modules DKMS builds in the image. */
+    public enum Mok implements YamlEnum {
+        /**
+         * The build makes a key pair in the step that builds the modules and deletes the private key in that
+         * same step, so it is in no layer; the certificate stays in the image and is written beside its reports.
+         */
+        GENERATED,
+        /** DKMS modules stay unsigned: only for nodes that boot without Secure Boot. */
+        NONE
+    }
+
+    public record SecureBoot(
+            @Doc("generated (a machine owner key made by the build) or none (unsigned; no Secure Boot).") Mok mok,
+            @Key("mokName") @Doc("The common name of the generated key's certificate, as modinfo shows the signer; "
+                    + "\"nodeimage MOK <profile>\" when absent.") @Shape(COMMON_NAME) String mokName) {
+        static final SecureBoot NONE = new SecureBoot(null, null);
     }
 
     public record Accelerator(
@@ -279,6 +312,8 @@ public record Profile(
             @Required @Doc("A name for the repository, used for its file names.") @Shape(NAME) String name,
             @Required @Doc("https:// URL, or mirror://<id>/<path> resolved against the site's mirrors.") @Shape(URL) String url,
             @Required @Doc("Where the signing key is: https:// or mirror:// URL.") @Shape(URL) String key,
+            @Doc("The key's full fingerprint: the build refuses a key with another. Strongly advised.")
+            @Shape(FINGERPRINT) String fingerprint,
             @Doc("Debian/Ubuntu suite (distribution), such as noble.") @Shape(WORD) String suite,
             @Doc("Debian/Ubuntu components, such as main.") List<@Shape(WORD) String> components) {
 

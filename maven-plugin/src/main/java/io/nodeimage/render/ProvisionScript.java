@@ -85,6 +85,7 @@ public final class ProvisionScript {
                 }
 
                 """);
+        repositoryFunctions(s, plan, apt);
         trust(s, plan, apt);
         repositories(s, plan, apt);
         packages(s, plan, apt);
@@ -156,40 +157,196 @@ public final class ProvisionScript {
 
     private static void repositories(StringBuilder s, Plan plan, boolean apt) {
         open(s, "repositories");
-        List<Step.AddRepository> repos = plan.steps(Step.AddRepository.class);
-        if (!repos.isEmpty() && apt) {
+        List<Step> steps = new ArrayList<>();
+        plan.steps().stream().filter(x -> x instanceof Step.AddRepository || x instanceof Step.EnableComponents)
+                .forEach(steps::add);
+        boolean fetches = steps.stream().anyMatch(x -> x instanceof Step.AddRepository);
+        if (fetches && apt) {
             s.append("  export DEBIAN_FRONTEND=noninteractive\n");
-            s.append("  apt-get update\n  apt-get install -y --no-install-recommends ca-certificates curl gnupg\n");
+            s.append("  if ! command -v curl >/dev/null 2>&1 || ! command -v gpg >/dev/null 2>&1; then\n")
+                    .append("    apt-get update\n    apt-get install -y --no-install-recommends ca-certificates curl gnupg\n")
+                    .append("  fi\n");
             s.append("  install -d -m 0755 /etc/apt/keyrings\n");
+        } else if (fetches) {
+            s.append("  if ! command -v curl >/dev/null 2>&1 || ! command -v gpg >/dev/null 2>&1; then\n")
+                    .append("    dnf install -y --setopt=install_weak_deps=False curl gnupg2\n  fi\n");
         }
-        for (Step.AddRepository r : repos) {
-            comment(s, r.because());
-            if (apt) {
+        for (Step step : steps) {
+            comment(s, step.because());
+            if (step instanceof Step.EnableComponents c) {
+                s.append("  enable_components ").append(sh(c.components())).append('\n');
+            } else if (step instanceof Step.AddRepository r && apt) {
                 String keyring = "/etc/apt/keyrings/" + r.name() + ".gpg";
-                s.append("  curl -fsSL ").append(sh(r.key())).append(" | gpg --dearmor --yes -o ").append(sh(keyring)).append('\n');
-                String line = "deb [signed-by=" + keyring + "] " + r.url() + " "
+                s.append("  fetch_key ").append(sh(r.key())).append(' ').append(sh(pin(r))).append(' ')
+                        .append(sh(keyring)).append(" binary\n");
+                String line = WRITTEN + "deb [signed-by=" + keyring + "] " + r.url() + " "
                         + (r.suite() == null ? "/" : r.suite() + " " + String.join(" ", r.components())).trim() + "\n";
                 s.append("  write_file ").append(sh("/etc/apt/sources.list.d/" + r.name() + ".list"))
                         .append(" 0644 root root ").append(sh(line)).append('\n');
-            } else {
-                String repo = "[" + r.name() + "]\nname=" + r.name() + "\nbaseurl=" + r.url()
-                        + "\nenabled=1\ngpgcheck=1\ngpgkey=" + r.key() + "\n";
-                s.append("  write_file ").append(sh("/etc/yum.repos.d/" + r.name() + ".repo"))
-                        .append(" 0644 root root ").append(sh(repo)).append('\n');
+            } else if (step instanceof Step.AddRepository r) {
+                String keyFile = "/etc/pki/rpm-gpg/RPM-GPG-KEY-" + r.name();
+                s.append("  fetch_key ").append(sh(r.key())).append(' ').append(sh(pin(r))).append(' ')
+                        .append(sh(keyFile)).append(" armor\n");
+                s.append("  rpm --import ").append(sh(keyFile)).append('\n');
+                if (r.releasePackage() != null) {
+                    s.append("  install_release_package ").append(sh(r.releasePackage())).append('\n');
+                } else {
+                    String repo = "[" + r.name() + "]\nname=" + r.name() + "\nbaseurl=" + r.url()
+                            + "\nenabled=1\ngpgcheck=" + (r.signedPackages() ? 1 : 0)
+                            + "\nrepo_gpgcheck=" + (r.signedMetadata() ? 1 : 0) + "\ngpgkey=file://" + keyFile + "\n";
+                    s.append("  write_file ").append(sh("/etc/yum.repos.d/" + r.name() + ".repo"))
+                            .append(" 0644 root root ").append(sh(repo)).append('\n');
+                }
             }
         }
-        close(s, repos.isEmpty());
+        close(s, steps.isEmpty());
+    }
+
+    /** First line of the apt sources nodeimage writes: enable_components leaves those files alone. */
+    static final String WRITTEN = "# Written by nodeimage\n";
+
+    /** A repository without a pinned fingerprint (a site's own, by choice) is written "-": not checked. */
+    private static String pin(Step.AddRepository r) {
+        return r.fingerprint() == null ? "-" : r.fingerprint();
+    }
+
+    /** The shell functions the repositories phase uses, emitted only when some step needs them. */
+    private static void repositoryFunctions(StringBuilder s, Plan plan, boolean apt) {
+        if (!plan.steps(Step.AddRepository.class).isEmpty()) {
+            s.append("""
+                    # fetch_key URL FINGERPRINT FILE binary|armor: the key at URL, refused unless it holds exactly one
+                    # primary key and that key has FINGERPRINT ("-": a site's repository whose key is not pinned).
+                    fetch_key() {
+                      local url=$1 fingerprint=$2 file=$3 form=$4 tmp found
+                      tmp=$(mktemp -d)
+                      curl -fsSL "$url" -o "$tmp/key"
+                      if grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$tmp/key"; then
+                        gpg --homedir "$tmp" --batch --quiet --dearmor -o "$tmp/key.gpg" "$tmp/key"
+                      else
+                        cp "$tmp/key" "$tmp/key.gpg"
+                      fi
+                      if [ "$fingerprint" != - ]; then
+                        found=$(gpg --homedir "$tmp" --batch --with-colons --show-keys "$tmp/key.gpg" 2>/dev/null |
+                          awk -F: '$1 == "pub" { want = 1; next } $1 == "fpr" && want { print $10; want = 0 }')
+                        if [ "$found" != "$fingerprint" ]; then
+                          echo "provision.sh: the key at $url is not the pinned one: expected $fingerprint, found ${found:-no key}" >&2
+                          rm -rf "$tmp"
+                          exit 1
+                        fi
+                      fi
+                      if [ "$form" = binary ]; then
+                        install -m 0644 "$tmp/key.gpg" "$file"
+                      else
+                        install -m 0644 "$tmp/key" "$file"
+                      fi
+                      stamp "$file"
+                      rm -rf "$tmp"
+                    }
+
+                    """);
+        }
+        if (!apt && plan.steps(Step.AddRepository.class).stream().anyMatch(r -> r.releasePackage() != null)) {
+            s.append("""
+                    # install_release_package URL: a vendor's repository-defining package, installed only when its
+                    # signature verifies with the keys imported before it.
+                    install_release_package() {
+                      local url=$1 tmp
+                      tmp=$(mktemp -d)
+                      curl -fsSL "$url" -o "$tmp/release.rpm"
+                      if ! rpm -K "$tmp/release.rpm"; then
+                        echo "provision.sh: $url is not signed by a pinned key" >&2
+                        rm -rf "$tmp"
+                        exit 1
+                      fi
+                      dnf install -y "$tmp/release.rpm"
+                      rm -rf "$tmp"
+                    }
+
+                    """);
+        }
+        if (!plan.steps(Step.EnableComponents.class).isEmpty()) {
+            s.append("""
+                    # enable_components COMPONENT...: adds them to every line of the base image's own apt sources
+                    # (one-line and deb822 files) that lacks them; files nodeimage wrote are left alone.
+                    enable_components() {
+                      local f
+                      for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+                        [ -f "$f" ] || continue
+                        if head -n 1 "$f" | grep -q '^# Written by nodeimage'; then
+                          continue
+                        fi
+                        awk -v want="$*" '
+                          BEGIN { n = split(want, add, " ") }
+                          /^deb[ \\t]/ || /^deb-src[ \\t]/ || /^Components:/ {
+                            line = $0
+                            for (i = 1; i <= n; i++) {
+                              found = 0
+                              for (j = 2; j <= NF; j++) if ($j == add[i]) found = 1
+                              if (!found) line = line " " add[i]
+                            }
+                            print line
+                            next
+                          }
+                          { print }' "$f" >"$f.nodeimage-tmp"
+                        chmod --reference="$f" "$f.nodeimage-tmp"
+                        mv -f "$f.nodeimage-tmp" "$f"
+                      done
+                    }
+
+                    """);
+        }
+        if (!plan.steps(Step.ModuleSigningKey.class).isEmpty()) {
+            s.append("""
+                    # make_mok NAME: a machine owner key that DKMS signs the modules it builds with. The private key
+                    # is removed when the packages phase ends (and if the script stops before), so no image layer
+                    # keeps it; the certificate stays for enrolment (mokutil --import).
+                    make_mok() {
+                      local name=$1
+                      write_file /etc/dkms/framework.conf.d/nodeimage-mok.conf 0644 root root \\
+                        "mok_signing_key=%s
+                    mok_certificate=%s
+                    "
+                      if [ -f %s ]; then
+                        return 0
+                      fi
+                      install -d -m 0755 /var/lib/dkms
+                      trap 'rm -f %s' EXIT
+                      (umask 077 && openssl req -new -x509 -newkey rsa:2048 -nodes -sha256 -days 36500 \\
+                        -subj "/CN=$name" -addext "basicConstraints=critical,CA:FALSE" \\
+                        -addext "extendedKeyUsage=codeSigning,1.3.6.1.4.1.2312.16.1.2" \\
+                        -keyout %s -outform DER -out %s)
+                      stamp %s
+                    }
+
+                    """.formatted(Step.ModuleSigningKey.PRIVATE_KEY, Step.ModuleSigningKey.CERTIFICATE,
+                    Step.ModuleSigningKey.CERTIFICATE, Step.ModuleSigningKey.PRIVATE_KEY, Step.ModuleSigningKey.PRIVATE_KEY,
+                    Step.ModuleSigningKey.CERTIFICATE, Step.ModuleSigningKey.CERTIFICATE));
+        }
     }
 
     private static void packages(StringBuilder s, Plan plan, boolean apt) {
         open(s, "packages");
         List<Step.InstallPackages> installs = plan.steps(Step.InstallPackages.class);
         List<Step.RemovePackages> removes = plan.steps(Step.RemovePackages.class);
+        List<Step.ModuleSigningKey> moks = plan.steps(Step.ModuleSigningKey.class);
         if (apt) {
             s.append("  export DEBIAN_FRONTEND=noninteractive\n  apt-get update\n");
         }
+        for (Step.ModuleSigningKey mok : moks) {
+            comment(s, mok.because());
+            s.append(apt ? "  command -v openssl >/dev/null 2>&1 || apt-get install -y --no-install-recommends openssl\n"
+                    : "  command -v openssl >/dev/null 2>&1 || dnf install -y --setopt=install_weak_deps=False openssl\n");
+            s.append("  make_mok ").append(sh(mok.commonName())).append('\n');
+        }
         for (Step.InstallPackages step : installs) {
             comment(s, step.because());
+            if (step.moduleStream() != null) {
+                s.append("  dnf -y module enable ").append(sh(step.moduleStream())).append('\n');
+            }
+            if (step.versionLock() != null) {
+                s.append("  dnf install -y --setopt=install_weak_deps=False python3-dnf-plugin-versionlock\n")
+                        .append("  dnf versionlock add ").append(sh(step.versionLock())).append('\n');
+            }
             List<String> words = new ArrayList<>();
             for (Step.Package p : step.packages()) {
                 words.add(p.version() == null ? p.name() : p.name() + (apt ? "=" : "-") + p.version());
@@ -200,6 +357,10 @@ public final class ProvisionScript {
         for (Step.RemovePackages step : removes) {
             comment(s, step.because());
             s.append("  remove_packages ").append(sh(step.packages())).append('\n');
+        }
+        if (!moks.isEmpty()) {
+            s.append("  # The machine owner key's private part ends with this phase: modules are built and signed.\n")
+                    .append("  rm -f ").append(sh(Step.ModuleSigningKey.PRIVATE_KEY)).append('\n');
         }
         // Caches go in the same layer that filled them.
         s.append(apt ? "  apt-get clean\n  rm -rf /var/lib/apt/lists/*\n" : "  dnf clean all\n  rm -rf /var/cache/dnf\n");

@@ -32,9 +32,14 @@ public final class RenderService {
     private final java.util.Set<String> mirrorIds;
 
     public RenderService(Map<String, String> mirrors, boolean strict) {
-        this.renderer = new Renderer(mirrors, strict);
+        this(mirrors, strict, io.nodeimage.plan.VendorCatalog.bundled());
+    }
+
+    /** @param vendor the vendor data plans are made from; its digest is part of every render's inputs */
+    public RenderService(Map<String, String> mirrors, boolean strict, io.nodeimage.plan.VendorCatalog vendor) {
+        this.renderer = new Renderer(mirrors, strict, vendor);
         this.mirrorIds = java.util.Set.copyOf(mirrors.keySet());
-        this.options = "strict=" + strict + " mirrors=" + new TreeMap<>(mirrors);
+        this.options = "strict=" + strict + " mirrors=" + new TreeMap<>(mirrors) + " vendor=" + vendor.digest();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.nodeimage.render;
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.plan.Plan;
 import io.nodeimage.plan.Planner;
+import io.nodeimage.plan.VendorCatalog;
 import io.nodeimage.profile.Profile;
 import io.nodeimage.profile.ResolvedProfile;
 import java.util.Map;
@@ -28,7 +29,12 @@ public final class Renderer {
      * @param strict demand a digest-pinned base image
      */
     public Renderer(Map<String, String> mirrors, boolean strict) {
-        this.planner = new Planner(mirrors);
+        this(mirrors, strict, VendorCatalog.bundled());
+    }
+
+    /** @param vendor the vendor data plans are made from (the catalog's, with a project's own entries first) */
+    public Renderer(Map<String, String> mirrors, boolean strict, VendorCatalog vendor) {
+        this.planner = new Planner(mirrors, vendor);
         this.strict = strict;
     }
 

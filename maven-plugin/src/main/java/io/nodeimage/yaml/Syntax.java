@@ -20,6 +20,18 @@ public enum Syntax {
     /** A package version to pin: Debian (epoch, '~') and RPM (release after '-') shapes; '*' at the end for a prefix. */
     VERSION("[0-9A-Za-z][0-9A-Za-z.+~:_-]{0,127}\\*?", 129,
             "a version such as 580.95.05-1 or 1:2.3~rc1, optionally ending in '*'"),
+    /** A package name that may hold {branch} or {kernel}, filled in from the profile when planned. */
+    PACKAGE_TEMPLATE("[A-Za-z0-9{][A-Za-z0-9._+{}-]{0,127}", 128,
+            "a package name, optionally with {branch} or {kernel}, such as nvidia-driver-{branch}-server-open"),
+    /** A certificate's common name that openssl's -subj takes literally: no '/', '=', '+' or quotes. */
+    COMMON_NAME("[A-Za-z0-9][A-Za-z0-9 ._()-]{0,62}[A-Za-z0-9)]", 64,
+            "a name of letters, digits, spaces and '.', '_', '-', '(', ')', such as \"Example GPU nodes MOK 2026\""),
+    /** A dnf module stream or versionlock pattern: package-name characters, ':', '*' and {branch}. */
+    LOCK_PATTERN("[A-Za-z0-9*{][A-Za-z0-9._+*{}:-]{0,127}", 128,
+            "a module stream or versionlock pattern such as nvidia-driver:{branch}-open or *nvidia*{branch}*"),
+    /** An OpenPGP key fingerprint: 40 hex digits (v4) or 64 (v5, v6), upper case, no spaces. */
+    FINGERPRINT("[0-9A-F]{40}|[0-9A-F]{64}", 64,
+            "a key fingerprint of 40 (or 64) upper-case hex digits without spaces, as gpg --with-colons prints it"),
     /** A driver branch: a major version, optionally with a minor one (NVIDIA 580, ROCm 6.4). */
     BRANCH("[0-9]{1,4}(\\.[0-9]{1,4}){0,2}", 14, "a driver branch such as 580 or 6.4"),
     /** A systemd unit, with or without its suffix. */

@@ -36,23 +36,136 @@ remove_packages() {
   fi
 }
 
+# fetch_key URL FINGERPRINT FILE binary|armor: the key at URL, refused unless it holds exactly one
+# primary key and that key has FINGERPRINT ("-": a site's repository whose key is not pinned).
+fetch_key() {
+  local url=$1 fingerprint=$2 file=$3 form=$4 tmp found
+  tmp=$(mktemp -d)
+  curl -fsSL "$url" -o "$tmp/key"
+  if grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$tmp/key"; then
+    gpg --homedir "$tmp" --batch --quiet --dearmor -o "$tmp/key.gpg" "$tmp/key"
+  else
+    cp "$tmp/key" "$tmp/key.gpg"
+  fi
+  if [ "$fingerprint" != - ]; then
+    found=$(gpg --homedir "$tmp" --batch --with-colons --show-keys "$tmp/key.gpg" 2>/dev/null |
+      awk -F: '$1 == "pub" { want = 1; next } $1 == "fpr" && want { print $10; want = 0 }')
+    if [ "$found" != "$fingerprint" ]; then
+      echo "provision.sh: the key at $url is not the pinned one: expected $fingerprint, found ${found:-no key}" >&2
+      rm -rf "$tmp"
+      exit 1
+    fi
+  fi
+  if [ "$form" = binary ]; then
+    install -m 0644 "$tmp/key.gpg" "$file"
+  else
+    install -m 0644 "$tmp/key" "$file"
+  fi
+  stamp "$file"
+  rm -rf "$tmp"
+}
+
+# enable_components COMPONENT...: adds them to every line of the base image's own apt sources
+# (one-line and deb822 files) that lacks them; files nodeimage wrote are left alone.
+enable_components() {
+  local f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    if head -n 1 "$f" | grep -q '^# Written by nodeimage'; then
+      continue
+    fi
+    awk -v want="$*" '
+      BEGIN { n = split(want, add, " ") }
+      /^deb[ \t]/ || /^deb-src[ \t]/ || /^Components:/ {
+        line = $0
+        for (i = 1; i <= n; i++) {
+          found = 0
+          for (j = 2; j <= NF; j++) if ($j == add[i]) found = 1
+          if (!found) line = line " " add[i]
+        }
+        print line
+        next
+      }
+      { print }' "$f" >"$f.nodeimage-tmp"
+    chmod --reference="$f" "$f.nodeimage-tmp"
+    mv -f "$f.nodeimage-tmp" "$f"
+  done
+}
+
+# make_mok NAME: a machine owner key that DKMS signs the modules it builds with. The private key
+# is removed when the packages phase ends (and if the script stops before), so no image layer
+# keeps it; the certificate stays for enrolment (mokutil --import).
+make_mok() {
+  local name=$1
+  write_file /etc/dkms/framework.conf.d/nodeimage-mok.conf 0644 root root \
+    "mok_signing_key=/var/lib/dkms/mok.key
+mok_certificate=/var/lib/dkms/mok.pub
+"
+  if [ -f /var/lib/dkms/mok.pub ]; then
+    return 0
+  fi
+  install -d -m 0755 /var/lib/dkms
+  trap 'rm -f /var/lib/dkms/mok.key' EXIT
+  (umask 077 && openssl req -new -x509 -newkey rsa:2048 -nodes -sha256 -days 36500 \
+    -subj "/CN=$name" -addext "basicConstraints=critical,CA:FALSE" \
+    -addext "extendedKeyUsage=codeSigning,1.3.6.1.4.1.2312.16.1.2" \
+    -keyout /var/lib/dkms/mok.key -outform DER -out /var/lib/dkms/mok.pub)
+  stamp /var/lib/dkms/mok.pub
+}
+
 phase_trust() {
   : # nothing in this profile
 }
 
 phase_repositories() {
-  : # nothing in this profile
+  if ! command -v curl >/dev/null 2>&1 || ! command -v gpg >/dev/null 2>&1; then
+    dnf install -y --setopt=install_weak_deps=False curl gnupg2
+  fi
+  # vendor repository epel: NVIDIA gpu-driver-container rhel9/install.sh (epel-release-latest-9); fingerprint computed from RPM-GPG-KEY-EPEL-9 in rpm-software-management/distribution-gpg-keys <https://github.com/NVIDIA/gpu-driver-container/blob/06a208ca9747c82b1ba99b76ecdcf2469b0a0207/rhel9/install.sh> (read 2026-11-27)
+  enable_components 
+  # vendor repository nvidia-cuda: NVIDIA gpu-driver-container, rhel9/install.sh (cuda-rhel9.repo, D42D0685.pub); key fingerprint: NVIDIA cuda-repo-management SIGNATURES.md <https://github.com/NVIDIA/gpu-driver-container/blob/06a208ca9747c82b1ba99b76ecdcf2469b0a0207/rhel9/install.sh> (read 2026-11-27)
+  fetch_key https://developer.download.nvidia.com/compute/cuda/repos/rhel9/x86_64/D42D0685.pub 610C7B14E068A878070DA4E99CD0A493D42D0685 /etc/pki/rpm-gpg/RPM-GPG-KEY-nvidia-cuda armor
+  rpm --import /etc/pki/rpm-gpg/RPM-GPG-KEY-nvidia-cuda
+  write_file /etc/yum.repos.d/nvidia-cuda.repo 0644 root root '[nvidia-cuda]
+name=nvidia-cuda
+baseurl=https://developer.download.nvidia.com/compute/cuda/repos/rhel9/x86_64/
+enabled=1
+gpgcheck=1
+repo_gpgcheck=0
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-nvidia-cuda
+'
+  # vendor repository nvidia-container-toolkit: NVIDIA Container Toolkit, Installing the NVIDIA Container Toolkit (install-guide.md; apt list stable/deb/$(ARCH) /, rpm stable/rpm/nvidia-container-toolkit.repo); key: NVIDIA nvidia-docker gpgkey, fingerprint computed from it <https://github.com/NVIDIA/cloud-native-docs/blob/52dcb7b8d956784344e241df476de17094a4574c/container-toolkit/install-guide.md> (read 2026-11-27)
+  fetch_key https://nvidia.github.io/libnvidia-container/gpgkey C95B321B61E88C1809C4F759DDCAE044F796ECB0 /etc/pki/rpm-gpg/RPM-GPG-KEY-nvidia-container-toolkit armor
+  rpm --import /etc/pki/rpm-gpg/RPM-GPG-KEY-nvidia-container-toolkit
+  write_file /etc/yum.repos.d/nvidia-container-toolkit.repo 0644 root root '[nvidia-container-toolkit]
+name=nvidia-container-toolkit
+baseurl=https://nvidia.github.io/libnvidia-container/stable/rpm/x86_64
+enabled=1
+gpgcheck=0
+repo_gpgcheck=1
+gpgkey=file:///etc/pki/rpm-gpg/RPM-GPG-KEY-nvidia-container-toolkit
+'
 }
 
 phase_packages() {
+  # secureBoot.mok: generated (DKMS modules signed for Secure Boot)
+  command -v openssl >/dev/null 2>&1 || dnf install -y --setopt=install_weak_deps=False openssl
+  make_mok 'nodeimage MOK rhel-9-nvidia-hopper'
   # packages.install
   dnf install -y --setopt=install_weak_deps=False ca-certificates chrony audit kmod openssh-server
-  # NVIDIA Driver Installation Guide (Red Hat), branch 580
-  dnf install -y --setopt=install_weak_deps=False nvidia-driver-pinning-580 nvidia-open nvidia-fabric-manager nvidia-container-toolkit
-  # network.rdma (inbox stack)
+  # nvidia open driver, branch 580, dkms modules: NVIDIA Driver Installation Guide, Kernel Modules (Table 5: open GPU kernel modules; RHEL 8/9 dnf module enable nvidia-driver:<branch>-open; RHEL 10 dnf versionlock) <https://docs.nvidia.com/datacenter/tesla/driver-installation-guide/620/kernel-modules.html> (read 2026-11-27)
+  dnf -y module enable nvidia-driver:580-open
+  dnf install -y --setopt=install_weak_deps=False dkms nvidia-open
+  # fabric-manager: NVIDIA gpu-driver-container commit 78fa4ac, 'add driver 580.65.06' (package names from branch 580: nvidia-fabricmanager, nvidia-imex, libnvidia-nscq; nvlsm for NVLink 5) <https://github.com/NVIDIA/gpu-driver-container/commit/78fa4ac0e7c3c01c40ad5061bd4969f1454145d2> (read 2026-11-27)
+  dnf install -y --setopt=install_weak_deps=False nvidia-fabricmanager
+  # container-toolkit: NVIDIA Container Toolkit, Installing the NVIDIA Container Toolkit (install-guide.md; apt list stable/deb/$(ARCH) /, rpm stable/rpm/nvidia-container-toolkit.repo); key: NVIDIA nvidia-docker gpgkey, fingerprint computed from it <https://github.com/NVIDIA/cloud-native-docs/blob/52dcb7b8d956784344e241df476de17094a4574c/container-toolkit/install-guide.md> (read 2026-11-27)
+  dnf install -y --setopt=install_weak_deps=False nvidia-container-toolkit
+  # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
   dnf install -y --setopt=install_weak_deps=False rdma-core libibverbs-utils infiniband-diags
   # packages.remove
   remove_packages telnet rsh
+  # The machine owner key's private part ends with this phase: modules are built and signed.
+  rm -f /var/lib/dkms/mok.key
   dnf clean all
   rm -rf /var/cache/dnf
 }
@@ -87,7 +200,6 @@ install usb-storage /bin/false
 nvidia
 nvidia_uvm
 nvidia_modeset
-nvidia_peermem
 '
 }
 

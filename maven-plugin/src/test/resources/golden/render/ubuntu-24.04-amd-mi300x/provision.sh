@@ -36,25 +36,95 @@ remove_packages() {
   fi
 }
 
+# fetch_key URL FINGERPRINT FILE binary|armor: the key at URL, refused unless it holds exactly one
+# primary key and that key has FINGERPRINT ("-": a site's repository whose key is not pinned).
+fetch_key() {
+  local url=$1 fingerprint=$2 file=$3 form=$4 tmp found
+  tmp=$(mktemp -d)
+  curl -fsSL "$url" -o "$tmp/key"
+  if grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$tmp/key"; then
+    gpg --homedir "$tmp" --batch --quiet --dearmor -o "$tmp/key.gpg" "$tmp/key"
+  else
+    cp "$tmp/key" "$tmp/key.gpg"
+  fi
+  if [ "$fingerprint" != - ]; then
+    found=$(gpg --homedir "$tmp" --batch --with-colons --show-keys "$tmp/key.gpg" 2>/dev/null |
+      awk -F: '$1 == "pub" { want = 1; next } $1 == "fpr" && want { print $10; want = 0 }')
+    if [ "$found" != "$fingerprint" ]; then
+      echo "provision.sh: the key at $url is not the pinned one: expected $fingerprint, found ${found:-no key}" >&2
+      rm -rf "$tmp"
+      exit 1
+    fi
+  fi
+  if [ "$form" = binary ]; then
+    install -m 0644 "$tmp/key.gpg" "$file"
+  else
+    install -m 0644 "$tmp/key" "$file"
+  fi
+  stamp "$file"
+  rm -rf "$tmp"
+}
+
+# make_mok NAME: a machine owner key that DKMS signs the modules it builds with. The private key
+# is removed when the packages phase ends (and if the script stops before), so no image layer
+# keeps it; the certificate stays for enrolment (mokutil --import).
+make_mok() {
+  local name=$1
+  write_file /etc/dkms/framework.conf.d/nodeimage-mok.conf 0644 root root \
+    "mok_signing_key=/var/lib/dkms/mok.key
+mok_certificate=/var/lib/dkms/mok.pub
+"
+  if [ -f /var/lib/dkms/mok.pub ]; then
+    return 0
+  fi
+  install -d -m 0755 /var/lib/dkms
+  trap 'rm -f /var/lib/dkms/mok.key' EXIT
+  (umask 077 && openssl req -new -x509 -newkey rsa:2048 -nodes -sha256 -days 36500 \
+    -subj "/CN=$name" -addext "basicConstraints=critical,CA:FALSE" \
+    -addext "extendedKeyUsage=codeSigning,1.3.6.1.4.1.2312.16.1.2" \
+    -keyout /var/lib/dkms/mok.key -outform DER -out /var/lib/dkms/mok.pub)
+  stamp /var/lib/dkms/mok.pub
+}
+
 phase_trust() {
   : # nothing in this profile
 }
 
 phase_repositories() {
-  : # nothing in this profile
+  export DEBIAN_FRONTEND=noninteractive
+  if ! command -v curl >/dev/null 2>&1 || ! command -v gpg >/dev/null 2>&1; then
+    apt-get update
+    apt-get install -y --no-install-recommends ca-certificates curl gnupg
+  fi
+  install -d -m 0755 /etc/apt/keyrings
+  # vendor repository amd-amdgpu: AMD Instinct Data Center GPU Documentation (amdgpu-docs), package-manager-ubuntu.rst and conf.py (amdgpu 30.10.1; apt install amdgpu-dkms); key fingerprint as reported for rocm.gpg.key in ROCm issue 1762 <https://github.com/ROCm/amdgpu-docs/blob/67902e24b764e1e4799e9f1b1c5ed7142ed33247/docs/install/detailed-install/package-manager/package-manager-ubuntu.rst> (read 2026-11-27)
+  fetch_key https://repo.radeon.com/rocm/rocm.gpg.key CA8BB4727A47B4D09B4EE8969386B48A1A693C5C /etc/apt/keyrings/amd-amdgpu.gpg binary
+  write_file /etc/apt/sources.list.d/amd-amdgpu.list 0644 root root '# Written by nodeimage
+deb [signed-by=/etc/apt/keyrings/amd-amdgpu.gpg] https://repo.radeon.com/amdgpu/30.10.1/ubuntu noble main
+'
+  # vendor repository amd-rocm: ROCm installation on Linux, Ubuntu native installation (deb https://repo.radeon.com/rocm/apt/<version> <codename> main, signed-by rocm.gpg) <https://github.com/ROCm/rocm-install-on-linux/blob/f297bde3afa98d750d1aa460386491db9a721f30/docs/install/native-install/ubuntu.rst> (read 2026-11-27)
+  fetch_key https://repo.radeon.com/rocm/rocm.gpg.key CA8BB4727A47B4D09B4EE8969386B48A1A693C5C /etc/apt/keyrings/amd-rocm.gpg binary
+  write_file /etc/apt/sources.list.d/amd-rocm.list 0644 root root '# Written by nodeimage
+deb [signed-by=/etc/apt/keyrings/amd-rocm.gpg] https://repo.radeon.com/rocm/apt/7.0.1 noble main
+'
 }
 
 phase_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
+  # secureBoot.mok: generated (DKMS modules signed for Secure Boot)
+  command -v openssl >/dev/null 2>&1 || apt-get install -y --no-install-recommends openssl
+  make_mok 'nodeimage MOK ubuntu-24.04-amd-mi300x'
   # packages.install
   apt-get install -y --no-install-recommends ca-certificates chrony auditd kmod openssh-server
-  # ROCm installation guide, release 6.4 (Ubuntu)
+  # amd dkms driver, branch 7.0, dkms modules: AMD Instinct Data Center GPU Documentation (amdgpu-docs), package-manager-ubuntu.rst and conf.py (amdgpu 30.10.1; apt install amdgpu-dkms); key fingerprint as reported for rocm.gpg.key in ROCm issue 1762 <https://github.com/ROCm/amdgpu-docs/blob/67902e24b764e1e4799e9f1b1c5ed7142ed33247/docs/install/detailed-install/package-manager/package-manager-ubuntu.rst> (read 2026-11-27)
   apt-get install -y --no-install-recommends amdgpu-dkms rocm
-  # network.rdma (inbox stack)
+  # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
   apt-get install -y --no-install-recommends rdma-core ibverbs-utils infiniband-diags
   # packages.remove
   remove_packages telnet rsh-client ftp
+  # The machine owner key's private part ends with this phase: modules are built and signed.
+  rm -f /var/lib/dkms/mok.key
   apt-get clean
   rm -rf /var/lib/apt/lists/*
 }

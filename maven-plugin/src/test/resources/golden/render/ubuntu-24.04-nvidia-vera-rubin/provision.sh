@@ -36,12 +36,85 @@ remove_packages() {
   fi
 }
 
+# fetch_key URL FINGERPRINT FILE binary|armor: the key at URL, refused unless it holds exactly one
+# primary key and that key has FINGERPRINT ("-": a site's repository whose key is not pinned).
+fetch_key() {
+  local url=$1 fingerprint=$2 file=$3 form=$4 tmp found
+  tmp=$(mktemp -d)
+  curl -fsSL "$url" -o "$tmp/key"
+  if grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$tmp/key"; then
+    gpg --homedir "$tmp" --batch --quiet --dearmor -o "$tmp/key.gpg" "$tmp/key"
+  else
+    cp "$tmp/key" "$tmp/key.gpg"
+  fi
+  if [ "$fingerprint" != - ]; then
+    found=$(gpg --homedir "$tmp" --batch --with-colons --show-keys "$tmp/key.gpg" 2>/dev/null |
+      awk -F: '$1 == "pub" { want = 1; next } $1 == "fpr" && want { print $10; want = 0 }')
+    if [ "$found" != "$fingerprint" ]; then
+      echo "provision.sh: the key at $url is not the pinned one: expected $fingerprint, found ${found:-no key}" >&2
+      rm -rf "$tmp"
+      exit 1
+    fi
+  fi
+  if [ "$form" = binary ]; then
+    install -m 0644 "$tmp/key.gpg" "$file"
+  else
+    install -m 0644 "$tmp/key" "$file"
+  fi
+  stamp "$file"
+  rm -rf "$tmp"
+}
+
+# enable_components COMPONENT...: adds them to every line of the base image's own apt sources
+# (one-line and deb822 files) that lacks them; files nodeimage wrote are left alone.
+enable_components() {
+  local f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    if head -n 1 "$f" | grep -q '^# Written by nodeimage'; then
+      continue
+    fi
+    awk -v want="$*" '
+      BEGIN { n = split(want, add, " ") }
+      /^deb[ \t]/ || /^deb-src[ \t]/ || /^Components:/ {
+        line = $0
+        for (i = 1; i <= n; i++) {
+          found = 0
+          for (j = 2; j <= NF; j++) if ($j == add[i]) found = 1
+          if (!found) line = line " " add[i]
+        }
+        print line
+        next
+      }
+      { print }' "$f" >"$f.nodeimage-tmp"
+    chmod --reference="$f" "$f.nodeimage-tmp"
+    mv -f "$f.nodeimage-tmp" "$f"
+  done
+}
+
 phase_trust() {
   : # nothing in this profile
 }
 
 phase_repositories() {
-  : # nothing in this profile
+  export DEBIAN_FRONTEND=noninteractive
+  if ! command -v curl >/dev/null 2>&1 || ! command -v gpg >/dev/null 2>&1; then
+    apt-get update
+    apt-get install -y --no-install-recommends ca-certificates curl gnupg
+  fi
+  install -d -m 0755 /etc/apt/keyrings
+  # vendor repository ubuntu-restricted: Ubuntu Packages: linux-modules-nvidia-580-server-open-generic (source linux-restricted-modules, section restricted) <https://packages.ubuntu.com/noble/linux-modules-nvidia-580-server-open-generic> (read 2026-11-27)
+  enable_components restricted multiverse
+  # vendor repository nvidia-cuda: NVIDIA gpu-driver-container, ubuntu24.04/install.sh (setup_cuda_repo); key fingerprint: NVIDIA cuda-repo-management SIGNATURES.md <https://github.com/NVIDIA/gpu-driver-container/blob/06a208ca9747c82b1ba99b76ecdcf2469b0a0207/ubuntu24.04/install.sh> (read 2026-11-27)
+  fetch_key https://developer.download.nvidia.com/compute/cuda/repos/ubuntu2404/sbsa/3bf863cc.pub EB693B3035CD5710E231E123A4B469963BF863CC /etc/apt/keyrings/nvidia-cuda.gpg binary
+  write_file /etc/apt/sources.list.d/nvidia-cuda.list 0644 root root '# Written by nodeimage
+deb [signed-by=/etc/apt/keyrings/nvidia-cuda.gpg] https://developer.download.nvidia.com/compute/cuda/repos/ubuntu2404/sbsa/ /
+'
+  # vendor repository nvidia-container-toolkit: NVIDIA Container Toolkit, Installing the NVIDIA Container Toolkit (install-guide.md; apt list stable/deb/$(ARCH) /, rpm stable/rpm/nvidia-container-toolkit.repo); key: NVIDIA nvidia-docker gpgkey, fingerprint computed from it <https://github.com/NVIDIA/cloud-native-docs/blob/52dcb7b8d956784344e241df476de17094a4574c/container-toolkit/install-guide.md> (read 2026-11-27)
+  fetch_key https://nvidia.github.io/libnvidia-container/gpgkey C95B321B61E88C1809C4F759DDCAE044F796ECB0 /etc/apt/keyrings/nvidia-container-toolkit.gpg binary
+  write_file /etc/apt/sources.list.d/nvidia-container-toolkit.list 0644 root root '# Written by nodeimage
+deb [signed-by=/etc/apt/keyrings/nvidia-container-toolkit.gpg] https://nvidia.github.io/libnvidia-container/stable/deb/arm64 /
+'
 }
 
 phase_packages() {
@@ -51,10 +124,14 @@ phase_packages() {
   apt-get install -y --no-install-recommends linux-nvidia-64k
   # packages.install
   apt-get install -y --no-install-recommends ca-certificates chrony auditd kmod openssh-server
-  # NVIDIA Driver Installation Guide (Ubuntu), branch 590
-  apt-get install -y --no-install-recommends nvidia-driver-590-server-open nvidia-imex-590 nvidia-container-toolkit
-  # network.rdma (doca stack)
-  apt-get install -y --no-install-recommends doca-ofed
+  # nvidia open driver, branch 595, precompiled modules: Ubuntu Packages: linux-modules-nvidia-<branch>-server-open-<flavour> (signed precompiled modules), nvidia-headless-no-dkms-<branch>-server-open, nvidia-utils-<branch>-server, nvidia-dkms-<branch>-server-open <https://packages.ubuntu.com/plucky/nvidia-dkms-550-server-open> (read 2026-11-27)
+  apt-get install -y --no-install-recommends linux-modules-nvidia-595-server-open-nvidia-64k nvidia-headless-no-dkms-595-server-open nvidia-utils-595-server
+  # imex: NVIDIA gpu-driver-container commit 78fa4ac, 'add driver 580.65.06' (package names from branch 580: nvidia-fabricmanager, nvidia-imex, libnvidia-nscq; nvlsm for NVLink 5) <https://github.com/NVIDIA/gpu-driver-container/commit/78fa4ac0e7c3c01c40ad5061bd4969f1454145d2> (read 2026-11-27)
+  apt-get install -y --no-install-recommends nvidia-imex
+  # container-toolkit: NVIDIA Container Toolkit, Installing the NVIDIA Container Toolkit (install-guide.md; apt list stable/deb/$(ARCH) /, rpm stable/rpm/nvidia-container-toolkit.repo); key: NVIDIA nvidia-docker gpgkey, fingerprint computed from it <https://github.com/NVIDIA/cloud-native-docs/blob/52dcb7b8d956784344e241df476de17094a4574c/container-toolkit/install-guide.md> (read 2026-11-27)
+  apt-get install -y --no-install-recommends nvidia-container-toolkit
+  # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
+  apt-get install -y --no-install-recommends rdma-core ibverbs-utils infiniband-diags
   # packages.remove
   remove_packages telnet rsh-client ftp
   apt-get clean
@@ -91,7 +168,6 @@ install usb-storage /bin/false
 nvidia
 nvidia_uvm
 nvidia_modeset
-nvidia_peermem
 '
 }
 
@@ -164,6 +240,13 @@ PermitEmptyPasswords no
 PermitRootLogin no
 # CIS Ubuntu 24.04 5.1.22
 X11Forwarding no
+'
+  # persistenced: NVIDIA nvidia-persistenced, option-table.h (--persistence-mode, --no-persistence-mode) and gpu-driver-container ubuntu24.04/nvidia-driver (nvidia-persistenced --persistence-mode) <https://github.com/NVIDIA/nvidia-persistenced/blob/410f35493c277b5767877b65bb011f7f66a60ed1/option-table.h> (read 2026-11-27)
+  write_file /etc/systemd/system/nvidia-persistenced.service.d/50-nodeimage-persistence-mode.conf 0644 root root '# Written by nodeimage: Ubuntu'\''s unit starts the daemon with --no-persistence-mode; start it with
+# persistence mode on, as NVIDIA'\''s driver container does (nvidia-persistenced --persistence-mode).
+[Service]
+ExecStart=
+ExecStart=/usr/bin/nvidia-persistenced --user nvidia-persistenced --persistence-mode --verbose
 '
 }
 
