@@ -190,9 +190,45 @@ public final class BuildService {
                 notes.add("bootc image not built: its base " + base + " is not in the engine (pull or load it first)");
             }
         }
+        if (p.profile().secureBoot().mok() == io.nodeimage.profile.Profile.Mok.GENERATED) {
+            exportMok(id, dir, notes);
+        }
         Built built = new Built(p.name(), image, id, bootcImage, bootcId, notes);
         AtomicFiles.write(dir.resolve(RECORD), record(built, profileDigest, labels));
         return built;
+    }
+
+    /** Beside the build record, written from the image: the certificate of the MOK the build generated. */
+    public static final String MOK_DER = "module-signing-mok.der";
+    public static final String MOK_PEM = "module-signing-mok.pem";
+
+    /**
+     * The generated machine owner key's certificate, read from the built image and written beside its
+     * reports for enrolment (mokutil --import) and for the policies that trust it; the build fails when
+     * the image still holds the private key.
+     */
+    private static void exportMok(String imageId, Path dir, List<String> notes) {
+        try (io.nodeimage.inspect.ContainerFiles files = io.nodeimage.inspect.ContainerFiles.open(imageId)) {
+            if (files.stat(io.nodeimage.plan.Step.ModuleSigningKey.PRIVATE_KEY).isPresent()) {
+                throw new ConfigurationException("the image " + imageId + " still holds the machine owner key's private part "
+                        + io.nodeimage.plan.Step.ModuleSigningKey.PRIVATE_KEY, "render again with this nodeimage version; "
+                        + "a provision.sh edited by hand must keep the packages phase's removal of the key");
+            }
+            java.util.Optional<byte[]> der = files.read(io.nodeimage.plan.Step.ModuleSigningKey.CERTIFICATE, 64 * 1024);
+            if (der.isEmpty()) {
+                notes.add("no machine owner key certificate in the image: no module was built by DKMS");
+                return;
+            }
+            String pem = "-----BEGIN CERTIFICATE-----\n"
+                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                    .encodeToString(der.get()) + "\n-----END CERTIFICATE-----\n";
+            AtomicFiles.write(dir.resolve(MOK_DER), der.get());
+            AtomicFiles.write(dir.resolve(MOK_PEM), pem);
+            notes.add("machine owner key certificate written to " + MOK_PEM + " (enrol it with mokutil --import " + MOK_DER + ")");
+        } catch (java.io.IOException e) {
+            throw new ConfigurationException("cannot read the machine owner key certificate from image " + imageId + ": "
+                    + e.getMessage(), "check the engine, then build again", e);
+        }
     }
 
     private Map<String, String> labels(String profileDigest) {

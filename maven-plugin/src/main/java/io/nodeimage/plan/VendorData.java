@@ -115,7 +115,7 @@ public record VendorData(
 
         /** Components of the base image's own archive, not a repository of its own. */
         public boolean distributionComponents() {
-            return url == null;
+            return url == null && releasePackage == null;
         }
     }
 

@@ -134,7 +134,20 @@ class RenderServiceTest {
                 """);
         Map<String, String> files = new Renderer(Map.of("vendor", "https://mirror.example.internal/vendor/"), false).render(p);
         assertThat(files.get("provision.sh")).contains("https://mirror.example.internal/vendor/debian bookworm main")
-                .contains("curl -fsSL https://mirror.example.internal/vendor/key.gpg");
+                .contains("fetch_key https://mirror.example.internal/vendor/key.gpg '-' /etc/apt/keyrings/vendor.gpg binary");
+    }
+
+    @Test
+    void aSiteMirrorNamedLikeAVendorRepositoryReplacesItAndKeepsTheKeyPin() throws Exception {
+        io.nodeimage.profile.ProfileSources sources = io.nodeimage.profile.ProfileSources.withBundledCatalog(null, null);
+        ResolvedProfile hopper = new io.nodeimage.profile.ProfileResolver(sources).resolve("ubuntu-24.04-nvidia-blackwell-b200");
+        String script = new Renderer(Map.of("nvidia-cuda", "https://mirror.example.internal/cuda/"), false)
+                .render(hopper).get("provision.sh");
+        assertThat(script)
+                .contains("fetch_key https://mirror.example.internal/cuda/3bf863cc.pub EB693B3035CD5710E231E123A4B469963BF863CC "
+                        + "/etc/apt/keyrings/nvidia-cuda.gpg binary")
+                .contains("deb [signed-by=/etc/apt/keyrings/nvidia-cuda.gpg] https://mirror.example.internal/cuda/ /")
+                .doesNotContain("developer.download.nvidia.com/compute/cuda/repos/ubuntu2404/x86_64/3bf863cc.pub ");
     }
 
     @Test

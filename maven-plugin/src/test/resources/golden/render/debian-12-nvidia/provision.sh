@@ -105,6 +105,8 @@ phase_packages() {
   apt-get install -y --no-install-recommends ca-certificates kmod
   # nvidia open driver, branch 535, dkms modules: Debian packages, bookworm (non-free): nvidia-open-kernel-dkms 535.261.03-1, firmware-nvidia-gsp, nvidia-smi <https://packages.debian.org/bookworm/nvidia-open-kernel-dkms> (read 2026-11-27)
   apt-get install -y --no-install-recommends linux-headers-amd64 nvidia-open-kernel-dkms firmware-nvidia-gsp nvidia-smi nvidia-kernel-support
+  # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
+  apt-get install -y --no-install-recommends rdma-core ibverbs-utils infiniband-diags
   # The machine owner key's private part ends with this phase: modules are built and signed.
   rm -f /var/lib/dkms/mok.key
   apt-get clean

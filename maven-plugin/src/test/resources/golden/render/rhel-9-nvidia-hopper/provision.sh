@@ -65,31 +65,19 @@ fetch_key() {
   rm -rf "$tmp"
 }
 
-# enable_components COMPONENT...: adds them to every line of the base image's own apt sources
-# (one-line and deb822 files) that lacks them; files nodeimage wrote are left alone.
-enable_components() {
-  local f
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    if head -n 1 "$f" | grep -q '^# Written by nodeimage'; then
-      continue
-    fi
-    awk -v want="$*" '
-      BEGIN { n = split(want, add, " ") }
-      /^deb[ \t]/ || /^deb-src[ \t]/ || /^Components:/ {
-        line = $0
-        for (i = 1; i <= n; i++) {
-          found = 0
-          for (j = 2; j <= NF; j++) if ($j == add[i]) found = 1
-          if (!found) line = line " " add[i]
-        }
-        print line
-        next
-      }
-      { print }' "$f" >"$f.nodeimage-tmp"
-    chmod --reference="$f" "$f.nodeimage-tmp"
-    mv -f "$f.nodeimage-tmp" "$f"
-  done
+# install_release_package URL: a vendor's repository-defining package, installed only when its
+# signature verifies with the keys imported before it.
+install_release_package() {
+  local url=$1 tmp
+  tmp=$(mktemp -d)
+  curl -fsSL "$url" -o "$tmp/release.rpm"
+  if ! rpm -K "$tmp/release.rpm"; then
+    echo "provision.sh: $url is not signed by a pinned key" >&2
+    rm -rf "$tmp"
+    exit 1
+  fi
+  dnf install -y "$tmp/release.rpm"
+  rm -rf "$tmp"
 }
 
 # make_mok NAME: a machine owner key that DKMS signs the modules it builds with. The private key
@@ -122,7 +110,9 @@ phase_repositories() {
     dnf install -y --setopt=install_weak_deps=False curl gnupg2
   fi
   # vendor repository epel: NVIDIA gpu-driver-container rhel9/install.sh (epel-release-latest-9); fingerprint computed from RPM-GPG-KEY-EPEL-9 in rpm-software-management/distribution-gpg-keys <https://github.com/NVIDIA/gpu-driver-container/blob/06a208ca9747c82b1ba99b76ecdcf2469b0a0207/rhel9/install.sh> (read 2026-11-27)
-  enable_components 
+  fetch_key https://dl.fedoraproject.org/pub/epel/RPM-GPG-KEY-EPEL-9 FF8AD1344597106ECE813B918A3872BF3228467C /etc/pki/rpm-gpg/RPM-GPG-KEY-epel armor
+  rpm --import /etc/pki/rpm-gpg/RPM-GPG-KEY-epel
+  install_release_package https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm
   # vendor repository nvidia-cuda: NVIDIA gpu-driver-container, rhel9/install.sh (cuda-rhel9.repo, D42D0685.pub); key fingerprint: NVIDIA cuda-repo-management SIGNATURES.md <https://github.com/NVIDIA/gpu-driver-container/blob/06a208ca9747c82b1ba99b76ecdcf2469b0a0207/rhel9/install.sh> (read 2026-11-27)
   fetch_key https://developer.download.nvidia.com/compute/cuda/repos/rhel9/x86_64/D42D0685.pub 610C7B14E068A878070DA4E99CD0A493D42D0685 /etc/pki/rpm-gpg/RPM-GPG-KEY-nvidia-cuda armor
   rpm --import /etc/pki/rpm-gpg/RPM-GPG-KEY-nvidia-cuda
