@@ -4,6 +4,7 @@ import io.nodeimage.ConfigurationException;
 import io.nodeimage.ViolationException;
 import io.nodeimage.policy.PolicySet;
 import io.nodeimage.policy.PolicySets;
+import io.nodeimage.policy.SiteSigners;
 import io.nodeimage.policy.Waivers;
 import io.nodeimage.report.VerdictLines;
 import io.nodeimage.report.VerifyService;
@@ -60,6 +61,12 @@ final class VerifyHostCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "A policy that cannot tell whether it applies fails whatever its severity.")
     boolean strict;
 
+    @Option(names = "--trusted-module-signers", split = ",", paramLabel = "<file>",
+            description = "Certificates the site's nodes trust for module signatures (PEM or DER; comma-separated "
+                    + "or repeated), for rules naming site:module-signers. A running node's module files are not "
+                    + "read, so here they are checked and recorded in verification.json only.")
+    List<Path> trustedModuleSigners;
+
     @Option(names = "--as-of", paramLabel = "<YYYY-MM-DD>", description = "The day waivers are judged on. Default: today.")
     String asOf;
 
@@ -74,6 +81,8 @@ final class VerifyHostCommand implements Callable<Integer> {
                     "write it with nvidia-smi -q -x > smi.xml on the node");
         }
         Path here = Path.of("").toAbsolutePath();
+        SiteSigners signers = SiteSigners.read(trustedModuleSigners == null ? List.of() : trustedModuleSigners, here,
+                "--trusted-module-signers");
         PolicySets.Read read = PolicySets.read(policies == null ? null : policies.toAbsolutePath(), here,
                 POLICIES_VERSION, List.of(), catalog);
         PolicySets.require(read.problems(), "policies");
@@ -84,7 +93,8 @@ final class VerifyHostCommand implements Callable<Integer> {
                     : "put policy YAML files in " + policies + ", or leave the catalog on");
         }
         VerifyService service = new VerifyService(sets, new VerifyService.Settings(
-                VerifyService.severity("--fail-on", failOn), today(), strict, new Waivers.Limits(30, 0), null));
+                VerifyService.severity("--fail-on", failOn), today(), strict, new Waivers.Limits(30, 0), null)
+                .withModuleSigners(signers));
         VerifyService.Judged judged = service.judgeHost(root.toAbsolutePath().normalize(), nvidiaSmiXml);
         Path directory = out != null ? out : Path.of("nodeimage-reports", folderName(judged.facts().image()));
         VerifyService.Outcome outcome = service.write(judged, null, null, directory);

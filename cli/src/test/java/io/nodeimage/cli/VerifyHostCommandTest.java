@@ -84,6 +84,35 @@ class VerifyHostCommandTest {
     }
 
     @Test
+    void trustedModuleSignersAreReadAndRecordedAndTheModuleRuleStaysForImages() throws Exception {
+        Path mok = io.nodeimage.support.ModuleSigning.certificate(dir, "mok", "Example Site Machine Owner Key", "0x5e1f");
+        Path distro = io.nodeimage.support.ModuleSigning.certificate(dir, "distro", "Example Distribution", "0x0d15");
+        Path out = dir.resolve("r");
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--nvidia-smi-xml", LiveNode.smiXml().toString(),
+                "--out", out.toString(), "--fail-on", "critical", "--trusted-module-signers", mok + "," + distro);
+
+        assertThat(run.code()).as(run.err()).isEqualTo(NodeimageCli.PASSED);
+        String record = Files.readString(out.resolve("verification.json"));
+        assertThat(record).contains("\"trustedModuleSigners\": [", "\"file\": \"" + distro.toAbsolutePath() + "\"",
+                "\"subject\": \"CN=Example Site Machine Owner Key\"");
+        // A running node's module files are not read: the rule is not applicable there, not "not checked".
+        assertThat(Files.readString(out.resolve("report.json"))).contains("verify the node's image with nodeimage:verify");
+        assertThat(record).doesNotContain("\"not-checked\"");
+    }
+
+    @Test
+    void aTrustedModuleSignerThatIsNoCertificateIsAnErrorNamingIt() throws IOException {
+        Path junk = Files.writeString(dir.resolve("mok.pem"), "not a certificate\n");
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--out", dir.resolve("r").toString(),
+                "--trusted-module-signers", junk.toString());
+
+        assertThat(run.code()).isEqualTo(NodeimageCli.ERROR);
+        assertThat(run.errLines()).singleElement().asString()
+                .contains("--trusted-module-signers: " + junk.toAbsolutePath() + " is not a PEM or DER X.509 certificate");
+        assertThat(dir.resolve("r")).doesNotExist();
+    }
+
+    @Test
     void unknownOptionIsAnErrorOnOneLine() {
         Run run = Run.of("verify-host", "--rooot", "/");
 

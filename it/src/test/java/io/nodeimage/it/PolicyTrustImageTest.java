@@ -11,6 +11,7 @@ import io.nodeimage.policy.Policy;
 import io.nodeimage.policy.PolicySets;
 import io.nodeimage.policy.RuleResult;
 import io.nodeimage.report.VerifyService;
+import io.nodeimage.support.ModuleSigning;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

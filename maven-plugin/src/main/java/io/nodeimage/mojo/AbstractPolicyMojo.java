@@ -134,6 +134,28 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
                 + report.testFiles() + " policy test files (" + report.cases() + " cases): no problems");
     }
 
+    /**
+     * The site module signers from the goal's {@code trustedModuleSigners}: comma-separated paths relative
+     * to the project, read once; a missing or unreadable file, or one without a certificate, stops the run.
+     */
+    io.nodeimage.policy.SiteSigners moduleSigners(List<String> files) {
+        List<Path> paths = new ArrayList<>();
+        if (files != null) {
+            for (String f : files) {
+                if (f != null && !f.isBlank()) {
+                    paths.add(basedir.toPath().resolve(f.strip()));
+                }
+            }
+        }
+        io.nodeimage.policy.SiteSigners signers = io.nodeimage.policy.SiteSigners.read(paths, basedir.toPath(),
+                PropertyNames.TRUSTED_MODULE_SIGNERS);
+        if (!signers.isEmpty()) {
+            getLog().info("Site module signers: " + signers.certificates().size() + " certificates from "
+                    + String.join(", ", signers.files().stream().map(io.nodeimage.policy.TrustedCertificate::file).toList()));
+        }
+        return signers;
+    }
+
     /** Each line at the level of what it does to the build: ERROR only for what fails it. */
     void logVerdict(io.nodeimage.report.Verdict v, Path directory) {
         for (io.nodeimage.report.VerdictLines.Line line : io.nodeimage.report.VerdictLines.of(v, directory)) {

@@ -45,6 +45,18 @@ public class CertifyMojo extends AbstractPolicyMojo {
     boolean allowDirty;
 
     /**
+     * The certificates the site's nodes trust for module signatures (the distribution's kernel module
+     * signing certificate, the Machine Owner Keys enrolled for DKMS modules): PEM or DER files, one or more
+     * certificates each, comma-separated, relative to the project. Rules naming {@code site:module-signers}
+     * in {@code kernelModules.trustedCertificates} verify signatures against them; without them such rules
+     * are not checked. Give the ones verify was given: the certificate records them, and a difference refuses it.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.TRUSTED_MODULE_SIGNERS)
+    List<String> trustedModuleSigners;
+
+    /**
      * Skip this goal.
      *
      * @since 0.1.0
@@ -66,6 +78,7 @@ public class CertifyMojo extends AbstractPolicyMojo {
     void run() {
         List<ResolvedProfile> targets = selectedTargets();
         List<PolicySet> sets = policySets(catalogPolicies);
+        io.nodeimage.policy.SiteSigners signers = moduleSigners(trustedModuleSigners);
         var docker = DockerEngine.client("the images cannot be certified");
         var workTree = gitSnapshot();
         for (ResolvedProfile p : targets) {
@@ -78,7 +91,7 @@ public class CertifyMojo extends AbstractPolicyMojo {
             Path dir = outputDirectory.toPath().resolve(p.name());
             Certifier.Certificate c = Certifier.certify(dir, io.nodeimage.yaml.SourceFiles.shown(dir, basedir.toPath()),
                     new Certifier.Current(DockerEngine.imageId(docker, image), Inputs.profileDigest(p), p.sources(), sets,
-                            git, LocalDate.now()), allowDirty);
+                            git, LocalDate.now(), signers), allowDirty);
             git.filter(GitProvenance::dirty).ifPresent(g -> getLog().warn(p.name() + ": certified a dirty tree ("
                     + g.dirtyPaths().size() + " paths), as allowDirty asks"));
             getLog().info(p.name() + ": certified " + c.subject() + " (" + c.digest() + "); statement "

@@ -62,6 +62,18 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
     boolean crossCheck;
 
     /**
+     * The certificates the site's nodes trust for module signatures (the distribution's kernel module
+     * signing certificate, the Machine Owner Keys enrolled for DKMS modules): PEM or DER files, one or more
+     * certificates each, comma-separated, relative to the project. Rules naming {@code site:module-signers}
+     * in {@code kernelModules.trustedCertificates} verify signatures against them; without them such rules
+     * are not checked. Give the ones the certificate names: the image is judged again with them, and a difference is named.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.TRUSTED_MODULE_SIGNERS)
+    List<String> trustedModuleSigners;
+
+    /**
      * Skip this goal.
      *
      * @since 0.1.0
@@ -89,9 +101,10 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
                     .resolve(io.nodeimage.provenance.Certifier.STATEMENT)));
         }
         List<PolicySet> sets = policySets(catalogPolicies);
+        io.nodeimage.policy.SiteSigners signers = moduleSigners(trustedModuleSigners);
         VerifyService service = new VerifyService(sets, new VerifyService.Settings(io.nodeimage.policy.Policy.Severity.HIGH,
                 LocalDate.now(), false, io.nodeimage.policy.Waivers.Limits.NONE,
-                crossCheck ? io.nodeimage.policy.Policy.Severity.HIGH : null));
+                crossCheck ? io.nodeimage.policy.Policy.Severity.HIGH : null).withModuleSigners(signers));
         ProfileSources sources = profileSources();
         var docker = DockerEngine.client("the certificates cannot be checked");
         List<String> failures = new ArrayList<>();
@@ -103,7 +116,7 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
                     ? new ProfileResolver(sources).resolve(claims.profile()) : null;
             ResolvedProfile judgedAs = profile;
             List<String> differences = CertificateCheck.check(claims, checked, DockerEngine.imageId(docker, checked),
-                    profile, sets, i -> service.judge(i, judgedAs == null ? null : judgedAs.profile()));
+                    profile, sets, signers, i -> service.judge(i, judgedAs == null ? null : judgedAs.profile()));
             if (differences.isEmpty()) {
                 getLog().info(shown + ": holds for " + checked + " (sha256:" + claims.digest() + ")");
             } else {

@@ -52,6 +52,18 @@ public class VerifyHostMojo extends AbstractPolicyMojo {
     String failOn;
 
     /**
+     * The certificates the site's nodes trust for module signatures (the distribution's kernel module
+     * signing certificate, the Machine Owner Keys enrolled for DKMS modules): PEM or DER files, one or more
+     * certificates each, comma-separated, relative to the project. Rules naming {@code site:module-signers}
+     * in {@code kernelModules.trustedCertificates} verify signatures against them; without them such rules
+     * are not checked. A running node's module files are not read (those rules are not applicable to it), so here they are checked and recorded only, letting one command line serve verify and verify-host.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.TRUSTED_MODULE_SIGNERS)
+    List<String> trustedModuleSigners;
+
+    /**
      * Skip this goal.
      *
      * @since 0.1.0
@@ -72,7 +84,8 @@ public class VerifyHostMojo extends AbstractPolicyMojo {
     @Override
     void run() {
         VerifyService service = new VerifyService(policySets(catalogPolicies), new VerifyService.Settings(
-                VerifyService.severity(failOn), today(), strict, waiverLimits(), null));
+                VerifyService.severity(failOn), today(), strict, waiverLimits(), null)
+                .withModuleSigners(moduleSigners(trustedModuleSigners)));
         VerifyService.Judged judged = service.judgeHost(root.toPath(), nvidiaSmiXml == null ? null : nvidiaSmiXml.toPath());
         VerifyService.Outcome outcome = service.write(judged, null, null, outputDirectory.toPath().resolve("host"));
         logVerdict(outcome.verdict(), outcome.directory());

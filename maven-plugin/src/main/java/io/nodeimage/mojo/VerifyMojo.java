@@ -68,6 +68,18 @@ public class VerifyMojo extends AbstractPolicyMojo {
     boolean moduleCacheDisabled;
 
     /**
+     * The certificates the site's nodes trust for module signatures (the distribution's kernel module
+     * signing certificate, the Machine Owner Keys enrolled for DKMS modules): PEM or DER files, one or more
+     * certificates each, comma-separated, relative to the project. Rules naming {@code site:module-signers}
+     * in {@code kernelModules.trustedCertificates} verify signatures against them; without them such rules
+     * are not checked. verification.json records each file and certificate.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.TRUSTED_MODULE_SIGNERS)
+    List<String> trustedModuleSigners;
+
+    /**
      * Skip this goal.
      *
      * @since 0.1.0
@@ -109,7 +121,7 @@ public class VerifyMojo extends AbstractPolicyMojo {
         VerifyService service = new VerifyService(policySets(catalogPolicies), new VerifyService.Settings(
                 VerifyService.severity(failOn), today(), strict, waiverLimits(),
                 crossCheck ? VerifyService.severity("crossCheckSeverity", crossCheckSeverity) : null,
-                moduleFactsCache(moduleCache, moduleCacheDisabled)));
+                moduleFactsCache(moduleCache, moduleCacheDisabled)).withModuleSigners(moduleSigners(trustedModuleSigners)));
         // An image named on its own is judged without a profile unless profiles are selected too.
         List<ResolvedProfile> profiles = !selection().isEmpty() || image == null ? selectedTargets() : List.of();
         List<VerifyService.Outcome> outcomes = new ArrayList<>();

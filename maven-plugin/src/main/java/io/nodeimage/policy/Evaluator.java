@@ -20,14 +20,21 @@ public final class Evaluator {
 
     private final LocalDate today;
     private final Waivers.Limits limits;
+    private final SiteSigners signers;
 
     public Evaluator(LocalDate today) {
         this(today, Waivers.Limits.NONE);
     }
 
     public Evaluator(LocalDate today, Waivers.Limits limits) {
+        this(today, limits, SiteSigners.NONE);
+    }
+
+    /** @param signers the run's site module signers, which rules name as site:module-signers */
+    public Evaluator(LocalDate today, Waivers.Limits limits, SiteSigners signers) {
         this.today = today;
         this.limits = limits;
+        this.signers = signers;
     }
 
     /**
@@ -87,9 +94,16 @@ public final class Evaluator {
                             null, false, skip.get().undecided()));
                     continue;
                 }
+                if (rule.kernelModules() != null && SiteSigners.named(rule.kernelModules()) && signers.isEmpty()) {
+                    // Without the keys it names, a signature check would pass what the node may refuse.
+                    out.add(result(lp, rule, RuleResult.Status.NOT_APPLICABLE, "the rule trusts the site's "
+                            + "module signers (" + SiteSigners.ENTRY + "), and this run was given none; "
+                            + SiteSigners.howToGive(), new RuleChecks.Look(), null, false, true));
+                    continue;
+                }
                 RuleChecks.Look look = new RuleChecks.Look();
                 Optional<String> failure = RuntimeChecks.handles(rule, facts) ? RuntimeChecks.check(rule, facts, look)
-                        : RuleChecks.check(rule, facts, look, lp);
+                        : RuleChecks.check(rule, facts, look, lp, signers);
                 if (failure.isEmpty()) {
                     out.add(result(lp, rule, RuleResult.Status.PASS, "holds", look, null, false, false));
                     continue;

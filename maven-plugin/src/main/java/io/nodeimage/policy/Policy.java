@@ -7,7 +7,7 @@ import static io.nodeimage.yaml.Syntax.MODULE;
 import static io.nodeimage.yaml.Syntax.NAME;
 import static io.nodeimage.yaml.Syntax.PACKAGE;
 import static io.nodeimage.yaml.Syntax.PATH;
-import static io.nodeimage.yaml.Syntax.RELATIVE_PATH;
+import static io.nodeimage.yaml.Syntax.TRUSTED_CERTIFICATE;
 import static io.nodeimage.yaml.Syntax.RULE_REF;
 import static io.nodeimage.yaml.Syntax.TEXT;
 import static io.nodeimage.yaml.Syntax.WEB_URL;
@@ -115,7 +115,9 @@ public record Policy(
     public record ModulesCheck(
             @Doc("required: every module carries a signature.") Requirement signature,
             @Doc("Certificates (PEM or DER files beside the policy) whose keys a signature must verify with, "
-                    + "over the module's bytes, as the kernel checks it.") List<@Shape(RELATIVE_PATH) String> trustedCertificates,
+                    + "over the module's bytes, as the kernel checks it; site:module-signers stands for the "
+                    + "certificates the run is given (nodeimage.trustedModuleSigners).")
+            List<@Shape(TRUSTED_CERTIFICATE) String> trustedCertificates,
             @Doc("Signers accepted (the signing certificate's issuer name); with trustedKeyIds, either one "
                     + "accepts a module.") List<String> trustedSigners,
             @Doc("Key ids accepted (serial numbers or key identifiers as modinfo prints them).")

@@ -37,7 +37,10 @@ public record PolicyTest(
             @Required @Doc("What the case shows.") String name,
             @Doc("The image's family, release, arch and profile.") Target target,
             @Required @Doc("The facts, in short form.") FactsSpec facts,
-            @Required @Doc("Rule id to pass, fail, waived or not-applicable.") Map<@Shape(WORD) String, Expected> expect) {
+            @Doc("Certificate files (PEM or DER, relative to the test file) given to the run as the site's module "
+                    + "signers (nodeimage.trustedModuleSigners), for rules naming site:module-signers; absent: none.")
+            List<@Shape(RELATIVE_PATH) String> trustedModuleSigners,
+            @Required @Doc("Rule id to pass, fail, waived, not-applicable or not-checked.") Map<@Shape(WORD) String, Expected> expect) {
     }
 
     public record Target(@Shape(WORD) String family, @Shape(WORD) String release, @Shape(WORD) String arch,
@@ -45,8 +48,13 @@ public record PolicyTest(
                          @Doc("Accelerator vendors the profile declares: nvidia, amd.") List<@Shape(WORD) String> accelerators) {
     }
 
+    /**
+     * not-checked is a rule the run could not judge for want of an input (a profile, the site's module
+     * signers, nvidia-smi output), which reports show as not checked; not-applicable one the facts decided
+     * does not apply.
+     */
     public enum Expected implements YamlEnum {
-        PASS, FAIL, WAIVED, NOT_APPLICABLE
+        PASS, FAIL, WAIVED, NOT_APPLICABLE, NOT_CHECKED
     }
 
     /** Facts written by hand: only what the rules under test look at. */
@@ -85,8 +93,9 @@ public record PolicyTest(
                              String keyId, String version,
                              @Doc("How the signature verified against the certificates the policy trusts: valid, "
                                      + "invalid or unknown-key; absent: not verified.") ModuleSignature.Status signature,
-                             @Doc("With valid or invalid: the trusted certificate file (as the policy names it) "
-                                     + "that verified or failed the signature.") @Shape(RELATIVE_PATH) String certificate) {
+                             @Doc("With valid or invalid: the trusted certificate file (as the policy names it, "
+                                     + "or as the case's trustedModuleSigners name it) that verified or failed the "
+                                     + "signature.") @Shape(RELATIVE_PATH) String certificate) {
     }
 
     public record StateSpec(@Required String module, @Required @Shape(WORD) String kernel,

@@ -30,21 +30,28 @@ public final class PolicyTestRunner {
 
     /** @param asOf the day judged when the test names none */
     public static List<Failure> run(PolicyTest test, LoadedPolicy policy, LocalDate asOf) {
+        return run(test, policy, asOf, test.cases().stream().map(c -> SiteSigners.NONE).toList());
+    }
+
+    /** @param signers each case's site module signers, read from the files its trustedModuleSigners names */
+    public static List<Failure> run(PolicyTest test, LoadedPolicy policy, LocalDate asOf, List<SiteSigners> signers) {
         LocalDate today = test.today() == null ? asOf : LocalDate.parse(test.today());
         List<Failure> failures = new ArrayList<>();
-        for (PolicyTest.Case c : test.cases()) {
+        for (int i = 0; i < test.cases().size(); i++) {
+            PolicyTest.Case c = test.cases().get(i);
+            SiteSigners given = signers.get(i);
             PolicyTest.Target t = c.target() == null ? new PolicyTest.Target(null, null, null, null, null) : c.target();
             Evaluator.Target target = new Evaluator.Target(t.profile(), orEmpty(t.family()), orEmpty(t.release()),
                     orEmpty(t.arch()), t.accelerators());
             Map<String, RuleResult> results = new LinkedHashMap<>();
-            new Evaluator(today).evaluate(List.of(policy), facts(c.facts(), policy), target)
+            new Evaluator(today, Waivers.Limits.NONE, given).evaluate(List.of(policy), facts(c.facts(), policy, given), target)
                     .forEach(r -> results.put(r.ruleId(), r));
             c.expect().forEach((rule, expected) -> {
                 RuleResult r = results.get(rule);
                 if (r == null) {
                     failures.add(new Failure(c.name(), rule, expected.yamlName(), "missing", "the policy has no such rule"));
                 } else {
-                    String actual = r.status().yamlName();
+                    String actual = r.undecided() ? PolicyTest.Expected.NOT_CHECKED.yamlName() : r.status().yamlName();
                     if (!actual.equals(expected.yamlName())) {
                         failures.add(new Failure(c.name(), rule, expected.yamlName(), actual, r.message()));
                     }
@@ -59,11 +66,14 @@ public final class PolicyTestRunner {
     }
 
     static Facts facts(PolicyTest.FactsSpec f) {
-        return facts(f, null);
+        return facts(f, null, SiteSigners.NONE);
     }
 
-    /** A module's signature as written in a test; the certificate named by its file in the policy. */
-    private static Optional<ModuleSignature> signature(PolicyTest.ModuleSpec m, LoadedPolicy policy) {
+    /**
+     * A module's signature as written in a test; the certificate named by its file in the policy, or in the
+     * case's site signers.
+     */
+    private static Optional<ModuleSignature> signature(PolicyTest.ModuleSpec m, LoadedPolicy policy, SiteSigners signers) {
         if (m.signer() == null) {
             return Optional.empty();
         }
@@ -72,9 +82,10 @@ public final class PolicyTestRunner {
             String fingerprint = null;
             String subject = null;
             if (m.certificate() != null && policy != null) {
-                Optional<TrustedCertificate> c = policy.certificates().stream()
-                        .filter(t -> t.file().equals(m.certificate())).findFirst();
-                fingerprint = c.map(t -> t.fingerprints().get(0)).orElse("(no certificate " + m.certificate() + " in the policy)");
+                Optional<TrustedCertificate> c = java.util.stream.Stream.concat(policy.certificates().stream(),
+                        signers.files().stream()).filter(t -> t.file().equals(m.certificate())).findFirst();
+                fingerprint = c.map(t -> t.fingerprints().get(0)).orElse("(no certificate " + m.certificate()
+                        + " in the policy or the case's trustedModuleSigners)");
                 subject = c.map(t -> t.certificates().get(0).getSubjectX500Principal().getName()).orElse(m.certificate());
             } else if (m.certificate() != null) {
                 fingerprint = m.certificate();
@@ -85,7 +96,7 @@ public final class PolicyTestRunner {
         return Optional.of(new ModuleSignature(m.signer(), m.keyId() == null ? "" : m.keyId(), "sha256", v));
     }
 
-    static Facts facts(PolicyTest.FactsSpec f, LoadedPolicy policy) {
+    static Facts facts(PolicyTest.FactsSpec f, LoadedPolicy policy, SiteSigners signers) {
         List<String> kernelVersions = f.kernels() == null ? List.of() : f.kernels();
         List<Facts.KernelTree> kernels = new ArrayList<>();
         for (String k : kernelVersions) {
@@ -95,7 +106,7 @@ public final class PolicyTestRunner {
                     if (m.kernel().equals(k)) {
                         modules.add(new KernelModule("/usr/lib/modules/" + k + "/kernel/" + m.name() + ".ko", m.name(),
                                 m.version(), m.license(), k, null, List.of(), List.of(), Compression.NONE,
-                                signature(m, policy)));
+                                signature(m, policy, signers)));
                     }
                 }
             }

@@ -97,13 +97,14 @@ public final class PolicyTests {
                     }
                 }
             }
+            List<SiteSigners> signers = signers(test.get(), file.getParent(), problems);
             files++;
             cases += test.get().cases().size();
             expectations += test.get().cases().stream().mapToInt(c -> c.expect().size()).sum();
             if (!execute || !test.get().clean()) {
                 continue;
             }
-            for (PolicyTestRunner.Failure f : PolicyTestRunner.run(test.get().test(), policy, asOf)) {
+            for (PolicyTestRunner.Failure f : PolicyTestRunner.run(test.get().test(), policy, asOf, signers)) {
                 failures.add(new PolicyTestRunner.Failure(shown + ": " + f.testCase(), f.rule(), f.expected(), f.actual(),
                         f.message()));
             }
@@ -113,6 +114,32 @@ public final class PolicyTests {
                     "fix each one at the file:line:column shown");
         }
         return new Report(files, cases, expectations, failures);
+    }
+
+    /**
+     * Each case's site module signers, read from its trustedModuleSigners files beside the test, as a run
+     * reads nodeimage.trustedModuleSigners; a file that is missing or holds no certificate is a problem at
+     * its line.
+     */
+    private static List<SiteSigners> signers(Loaded test, Path folder, Problems problems) {
+        List<SiteSigners> out = new ArrayList<>();
+        for (int i = 0; i < test.cases().size(); i++) {
+            List<String> files = test.cases().get(i).trustedModuleSigners();
+            List<TrustedCertificate> read = new ArrayList<>();
+            for (int k = 0; files != null && k < files.size(); k++) {
+                try {
+                    read.addAll(SiteSigners.read(List.of(folder.resolve(files.get(k))), folder, "trustedModuleSigners")
+                            .files());
+                } catch (ConfigurationException e) {
+                    problems.add(test.at("cases", i, "trustedModuleSigners", k), KeyPath.index(KeyPath.key(
+                            KeyPath.index("cases", i), "trustedModuleSigners"), k),
+                            e.getMessage().replaceFirst("^trustedModuleSigners: ", ""),
+                            "put the certificate (PEM or DER) beside the test and name it relative to the test file");
+                }
+            }
+            out.add(new SiteSigners(read));
+        }
+        return out;
     }
 
     /** Throws a violation listing every expectation that did not hold. */

@@ -31,13 +31,13 @@ final class RuleChecks {
     }
 
     /** The reason the rule fails, or empty when it holds; evidence collects what was looked at. */
-    static Optional<String> check(Policy.Rule r, Facts f, Look look, LoadedPolicy lp) {
+    static Optional<String> check(Policy.Rule r, Facts f, Look look, LoadedPolicy lp, SiteSigners signers) {
         List<String> evidence = look.evidence;
         if (r.kernelModule() != null) {
             return module(r.kernelModule(), f, look);
         }
         if (r.kernelModules() != null) {
-            return modules(r.kernelModules(), f, look, lp);
+            return modules(r.kernelModules(), f, look, lp, signers);
         }
         if (r.driver() != null) {
             return driver(r.driver(), f, look);
@@ -144,11 +144,15 @@ final class RuleChecks {
      * Signatures as the kernel judges them: verified over the module's bytes with a trusted certificate's
      * key (invalid, unknown key and untrusted signer are told apart), then the names, then licences.
      */
-    private static Optional<String> modules(Policy.ModulesCheck c, Facts f, Look look, LoadedPolicy lp) {
+    private static Optional<String> modules(Policy.ModulesCheck c, Facts f, Look look, LoadedPolicy lp,
+                                            SiteSigners signers) {
         List<String> bad = new ArrayList<>();
         Map<String, Integer> kinds = new TreeMap<>();
         Set<String> trusted = new HashSet<>();
         lp.certificates(c.trustedCertificates()).forEach(t -> trusted.addAll(t.fingerprints()));
+        if (SiteSigners.named(c)) {
+            trusted.addAll(signers.fingerprints());
+        }
         int checked = 0;
         for (Facts.KernelTree k : f.kernels()) {
             for (KernelModule m : k.modules()) {

@@ -10,9 +10,11 @@ import java.util.List;
  * @param evidence what was found, one line each, naming the kernel where it matters
  * @param waiver the waiver considered: in force for "waived", or expired (then the rule fails)
  * @param imagePath the file in the image the finding is about (a modprobe.d file, a module), or null
- * @param undecided for not-applicable: whether the policy could not tell if it applies (it selects
- *     profiles, and the image was judged without one), as opposed to deciding from the image that it
- *     does not; such a skip fails the run for critical rules, and for every rule in strict mode
+ * @param undecided for not-applicable: whether the rule could not be checked for want of an input the
+ *     run lacked (the policy selects profiles and the image was judged without one; the rule trusts the
+ *     site's module signers and the run was given none; GPU modes without nvidia-smi output), as opposed
+ *     to deciding from the facts that it does not apply; such a skip is reported "not checked", and fails
+ *     the run for critical rules, and for every rule in strict mode
  */
 public record RuleResult(String policy, String policyVersion, Policy.Rule rule, Status status, String message,
                          List<String> evidence, Location location, Policy.Waiver waiver, boolean waiverExpired,
@@ -36,6 +38,14 @@ public record RuleResult(String policy, String policyVersion, Policy.Rule rule, 
 
     public Policy.Severity severity() {
         return rule.severity();
+    }
+
+    /**
+     * The status verification records and certificates carry: not-checked for a rule the run could not
+     * judge, so a certificate never claims a rule did not apply when it was not checked.
+     */
+    public String recordedStatus() {
+        return undecided ? "not-checked" : status.yamlName();
     }
 
     /** policy/rule: how waiver files and certificates name a rule. */

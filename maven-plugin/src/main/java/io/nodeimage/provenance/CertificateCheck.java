@@ -3,6 +3,7 @@ package io.nodeimage.provenance;
 import io.nodeimage.Digests;
 import io.nodeimage.policy.PolicySet;
 import io.nodeimage.policy.RuleResult;
+import io.nodeimage.policy.SiteSigners;
 import io.nodeimage.profile.ResolvedProfile;
 import io.nodeimage.report.Verification;
 import io.nodeimage.report.VerifyService;
@@ -29,7 +30,8 @@ public final class CertificateCheck {
 
     /** What the certificate claims, as read from it. */
     public record Claims(String image, String digest, String profile, String profileDigest,
-                         List<Verification.SetRecord> sets, String factsDigest, Map<String, String> results) {
+                         List<Verification.SetRecord> sets, String factsDigest, Map<String, String> results,
+                         List<Verification.SignerRecord> moduleSigners) {
     }
 
     public static Claims read(Path file, String shown) {
@@ -64,7 +66,8 @@ public final class CertificateCheck {
         }
         return new Claims(image, digest, JsonRead.text(root, "predicate", "profile", "name"),
                 JsonRead.text(root, "predicate", "profile", "digest", "sha256"), sets,
-                JsonRead.text(root, "predicate", "facts", "digest", "sha256"), results);
+                JsonRead.text(root, "predicate", "facts", "digest", "sha256"), results,
+                Verification.signers(JsonRead.items(root, "predicate", "trustedModuleSigners")));
     }
 
     /**
@@ -75,6 +78,12 @@ public final class CertificateCheck {
      */
     public static List<String> check(Claims c, String image, String imageId, ResolvedProfile profile, List<PolicySet> sets,
                                      Function<String, VerifyService.Judged> judge) {
+        return check(c, image, imageId, profile, sets, SiteSigners.NONE, judge);
+    }
+
+    /** @param signers the site module signers given now: those the certificate names, or rules judge otherwise */
+    public static List<String> check(Claims c, String image, String imageId, ResolvedProfile profile, List<PolicySet> sets,
+                                     SiteSigners signers, Function<String, VerifyService.Judged> judge) {
         List<String> out = new ArrayList<>();
         if (imageId == null) {
             out.add("image " + image + " is not in the engine");
@@ -93,6 +102,7 @@ public final class CertificateCheck {
             }
         }
         out.addAll(Certifier.policyChanges(c.sets(), sets));
+        out.addAll(Certifier.signerChanges(c.moduleSigners(), signers));
         // The certificate's set digests must also be those of the files it lists (an edited digest shows here).
         for (Verification.SetRecord s : c.sets()) {
             Map<String, String> files = new LinkedHashMap<>();
@@ -109,7 +119,7 @@ public final class CertificateCheck {
         }
         Map<String, String> current = new LinkedHashMap<>();
         for (RuleResult r : now.results()) {
-            current.put(r.policy() + "/" + r.ruleId(), r.status().yamlName());
+            current.put(r.policy() + "/" + r.ruleId(), r.recordedStatus());
         }
         c.results().forEach((rule, status) -> {
             String s = current.remove(rule);

@@ -6,6 +6,7 @@ import io.nodeimage.Digests;
 import io.nodeimage.Version;
 import io.nodeimage.ViolationException;
 import io.nodeimage.policy.PolicySet;
+import io.nodeimage.policy.SiteSigners;
 import io.nodeimage.report.Verification;
 import io.nodeimage.yaml.Json;
 import java.io.IOException;
@@ -38,9 +39,14 @@ public final class Certifier {
      * @param imageId the engine's id of the image now; null when the engine no longer has it
      * @param profileDigest the effective profile's digest now
      * @param profileFiles the profile files (the extends chain) as shown, for the record
+     * @param moduleSigners the site module signers given now (nodeimage.trustedModuleSigners)
      */
     public record Current(String imageId, String profileDigest, List<String> profileFiles, List<PolicySet> sets,
-                          Optional<GitProvenance> git, LocalDate today) {
+                          Optional<GitProvenance> git, LocalDate today, SiteSigners moduleSigners) {
+        public Current(String imageId, String profileDigest, List<String> profileFiles, List<PolicySet> sets,
+                       Optional<GitProvenance> git, LocalDate today) {
+            this(imageId, profileDigest, profileFiles, sets, git, today, SiteSigners.NONE);
+        }
     }
 
     public record Certificate(Path statement, Path summary, String subject, String digest) {
@@ -99,6 +105,7 @@ public final class Certifier {
                     + ", verify saw " + v.profileDigest() + ")");
         }
         out.addAll(policyChanges(v.policySets(), now.sets()));
+        out.addAll(signerChanges(v.moduleSigners(), now.moduleSigners()));
         try {
             Path facts = directory.resolve("facts.json");
             String digest = Files.isRegularFile(facts) ? Digests.sha256(Files.readAllBytes(facts)) : null;
@@ -140,6 +147,32 @@ public final class Certifier {
         return out;
     }
 
+    /**
+     * Site module signer files verify trusted that are gone or changed, or new ones: the rules naming them
+     * would judge otherwise, so the certificate would claim what no one checked.
+     */
+    public static List<String> signerChanges(List<Verification.SignerRecord> recorded, SiteSigners current) {
+        Map<String, String> then = new java.util.TreeMap<>();
+        recorded.forEach(r -> then.put(r.file(), r.digest()));
+        Map<String, String> now = new java.util.TreeMap<>();
+        current.files().forEach(f -> now.put(f.file(), f.sha256()));
+        if (then.equals(now)) {
+            return List.of();
+        }
+        List<String> changed = new ArrayList<>();
+        then.forEach((file, digest) -> {
+            String d = now.remove(file);
+            if (d == null) {
+                changed.add(file + " not given now");
+            } else if (!d.equals(digest)) {
+                changed.add(file + " changed");
+            }
+        });
+        now.keySet().forEach(f -> changed.add(f + " not given to verify"));
+        return List.of("the site module signers (" + SiteSigners.PROPERTY + ") differ from those verify trusted: "
+                + String.join(", ", changed) + "; give the same files, or verify again");
+    }
+
     static String statement(Verification v, Current now) {
         Map<String, Object> subject = new LinkedHashMap<>();
         subject.put("name", v.image());
@@ -160,6 +193,7 @@ public final class Certifier {
                     "file", p.file(), "digest", Map.of("sha256", p.digest()))).toList());
             return (Object) set;
         }).toList());
+        predicate.put("trustedModuleSigners", v.moduleSigners().stream().map(Verification::signer).toList());
         predicate.put("verifiedOn", v.date());
         predicate.put("failOn", v.failOn());
         predicate.put("results", v.results().stream().map(r -> (Object) ordered("policy", r.policy(),
@@ -206,6 +240,7 @@ public final class Certifier {
         long passed = v.results().stream().filter(r -> r.status().equals("pass")).count();
         long waived = v.results().stream().filter(r -> r.status().equals("waived")).count();
         long na = v.results().stream().filter(r -> r.status().equals("not-applicable")).count();
+        long unchecked = v.results().stream().filter(r -> r.status().equals("not-checked")).count();
         long below = v.results().stream().filter(r -> r.status().equals("fail")).count();
         StringBuilder s = new StringBuilder();
         s.append("# Certificate: ").append(v.image()).append("\n\n");
@@ -216,7 +251,8 @@ public final class Certifier {
                 : "`" + v.profile() + "` (`sha256:" + hex(v.profileDigest()) + "`)").append(" |\n");
         s.append("| verified on | ").append(v.date()).append(", failing on ").append(v.failOn()).append(" and above |\n");
         s.append("| rules | ").append(passed).append(" passed, ").append(waived).append(" waived, ").append(below)
-                .append(" failed below the threshold, ").append(na).append(" not applicable |\n");
+                .append(" failed below the threshold, ").append(na).append(" not applicable, ").append(unchecked)
+                .append(" not checked |\n");
         now.git().ifPresent(g -> s.append("| git | `").append(g.describe()).append("` (").append(g.commit()).append(") on ")
                 .append(g.branch()).append(g.dirty() ? ", dirty" : "").append(" |\n"));
         s.append("| tool | nodeimage ").append(Version.current()).append(" |\n");
@@ -226,6 +262,16 @@ public final class Certifier {
             s.append("- ").append(set.name()).append(' ').append(set.version() == null ? "" : set.version())
                     .append(set.commit() == null ? "" : " at " + set.commit()).append(": ").append(set.policies().size())
                     .append(" policies, sha256 `").append(set.digest()).append("`\n");
+        }
+        s.append("\n## Site module signers\n\n");
+        if (v.moduleSigners().isEmpty()) {
+            s.append("None given (").append(SiteSigners.PROPERTY).append("): rules trusting `").append(SiteSigners.ENTRY)
+                    .append("` were not checked.\n");
+        }
+        for (Verification.SignerRecord signer : v.moduleSigners()) {
+            s.append("- `").append(signer.file()).append("`, sha256 `").append(signer.digest()).append("`: ")
+                    .append(String.join("; ", signer.certificates().stream().map(Verification.CertificateRecord::subject)
+                            .toList())).append('\n');
         }
         List<Verification.ResultRecord> waivers = v.results().stream().filter(r -> r.waiverExpires() != null).toList();
         if (!waivers.isEmpty()) {

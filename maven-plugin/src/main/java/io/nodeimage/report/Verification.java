@@ -4,6 +4,8 @@ import io.nodeimage.ConfigurationException;
 import io.nodeimage.policy.LoadedPolicy;
 import io.nodeimage.policy.PolicySet;
 import io.nodeimage.policy.RuleResult;
+import io.nodeimage.policy.SiteSigners;
+import io.nodeimage.policy.TrustedCertificate;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nodeimage.yaml.Json;
 import io.nodeimage.yaml.JsonRead;
@@ -16,16 +18,69 @@ import java.util.Map;
 
 /**
  * What nodeimage:verify judged, and with what: the image by id, the profile's digest, every policy
- * file's digest, the facts' digest and each rule's result. certify reads it back and refuses when
- * anything it names has changed since.
+ * file's digest, the site module signers' files and certificates, the facts' digest and each rule's
+ * result. certify reads it back and refuses when anything it names has changed since.
  */
 public record Verification(String image, String imageId, String profile, String profileDigest, String date,
                            String failOn, boolean passed, String factsDigest, List<SetRecord> policySets,
-                           List<ResultRecord> results) {
+                           List<ResultRecord> results, List<SignerRecord> moduleSigners) {
 
     public Verification {
         policySets = List.copyOf(policySets);
         results = List.copyOf(results);
+        moduleSigners = List.copyOf(moduleSigners);
+    }
+
+    /** A record of a run given no site module signers. */
+    public Verification(String image, String imageId, String profile, String profileDigest, String date,
+                        String failOn, boolean passed, String factsDigest, List<SetRecord> policySets,
+                        List<ResultRecord> results) {
+        this(image, imageId, profile, profileDigest, date, failOn, passed, factsDigest, policySets, results, List.of());
+    }
+
+    /**
+     * A site module signer file the run trusted (nodeimage.trustedModuleSigners): as shown, the SHA-256
+     * of its bytes, and each certificate in it.
+     */
+    public record SignerRecord(String file, String digest, List<CertificateRecord> certificates) {
+        public SignerRecord {
+            certificates = List.copyOf(certificates);
+        }
+    }
+
+    /** A certificate by the SHA-256 of its DER encoding (as facts name the one that verified a module) and subject. */
+    public record CertificateRecord(String sha256, String subject) {
+    }
+
+    public static List<SignerRecord> signers(SiteSigners signers) {
+        return signers.files().stream().map(f -> new SignerRecord(f.file(), f.sha256(), f.certificates().stream()
+                .map(c -> new CertificateRecord(TrustedCertificate.fingerprint(c), c.getSubjectX500Principal().getName()))
+                .toList())).toList();
+    }
+
+    /** The signers as certificates and statements write them: file, digest, certificates. */
+    public static Map<String, Object> signer(SignerRecord s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("file", s.file());
+        out.put("digest", Map.of("sha256", s.digest()));
+        out.put("certificates", s.certificates().stream().map(c -> {
+            Map<String, Object> cert = new LinkedHashMap<>();
+            cert.put("sha256", c.sha256());
+            cert.put("subject", c.subject());
+            return (Object) cert;
+        }).toList());
+        return out;
+    }
+
+    /** Reads what {@link #signer} wrote. */
+    public static List<SignerRecord> signers(List<JsonNode> items) {
+        List<SignerRecord> out = new ArrayList<>();
+        for (JsonNode s : items) {
+            out.add(new SignerRecord(JsonRead.text(s, "file"), JsonRead.text(s, "digest", "sha256"),
+                    JsonRead.items(s, "certificates").stream().map(c -> new CertificateRecord(JsonRead.text(c, "sha256"),
+                            JsonRead.text(c, "subject"))).toList()));
+        }
+        return out;
     }
 
     public record SetRecord(String name, String version, String commit, String digest, List<PolicyRecord> policies) {
@@ -53,7 +108,7 @@ public record Verification(String image, String imageId, String profile, String 
 
     static List<ResultRecord> results(List<RuleResult> results) {
         return results.stream().map(r -> new ResultRecord(r.policy(), r.policyVersion(), r.ruleId(),
-                r.severity().yamlName(), r.status().yamlName(),
+                r.severity().yamlName(), r.recordedStatus(),
                 r.waiver() == null ? null : r.waiver().reason(), r.waiver() == null ? null : r.waiver().approvedBy(),
                 r.waiver() == null ? null : r.waiver().expires(), r.waiverExpired())).toList();
     }
@@ -69,6 +124,7 @@ public record Verification(String image, String imageId, String profile, String 
         out.put("passed", v.passed());
         out.put("factsDigest", v.factsDigest());
         out.put("policySets", v.policySets().stream().map(Verification::set).toList());
+        out.put("trustedModuleSigners", v.moduleSigners().stream().map(Verification::signer).toList());
         out.put("results", v.results().stream().map(Verification::result).toList());
         return Json.write(out) + "\n";
     }
@@ -135,6 +191,7 @@ public record Verification(String image, String imageId, String profile, String 
                 JsonRead.bool(r, "waiver", "expired"))).toList();
         return new Verification(JsonRead.text(root, "image"), JsonRead.text(root, "imageId"), JsonRead.text(root, "profile"),
                 JsonRead.text(root, "profileDigest"), JsonRead.text(root, "date"), JsonRead.text(root, "failOn"),
-                JsonRead.bool(root, "passed"), JsonRead.text(root, "factsDigest"), sets, results);
+                JsonRead.bool(root, "passed"), JsonRead.text(root, "factsDigest"), sets, results,
+                signers(JsonRead.items(root, "trustedModuleSigners")));
     }
 }

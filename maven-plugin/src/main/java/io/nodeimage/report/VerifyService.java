@@ -18,6 +18,7 @@ import io.nodeimage.policy.Evaluator;
 import io.nodeimage.policy.LoadedPolicy;
 import io.nodeimage.policy.Policy;
 import io.nodeimage.policy.RuleResult;
+import io.nodeimage.policy.SiteSigners;
 import io.nodeimage.profile.Profile;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -48,12 +49,24 @@ public final class VerifyService {
      * @param crossCheck the severity of a disagreement between nodeimage's module model and the image's
      *     own modprobe; null to judge by the model alone
      * @param moduleCache module facts kept between runs, or {@link io.nodeimage.inspect.ModuleFactsCache#DISABLED}
+     * @param moduleSigners the certificates the site's nodes trust for module signatures (site:module-signers)
      */
     public record Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers,
-                           Policy.Severity crossCheck, io.nodeimage.inspect.ModuleFactsCache moduleCache) {
+                           Policy.Severity crossCheck, io.nodeimage.inspect.ModuleFactsCache moduleCache,
+                           SiteSigners moduleSigners) {
+        public Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers,
+                        Policy.Severity crossCheck, io.nodeimage.inspect.ModuleFactsCache moduleCache) {
+            this(failOn, today, strict, waivers, crossCheck, moduleCache, SiteSigners.NONE);
+        }
+
         public Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers,
                         Policy.Severity crossCheck) {
             this(failOn, today, strict, waivers, crossCheck, io.nodeimage.inspect.ModuleFactsCache.DISABLED);
+        }
+
+        /** The same settings, trusting these site module signers. */
+        public Settings withModuleSigners(SiteSigners signers) {
+            return new Settings(failOn, today, strict, waivers, crossCheck, moduleCache, signers);
         }
 
         public Settings(Policy.Severity failOn, LocalDate today, boolean strict, Waivers.Limits waivers) {
@@ -74,6 +87,8 @@ public final class VerifyService {
         this.settings = settings;
         List<java.security.cert.X509Certificate> certificates = new java.util.ArrayList<>();
         policies.forEach(p -> p.certificates().forEach(c -> certificates.addAll(c.certificates())));
+        // Signatures are verified against every certificate of the run; each rule then trusts its own.
+        certificates.addAll(settings.moduleSigners().certificates());
         this.trust = new ModuleTrust(certificates);
     }
 
@@ -146,7 +161,7 @@ public final class VerifyService {
                 .forEach(r -> keys.add(r.sysctl().key())));
         Facts facts = HostInspector.inspect(new HostInspector.Request(root, nvidiaSmiXml, keys, filePaths()));
         List<String> warnings = new java.util.ArrayList<>();
-        Evaluator.Evaluation evaluation = new Evaluator(settings.today(), settings.waivers())
+        Evaluator.Evaluation evaluation = new Evaluator(settings.today(), settings.waivers(), settings.moduleSigners())
                 .judge(policies, facts, target(facts, null, warnings));
         warnings.addAll(evaluation.warnings());
         // What could not be read is said in every report, not only in facts.json.
@@ -160,7 +175,7 @@ public final class VerifyService {
         Facts facts = CrossChecked.fold(inspected, crossCheck);
         List<String> warnings = new java.util.ArrayList<>();
         Evaluator.Target target = target(facts, profile, warnings);
-        Evaluator.Evaluation evaluation = new Evaluator(settings.today(), settings.waivers()).judge(policies, facts, target);
+        Evaluator.Evaluation evaluation = new Evaluator(settings.today(), settings.waivers(), settings.moduleSigners()).judge(policies, facts, target);
         warnings.addAll(evaluation.warnings());
         if (!crossCheck.ran()) {
             warnings.add(CrossChecked.summary(crossCheck));
@@ -242,7 +257,8 @@ public final class VerifyService {
         AtomicFiles.write(directory.resolve("summary.md"), ReportWriters.markdown(verdict));
         AtomicFiles.write(directory.resolve(RECORD), Verification.write(new Verification(image, facts.imageId(),
                 profile == null ? null : profile.name(), profileDigest, today.toString(), failOn.yamlName(),
-                verdict.passed(), Digests.sha256(factsJson), Verification.sets(sets), Verification.results(results))));
+                verdict.passed(), Digests.sha256(factsJson), Verification.sets(sets), Verification.results(results),
+                Verification.signers(settings.moduleSigners()))));
         // When it did not run, the verdict's warnings already say why.
         return new Outcome(verdict, facts, directory,
                 judged.crossCheck().ran() ? CrossChecked.summary(judged.crossCheck()) : null);
@@ -266,7 +282,8 @@ public final class VerifyService {
                     (nodes ? "fix the node (or the image and profile it was made from)" : "fix the image or its profile")
                             + ", or add a waiver with reason, approver and expiry (a policy or a waiver file); "
                             + (nodes ? "for a GPU rule not checked, give nvidia-smi -q -x output (nodeimage.host.nvidiaSmiXml)"
-                            : "for a rule not checked, name the image's profile")
+                            : "for a rule not checked, do what its reason says (name the image's profile, "
+                            + "give the site's module signers with " + SiteSigners.PROPERTY + ")")
                             + "; reports are in summary.md, junit.xml and report.sarif beside facts.json");
         }
     }

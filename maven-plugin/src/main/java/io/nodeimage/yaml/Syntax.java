@@ -73,6 +73,14 @@ public enum Syntax {
     /** A file inside a policy set, relative to the policy: no leading '/', no '..'. */
     RELATIVE_PATH("[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*(/[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*)*", 512,
             "a path relative to the policy file, such as certs/site-modules.pem, without '..'"),
+    /**
+     * A certificate file a policy trusts, relative to the policy, or the reserved entry for the run's site
+     * module signers (io.nodeimage.policy.SiteSigners#ENTRY): a ':' can be in no relative path, so no file
+     * can be taken for it.
+     */
+    TRUSTED_CERTIFICATE("site:module-signers|[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*(/[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*)*", 512,
+            "a path relative to the policy file, such as certs/site-modules.pem, without '..'; or site:module-signers, "
+                    + "the certificates the run is given (nodeimage.trustedModuleSigners)"),
     /** A web address for people to read: a reference or a vendor's guide. */
     WEB_URL("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%+!$&'()*,;=:@/?#-]*)?", 2048,
             "an http(s):// address without spaces"),
@@ -127,7 +135,7 @@ public enum Syntax {
     }
 
     private boolean noDotDot(String value) {
-        if (this == RELATIVE_PATH) {
+        if (this == RELATIVE_PATH || this == TRUSTED_CERTIFICATE) {
             return !("/" + value + "/").contains("/../") && !("/" + value + "/").contains("/./");
         }
         return this != PATH || !(value.contains("/../") || value.endsWith("/..") || value.contains("/./")
