@@ -1,113 +1,137 @@
 package io.nodeimage.plan;
 
+import io.nodeimage.ConfigurationException;
+import io.nodeimage.benchmark.Benchmark;
+import io.nodeimage.benchmark.Benchmarks;
 import io.nodeimage.profile.Profile;
-import io.nodeimage.profile.Profile.Family;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * A hardening baseline expanded per OS into benchmark items. Each item keeps its benchmark id, which
- * emitters carry into the output as a comment and {@code hardening.exclude} refers to.
+ * A profile's hardening baseline expanded from the benchmark table for its OS: the items nodeimage
+ * applies (minus {@code hardening.exclude}, and minus sysctl items the profile sets otherwise), each
+ * setting cited by benchmark, version and item id, and the one sentence that says how much of the
+ * benchmark that is. Emitters print that sentence; nothing else may claim the baseline.
  */
 final class Baseline {
 
-    /** One benchmark item: a module to disable, a sysctl setting, or an SSH daemon setting. */
-    record Item(String id, Kind kind, String key, String value, boolean level2) {
+    /** One setting of an applied item; {@code id} is the full citation, e.g. "CIS ... v1.0.0 1.1.1.1". */
+    record Item(String id, Kind kind, String key, String value) {
     }
 
     enum Kind { MODULE, SYSCTL, SSH }
 
-    private Baseline() {
+    /**
+     * What an applied Banner item points sshd at. The text names no OS or version (the benchmarks' banner
+     * items ask for that) and makes no legal claim a site would have to vet.
+     */
+    static final String BANNER_TEXT = "Authorized use only. Activity on this system may be monitored and recorded.\n";
+
+    private final Profile.Baseline level;
+    private final Benchmark benchmark;
+    private final List<Benchmark.Item> applied;
+
+    private Baseline(Profile.Baseline level, Benchmark benchmark, List<Benchmark.Item> applied) {
+        this.level = level;
+        this.benchmark = benchmark;
+        this.applied = List.copyOf(applied);
     }
 
-    static List<Item> items(Profile.Baseline baseline, Profile.Os os) {
-        if (baseline == Profile.Baseline.NONE) {
-            return List.of();
+    static Baseline of(Profile p) {
+        return of(p, Benchmarks.bundled());
+    }
+
+    static Baseline of(Profile p, Benchmarks tables) {
+        Profile.Baseline level = p.hardening().baseline();
+        if (level == Profile.Baseline.NONE) {
+            return new Baseline(level, null, List.of());
         }
-        boolean level2 = baseline == Profile.Baseline.CIS_LEVEL2_SERVER;
-        List<Item> all = new ArrayList<>();
-        all.addAll(modules(os));
-        all.addAll(sysctl(os));
-        all.addAll(ssh(os));
-        return all.stream().filter(i -> level2 || !i.level2()).toList();
-    }
-
-    /** Benchmark id prefix, so the output says which benchmark an item comes from. */
-    static String benchmark(Profile.Os os) {
-        return switch (os.family()) {
-            case UBUNTU -> "CIS Ubuntu " + os.release();
-            case RHEL -> os.release().startsWith("10") ? "CIS RHEL 10" : "CIS RHEL 9";
-            case DEBIAN -> "CIS Debian " + os.release();
-        };
-    }
-
-    private static List<Item> modules(Profile.Os os) {
-        String b = benchmark(os) + " ";
-        if (os.family() == Family.RHEL) {
-            // CIS Red Hat Enterprise Linux 9 Benchmark, section 1.1.1 and 3.2: squashfs is level 2
-            // there, and there is no overlayfs item.
-            return List.of(
-                    new Item(b + "1.1.1.1", Kind.MODULE, "cramfs", null, false),
-                    new Item(b + "1.1.1.2", Kind.MODULE, "freevxfs", null, false),
-                    new Item(b + "1.1.1.3", Kind.MODULE, "hfs", null, false),
-                    new Item(b + "1.1.1.4", Kind.MODULE, "hfsplus", null, false),
-                    new Item(b + "1.1.1.5", Kind.MODULE, "jffs2", null, false),
-                    new Item(b + "1.1.1.6", Kind.MODULE, "squashfs", null, true),
-                    new Item(b + "1.1.1.7", Kind.MODULE, "udf", null, true),
-                    new Item(b + "1.1.1.8", Kind.MODULE, "usb-storage", null, false),
-                    new Item(b + "3.2.1", Kind.MODULE, "dccp", null, true),
-                    new Item(b + "3.2.2", Kind.MODULE, "tipc", null, true),
-                    new Item(b + "3.2.3", Kind.MODULE, "rds", null, true),
-                    new Item(b + "3.2.4", Kind.MODULE, "sctp", null, true));
+        Benchmark b = tables.forOs(p.os());
+        for (String x : p.hardening().exclude()) {
+            if (b.item(x).isEmpty() && b.sectionOf(x).isEmpty()) {
+                throw new ConfigurationException("profile " + p.name() + ": hardening.exclude names '" + x
+                        + "', which is no item of the " + b.name(),
+                        "use an item number from nodeimage/benchmarks/" + b.id() + ".yaml (numbering differs between "
+                                + "benchmarks and their versions)");
+            }
         }
-        // CIS Ubuntu Linux 24.04 LTS Benchmark, sections 1.1.1 and 3.2 (Debian follows the same list).
-        return List.of(
-                new Item(b + "1.1.1.1", Kind.MODULE, "cramfs", null, false),
-                new Item(b + "1.1.1.2", Kind.MODULE, "freevxfs", null, false),
-                new Item(b + "1.1.1.3", Kind.MODULE, "hfs", null, false),
-                new Item(b + "1.1.1.4", Kind.MODULE, "hfsplus", null, false),
-                new Item(b + "1.1.1.5", Kind.MODULE, "jffs2", null, false),
-                new Item(b + "1.1.1.6", Kind.MODULE, "overlay", null, true),
-                new Item(b + "1.1.1.8", Kind.MODULE, "udf", null, true),
-                new Item(b + "1.1.1.9", Kind.MODULE, "usb-storage", null, false),
-                new Item(b + "3.2.1", Kind.MODULE, "dccp", null, true),
-                new Item(b + "3.2.2", Kind.MODULE, "tipc", null, true),
-                new Item(b + "3.2.3", Kind.MODULE, "rds", null, true),
-                new Item(b + "3.2.4", Kind.MODULE, "sctp", null, true));
+        List<Benchmark.Item> applied = new ArrayList<>();
+        for (Benchmark.Item item : b.items()) {
+            if (item.applied() && counted(level, item) && !p.hardening().exclude().contains(item.id())
+                    && !overridden(p, item)) {
+                applied.add(item);
+            }
+        }
+        return new Baseline(level, b, applied);
     }
 
-    private static List<Item> sysctl(Profile.Os os) {
-        String b = benchmark(os) + " ";
-        // Section 3.3 (network parameters). net.ipv4.ip_forward=0 is left out on purpose: container
-        // and Kubernetes nodes route pod traffic and need forwarding.
-        return List.of(
-                new Item(b + "3.3.2", Kind.SYSCTL, "net.ipv4.conf.all.send_redirects", "0", false),
-                new Item(b + "3.3.2", Kind.SYSCTL, "net.ipv4.conf.default.send_redirects", "0", false),
-                new Item(b + "3.3.3", Kind.SYSCTL, "net.ipv4.icmp_ignore_bogus_error_responses", "1", false),
-                new Item(b + "3.3.4", Kind.SYSCTL, "net.ipv4.icmp_echo_ignore_broadcasts", "1", false),
-                new Item(b + "3.3.5", Kind.SYSCTL, "net.ipv4.conf.all.accept_redirects", "0", false),
-                new Item(b + "3.3.5", Kind.SYSCTL, "net.ipv4.conf.default.accept_redirects", "0", false),
-                new Item(b + "3.3.6", Kind.SYSCTL, "net.ipv4.conf.all.secure_redirects", "0", false),
-                new Item(b + "3.3.9", Kind.SYSCTL, "net.ipv4.conf.all.log_martians", "1", false),
-                new Item(b + "3.3.10", Kind.SYSCTL, "net.ipv4.tcp_syncookies", "1", false),
-                new Item(b + "1.5.1", Kind.SYSCTL, "kernel.randomize_va_space", "2", false),
-                new Item(b + "1.5.2", Kind.SYSCTL, "kernel.yama.ptrace_scope", "1", false),
-                new Item(b + "1.5.3", Kind.SYSCTL, "fs.suid_dumpable", "0", false));
+    private static boolean counted(Profile.Baseline level, Benchmark.Item item) {
+        return item.level() == 1 || level == Profile.Baseline.CIS_LEVEL2_SERVER;
     }
 
-    private static List<Item> ssh(Profile.Os os) {
-        String b = benchmark(os) + " ";
-        // Section 5.1 (SSH server configuration), written as an sshd_config.d drop-in.
-        return List.of(
-                new Item(b + "5.1.7", Kind.SSH, "ClientAliveInterval", "15", false),
-                new Item(b + "5.1.7", Kind.SSH, "ClientAliveCountMax", "3", false),
-                new Item(b + "5.1.10", Kind.SSH, "HostbasedAuthentication", "no", false),
-                new Item(b + "5.1.11", Kind.SSH, "IgnoreRhosts", "yes", false),
-                new Item(b + "5.1.13", Kind.SSH, "LoginGraceTime", "60", false),
-                new Item(b + "5.1.14", Kind.SSH, "LogLevel", "VERBOSE", false),
-                new Item(b + "5.1.16", Kind.SSH, "MaxAuthTries", "4", false),
-                new Item(b + "5.1.19", Kind.SSH, "PermitEmptyPasswords", "no", false),
-                new Item(b + "5.1.20", Kind.SSH, "PermitRootLogin", "no", false),
-                new Item(b + "5.1.22", Kind.SSH, "X11Forwarding", "no", false));
+    /** A profile's own sysctl value for a key of the item, other than the item's, means the item does not hold. */
+    private static boolean overridden(Profile p, Benchmark.Item item) {
+        return item.kind() == Benchmark.Kind.SYSCTL && item.settings().entrySet().stream()
+                .anyMatch(e -> p.sysctl().containsKey(e.getKey()) && !p.sysctl().get(e.getKey()).equals(e.getValue()));
+    }
+
+    /** Every setting of every applied item, in table order. */
+    List<Item> items() {
+        List<Item> out = new ArrayList<>();
+        for (Benchmark.Item item : applied) {
+            Kind kind = Kind.valueOf(item.kind().name());
+            item.settings().forEach((k, v) -> out.add(new Item(benchmark.cite(item), kind, k, v)));
+        }
+        return out;
+    }
+
+    /** The applied benchmark items themselves (several settings can make one item). */
+    List<Benchmark.Item> applied() {
+        return applied;
+    }
+
+    /** The benchmark's name and version, or null when there is no baseline. */
+    String benchmarkName() {
+        return benchmark == null ? null : benchmark.name();
+    }
+
+    /**
+     * "N of M level-1 items of sections ... of the CIS ... vX are applied": M counts every item of the
+     * level(s) in the sections the table lists, including those nodeimage does not list because they are
+     * not module, sysctl or SSH plumbing.
+     */
+    String claim() {
+        if (benchmark == null) {
+            return "no hardening baseline (hardening.baseline: none); no benchmark items are applied";
+        }
+        boolean two = level == Profile.Baseline.CIS_LEVEL2_SERVER;
+        int total = 0;
+        List<String> sections = new ArrayList<>();
+        for (Benchmark.Section s : benchmark.sections()) {
+            int n = s.level1Items() + (two ? s.level2Items() : 0);
+            if (n > 0) {
+                total += n;
+                sections.add(s.id());
+            }
+        }
+        String list = sections.size() == 1 ? sections.get(0)
+                : String.join(", ", sections.subList(0, sections.size() - 1)) + " and " + sections.get(sections.size() - 1);
+        return applied.size() + " of " + total + (two ? " level-1 and level-2" : " level-1") + " server items of sections "
+                + list + " of the " + benchmark.name() + " are applied (" + level.yamlName() + ")";
+    }
+
+    /** SCAP rules of items that must stay unapplied, for tools that remediate the same benchmark. */
+    List<String> keptOutRules() {
+        Set<String> rules = new LinkedHashSet<>();
+        if (benchmark != null) {
+            benchmark.items().stream().filter(Benchmark.Item::keepOutOfRemediation).forEach(i -> rules.addAll(i.rules()));
+        }
+        return List.copyOf(rules);
+    }
+
+    Plan.Hardening hardening() {
+        return new Plan.Hardening(level, benchmarkName(), claim(), keptOutRules());
     }
 }

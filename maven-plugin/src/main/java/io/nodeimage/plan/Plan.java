@@ -10,13 +10,27 @@ import java.util.Objects;
  * (family, release, base image, outputs).
  */
 public record Plan(String profile, String description, Profile.Os os, String baseImage, String bootcImage,
-                   List<Profile.Output> outputs, List<Step> steps) {
+                   List<Profile.Output> outputs, List<Step> steps, Hardening hardening) {
 
     public Plan {
         Objects.requireNonNull(profile);
         Objects.requireNonNull(os);
+        Objects.requireNonNull(hardening);
         outputs = List.copyOf(outputs);
         steps = List.copyOf(steps);
+    }
+
+    /**
+     * The hardening baseline as applied: the level asked for, the benchmark and version it was expanded
+     * from (null for none), the one sentence every output uses to say how much of it is applied, and the
+     * SCAP rules of items kept off on purpose (for tools that remediate the same benchmark).
+     */
+    public record Hardening(Profile.Baseline baseline, String benchmark, String claim, List<String> keptOutRules) {
+        public Hardening {
+            Objects.requireNonNull(baseline);
+            Objects.requireNonNull(claim);
+            keptOutRules = List.copyOf(keptOutRules);
+        }
     }
 
     /** The steps of one type, in plan order. */
@@ -53,6 +67,7 @@ public record Plan(String profile, String description, Profile.Os os, String bas
         StringBuilder out = new StringBuilder("# Plan for ").append(profile).append(" (")
                 .append(os.family().yamlName()).append(' ').append(os.release()).append(' ')
                 .append(os.arch().yamlName()).append(")\n");
+        out.append("# Hardening: ").append(hardening.claim()).append(".\n");
         int n = 1;
         for (Step s : steps) {
             out.append(String.format("%3d. %s  [%s]%n", n++, summary(s), s.because()));

@@ -39,8 +39,8 @@ public final class Planner {
     public Plan plan(Profile p) {
         List<Step> steps = new ArrayList<>();
         Family family = p.os().family();
-        List<Baseline.Item> baseline = Baseline.items(p.hardening().baseline(), p.os()).stream()
-                .filter(i -> p.hardening().exclude().stream().noneMatch(x -> i.id().endsWith(" " + x))).toList();
+        Baseline expanded = Baseline.of(p);
+        List<Baseline.Item> baseline = expanded.items();
         checkBaselineAgainstLoads(p, baseline);
 
         // Before any repository: an https mirror signed by a site CA needs the CA in the trust store first.
@@ -114,19 +114,23 @@ public final class Planner {
             reasons.put(k, "sysctl");
         });
         if (!sysctl.isEmpty()) {
-            steps.add(new Step.Sysctl(sysctl, reasons, "sysctl and " + p.hardening().baseline().yamlName()));
+            steps.add(new Step.Sysctl(sysctl, reasons, expanded.benchmarkName() == null ? "sysctl"
+                    : "sysctl and " + expanded.benchmarkName() + " items"));
         }
 
         List<Baseline.Item> ssh = baseline.stream().filter(i -> i.kind() == Baseline.Kind.SSH).toList();
         if (!ssh.isEmpty()) {
-            StringBuilder conf = new StringBuilder("# SSH daemon settings of the " + p.hardening().baseline().yamlName()
-                    + " baseline, written by nodeimage.\n");
+            StringBuilder conf = new StringBuilder("# SSH daemon settings written by nodeimage. Hardening: "
+                    + expanded.claim() + ".\n");
             for (Baseline.Item item : ssh) {
                 conf.append("# ").append(item.id()).append('\n').append(item.key()).append(' ')
                         .append(item.value()).append('\n');
+                if (item.key().equals("Banner")) {
+                    steps.add(new Step.WriteFile(item.value(), "0644", "root", "root", Baseline.BANNER_TEXT, item.id()));
+                }
             }
             steps.add(new Step.WriteFile("/etc/ssh/sshd_config.d/50-nodeimage-hardening.conf", "0600", "root", "root",
-                    conf.toString(), p.hardening().baseline().yamlName() + " (SSH)"));
+                    conf.toString(), expanded.benchmarkName() + " section 5.1 (SSH server)"));
         }
         steps.addAll(vendorSteps.files());
         for (Profile.FileSpec f : p.files()) {
@@ -152,7 +156,8 @@ public final class Planner {
         if (!disabled.isEmpty() || !p.kernel().modules().options().isEmpty()) {
             steps.add(new Step.RebuildInitramfs("module disables and options must hold in early boot too"));
         }
-        return new Plan(p.name(), p.description(), p.os(), p.base().image(), p.base().bootc(), p.outputs(), steps);
+        return new Plan(p.name(), p.description(), p.os(), p.base().image(), p.base().bootc(), p.outputs(), steps,
+                expanded.hardening());
     }
 
     /** A baseline that disables a module the profile loads is a contradiction the profile must settle. */

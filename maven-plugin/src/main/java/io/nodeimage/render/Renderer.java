@@ -69,7 +69,7 @@ public final class Renderer {
                     files.put(AutoinstallEmitter.META_DATA, "");
                 }
                 case KICKSTART -> files.put(KickstartEmitter.FILE, KickstartEmitter.render(plan, script));
-                case BLUEPRINT -> files.put(BlueprintEmitter.FILE, BlueprintEmitter.render(plan, profile.hardening().baseline()));
+                case BLUEPRINT -> files.put(BlueprintEmitter.FILE, BlueprintEmitter.render(plan));
                 case PACKER -> files.put(PackerEmitter.FILE, PackerEmitter.render(plan));
                 default -> throw new IllegalStateException("no emitter for " + output);
             }

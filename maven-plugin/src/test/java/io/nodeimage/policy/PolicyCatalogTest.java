@@ -16,7 +16,7 @@ class PolicyCatalogTest {
         PolicyLoader.Result result = PolicyLoader.load(null, null, true);
         assertThat(result.problems()).isEmpty();
         assertThat(result.policies()).extracting(p -> p.policy().name()).containsExactly("cis-kernel-modules",
-                "cis-kernel-modules-rhel9", "container-hardening", "node-runtime", "nvidia-driver-baseline", "nvidia-node-runtime",
+                "cis-kernel-modules-rhel10", "cis-kernel-modules-rhel9", "container-hardening", "node-runtime", "nvidia-driver-baseline", "nvidia-node-runtime",
                 "secure-boot-module-signing");
         assertThat(result.policies()).allSatisfy(p -> assertThat(p.policy().rules()).isNotEmpty());
     }

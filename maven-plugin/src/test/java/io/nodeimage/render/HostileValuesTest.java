@@ -123,7 +123,7 @@ class HostileValuesTest {
         Path fixtures = FIXTURES;
         ResolvedProfile resolved = new ProfileResolver(new ProfileSources(fixtures, fixtures, null)).resolve("accepted");
         io.nodeimage.plan.Plan plan = new io.nodeimage.plan.Planner(Map.of()).plan(resolved.profile());
-        String blueprint = BlueprintEmitter.render(plan, Profile.Baseline.NONE);
+        String blueprint = BlueprintEmitter.render(plan);
         JsonNode tree = new TomlMapper().readTree(blueprint);
         JsonNode file = null;
         for (JsonNode f : tree.at("/customizations/files")) {
