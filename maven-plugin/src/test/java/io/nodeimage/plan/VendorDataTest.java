@@ -78,7 +78,7 @@ class VendorDataTest {
                 accelerators: [{vendor: nvidia, family: blackwell, driver: {branch: "590", flavor: open}}]
                 """)))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("transitional")
-                .satisfies(e -> assertThat(((ConfigurationException) e).hint()).contains("\\"595\\""));
+                .satisfies(e -> assertThat(((ConfigurationException) e).hint()).contains("\"595\""));
     }
 
     @Test
