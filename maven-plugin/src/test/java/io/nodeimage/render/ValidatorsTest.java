@@ -33,8 +33,16 @@ class ValidatorsTest {
                 }
             }
             if (out.containsKey(BootcEmitter.FILE) && out.get(BootcEmitter.FILE).contains("AS driver-builder")) {
-                assertThat(out.get(BootcEmitter.FILE)).contains(Quoting.json(BootcEmitter.BUILDER_SCRIPT));
+                assertThat(out.get(BootcEmitter.FILE)).contains(Quoting.json(BootcEmitter.BUILDER_SCRIPT))
+                        .contains(Quoting.json(BootcEmitter.DEPMOD_SCRIPT));
                 files.add(write(profile.getKey() + "-bootc-builder.sh", "#!/bin/bash\n" + BootcEmitter.BUILDER_SCRIPT + "\n"));
+                files.add(write(profile.getKey() + "-bootc-depmod.sh", "#!/bin/bash\n" + BootcEmitter.DEPMOD_SCRIPT + "\n"));
+            }
+            String bootc = out.get(BootcEmitter.FILE);
+            if (bootc != null && bootc.contains("kernel replaces")) {
+                String swap = BootcEmitter.kernelSwap(planOf(profile.getKey())).orElseThrow();
+                assertThat(bootc).contains(Quoting.json(swap));
+                files.add(write(profile.getKey() + "-bootc-kernel.sh", "#!/bin/bash\n" + swap + "\n"));
             }
             if (out.containsKey(KickstartEmitter.FILE)) {
                 files.add(write(profile.getKey() + "-post.sh", "#!/usr/bin/bash\n" + KickstartEmitter.post(script)));
@@ -115,6 +123,12 @@ class ValidatorsTest {
             }
         }
         assertThat(checked).isGreaterThan(0);
+    }
+
+    private static io.nodeimage.plan.Plan planOf(String profile) {
+        io.nodeimage.profile.ProfileSources sources = io.nodeimage.profile.ProfileSources.withBundledCatalog(null, null);
+        return new io.nodeimage.plan.Planner(Map.of())
+                .plan(new io.nodeimage.profile.ProfileResolver(sources).resolve(profile).profile());
     }
 
     /** Packer reads the key file while validating; a fresh key made here, never used for anything. */
