@@ -19,7 +19,8 @@ public final class Renderer {
     /** Every file a render can write, whatever the outputs: what a new render removes first. */
     public static final java.util.List<String> FILES = java.util.List.of(PLAN_FILE, ProvisionScript.FILE,
             ContainerfileEmitter.FILE, BootcEmitter.FILE, BootcEmitter.KARGS_FILE, AutoinstallEmitter.FILE,
-            AutoinstallEmitter.META_DATA, KickstartEmitter.FILE, BlueprintEmitter.FILE, PackerEmitter.FILE);
+            AutoinstallEmitter.META_DATA, KickstartEmitter.FILE, BlueprintEmitter.FILE, PackerEmitter.FILE,
+            AutoinstallEmitter.PACKER_FILE, KickstartEmitter.PACKER_FILE);
 
     private final Planner planner;
     private final boolean strict;
@@ -70,7 +71,13 @@ public final class Renderer {
                 }
                 case KICKSTART -> files.put(KickstartEmitter.FILE, KickstartEmitter.render(plan, script));
                 case BLUEPRINT -> files.put(BlueprintEmitter.FILE, BlueprintEmitter.render(plan));
-                case PACKER -> files.put(PackerEmitter.FILE, PackerEmitter.render(plan));
+                case PACKER -> {
+                    files.put(PackerEmitter.FILE, PackerEmitter.render(plan));
+                    // Packer serves its own copy, with the build user: the installer files above never have it.
+                    boolean ubuntu = plan.family() == Profile.Family.UBUNTU;
+                    files.put(PackerEmitter.installerFile(plan), ubuntu ? AutoinstallEmitter.render(plan, script, true)
+                            : KickstartEmitter.render(plan, script, true));
+                }
                 default -> throw new IllegalStateException("no emitter for " + output);
             }
         }

@@ -7,20 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Every non-abstract bundled profile rendered in every format it asks for, for the tests to check. */
+/** Every non-abstract bundled profile (with the test site vendor folder) rendered in every format it asks for, for the tests to check. */
 final class CatalogRenders {
 
     private static Map<String, Map<String, String>> cache;
-
-    /**
-     * Catalog profiles that cannot be planned from the catalog's own vendor data, each with the reason a
-     * test checks: a site supplies the missing entry in its vendor folder.
-     */
-    static final Map<String, String> NEEDS_SITE_DATA = Map.of(
-            // NVIDIA's RHEL 10 CUDA repositories are signed with CDF6BA43.pub, whose fingerprint no vendor
-            // document read gives; an unpinned key is not added.
-            "rhel-10-nvidia-vera-rubin", "comes from the repository 'nvidia-cuda', which the vendor data does not "
-                    + "define for rhel 10 aarch64");
 
     private CatalogRenders() {
     }
@@ -30,9 +20,10 @@ final class CatalogRenders {
             ProfileSources sources = ProfileSources.withBundledCatalog(null, null);
             List<ResolvedProfile> profiles = new ProfileResolver(sources).resolveAll(sources.catalogNames());
             Map<String, Map<String, String>> out = new LinkedHashMap<>();
-            Renderer renderer = new Renderer(Map.of(), false);
+            // The test site's vendor folder supplies what the catalog leaves to sites (RHEL 10's CUDA key).
+            Renderer renderer = new Renderer(Map.of(), false, io.nodeimage.support.SiteVendor.catalog());
             for (ResolvedProfile p : profiles) {
-                if (!p.profile().isAbstract() && !NEEDS_SITE_DATA.containsKey(p.name())) {
+                if (!p.profile().isAbstract()) {
                     out.put(p.name(), renderer.render(p));
                 }
             }

@@ -63,7 +63,7 @@ class RenderGoldenTest {
     void renderingIsDeterministic() {
         Map<String, Map<String, String>> first = CatalogRenders.all();
         io.nodeimage.profile.ProfileSources sources = io.nodeimage.profile.ProfileSources.withBundledCatalog(null, null);
-        Renderer renderer = new Renderer(Map.of(), false);
+        Renderer renderer = new Renderer(Map.of(), false, io.nodeimage.support.SiteVendor.catalog());
         for (String name : first.keySet()) {
             assertThat(renderer.render(new io.nodeimage.profile.ProfileResolver(sources).resolve(name)))
                     .as(name).isEqualTo(first.get(name));

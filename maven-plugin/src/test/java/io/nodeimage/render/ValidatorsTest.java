@@ -33,11 +33,29 @@ class ValidatorsTest {
                 }
             }
             if (out.containsKey(BootcEmitter.FILE) && out.get(BootcEmitter.FILE).contains("AS driver-builder")) {
-                assertThat(out.get(BootcEmitter.FILE)).contains(Quoting.json(BootcEmitter.BUILDER_SCRIPT));
+                assertThat(out.get(BootcEmitter.FILE)).contains(Quoting.json(BootcEmitter.BUILDER_SCRIPT))
+                        .contains(Quoting.json(BootcEmitter.DEPMOD_SCRIPT));
                 files.add(write(profile.getKey() + "-bootc-builder.sh", "#!/bin/bash\n" + BootcEmitter.BUILDER_SCRIPT + "\n"));
+                files.add(write(profile.getKey() + "-bootc-depmod.sh", "#!/bin/bash\n" + BootcEmitter.DEPMOD_SCRIPT + "\n"));
+            }
+            String bootc = out.get(BootcEmitter.FILE);
+            if (bootc != null && bootc.contains("kernel replaces")) {
+                String swap = BootcEmitter.kernelSwap(planOf(profile.getKey())).orElseThrow();
+                assertThat(bootc).contains(Quoting.json(swap));
+                files.add(write(profile.getKey() + "-bootc-kernel.sh", "#!/bin/bash\n" + swap + "\n"));
             }
             if (out.containsKey(KickstartEmitter.FILE)) {
                 files.add(write(profile.getKey() + "-post.sh", "#!/usr/bin/bash\n" + KickstartEmitter.post(script)));
+            }
+            if (out.containsKey(KickstartEmitter.PACKER_FILE)) {
+                assertThat(out.get(KickstartEmitter.PACKER_FILE)).contains(KickstartEmitter.buildUserPost());
+                files.add(write(profile.getKey() + "-build-user-post.sh", "#!/usr/bin/bash\n" + KickstartEmitter.buildUserPost()));
+            }
+            if (out.containsKey(AutoinstallEmitter.PACKER_FILE)) {
+                for (String command : AutoinstallEmitter.buildUserCommands()) {
+                    assertThat(out.get(AutoinstallEmitter.PACKER_FILE)).contains(Quoting.json(command));
+                    files.add(write(profile.getKey() + "-build-user-" + n++ + ".sh", "#!/bin/sh\n" + command + "\n"));
+                }
             }
         }
         List<String> command = new ArrayList<>(List.of("shellcheck", "--severity=style"));
@@ -51,15 +69,43 @@ class ValidatorsTest {
     void cloudInitAcceptsEveryUserData() throws Exception {
         int checked = 0;
         for (Map.Entry<String, Map<String, String>> profile : CatalogRenders.all().entrySet()) {
-            String userData = profile.getValue().get(AutoinstallEmitter.FILE);
-            if (userData == null) {
-                continue;
+            for (String name : List.of(AutoinstallEmitter.FILE, AutoinstallEmitter.PACKER_FILE)) {
+                String userData = profile.getValue().get(name);
+                if (userData == null) {
+                    continue;
+                }
+                // As Packer serves it: the placeholder replaced by a base64-encoded key.
+                String served = userData.replace(BuildUser.KEY_PLACEHOLDER, java.util.Base64.getEncoder()
+                        .encodeToString("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMq build@example".getBytes()));
+                String file = write(profile.getKey() + "-" + name, served);
+                ExternalTool.Result result = ExternalTool.run(dir, "cloud-init", "schema", "--config-file", file);
+                assertThat(result.exitCode()).as(profile.getKey() + " " + name + ": " + result.output()).isZero();
+                assertThat(result.output()).contains("Valid cloud-config");
+                checked++;
             }
-            String file = write(profile.getKey() + "-user-data", userData);
-            ExternalTool.Result result = ExternalTool.run(dir, "cloud-init", "schema", "--config-file", file);
-            assertThat(result.exitCode()).as(profile.getKey() + ": " + result.output()).isZero();
-            assertThat(result.output()).contains("Valid cloud-config");
-            checked++;
+        }
+        assertThat(checked).isGreaterThan(1);
+    }
+
+    @Test
+    void onlyTheInstallerFilesPackerServesHaveTheBuildUser() {
+        int checked = 0;
+        for (Map.Entry<String, Map<String, String>> profile : CatalogRenders.all().entrySet()) {
+            Map<String, String> out = profile.getValue();
+            for (String name : List.of(AutoinstallEmitter.FILE, KickstartEmitter.FILE)) {
+                if (out.containsKey(name)) {
+                    assertThat(out.get(name)).as(profile.getKey() + " " + name)
+                            .doesNotContain(BuildUser.NAME).doesNotContain(BuildUser.KEY_PLACEHOLDER);
+                }
+            }
+            String template = out.get(PackerEmitter.FILE);
+            if (template != null) {
+                String served = out.get(PackerEmitter.installerFile(planOf(profile.getKey())));
+                assertThat(served).as(profile.getKey()).containsOnlyOnce(BuildUser.KEY_PLACEHOLDER).contains(BuildUser.SUDOERS);
+                assertThat(template).contains("file(" + Quoting.hcl(PackerEmitter.installerFile(planOf(profile.getKey()))) + ")")
+                        .contains(BuildUser.removeAndPowerOff().replace("\"", "\\\""));
+                checked++;
+            }
         }
         assertThat(checked).isGreaterThan(0);
     }
@@ -81,13 +127,22 @@ class ValidatorsTest {
             }
             assertThat(template).contains(PackerEmitter.REQUIRED_PLUGINS);
             Path templateDir = Files.createDirectories(dir.resolve(profile.getKey()));
-            // Packer 1.6 predates required_plugins; validate the rest, ship the block.
-            Files.writeString(templateDir.resolve(PackerEmitter.FILE), template.replace(PackerEmitter.REQUIRED_PLUGINS, ""));
-            Files.writeString(templateDir.resolve(ProvisionScript.FILE), profile.getValue().get(ProvisionScript.FILE));
+            // The whole template as shipped is canonical HCL2 by Packer's own formatter.
+            Path shipped = Files.createDirectories(dir.resolve(profile.getKey() + "-fmt")).resolve(PackerEmitter.FILE);
+            Files.writeString(shipped, template);
+            ExternalTool.Result fmt = ExternalTool.run(shipped.getParent(), "packer", "fmt", "-check", "-diff", PackerEmitter.FILE);
+            assertThat(fmt.exitCode()).as(profile.getKey() + ": " + fmt.output()).isZero();
+            // Packer 1.6 predates required_plugins and the attributes in CURRENT_PACKER_ONLY; validate the rest, ship all.
+            String old = withoutCurrentPackerOnly(template.replace(PackerEmitter.REQUIRED_PLUGINS, ""));
+            for (Map.Entry<String, String> file : profile.getValue().entrySet()) {
+                Files.writeString(templateDir.resolve(file.getKey()), file.getValue());
+            }
+            Files.writeString(templateDir.resolve(PackerEmitter.FILE), old);
             Files.writeString(templateDir.resolve("id_ed25519"), throwawayPrivateKey());
+            Files.writeString(templateDir.resolve("id_ed25519.pub"), "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMq build@example\n");
             ExternalTool.Result result = ExternalTool.run(templateDir, "packer", "validate",
                     "-var", "iso_url=installer.iso", "-var", "iso_checksum=sha256:" + "0".repeat(64),
-                    "-var", "ssh_username=ops", "-var", "ssh_private_key_file=id_ed25519", ".");
+                    "-var", "ssh_private_key_file=id_ed25519", "-var", "ssh_public_key_file=id_ed25519.pub", ".");
             assertThat(result.exitCode()).as(profile.getKey() + ": " + result.output()).isZero();
             checked++;
         }
@@ -115,6 +170,58 @@ class ValidatorsTest {
             }
         }
         assertThat(checked).isGreaterThan(0);
+    }
+
+    @Test
+    void packerFmtCanFail() throws Exception {
+        Path file = Files.createDirectories(dir.resolve("unformatted")).resolve(PackerEmitter.FILE);
+        Files.writeString(file, "variable \"a\" {\n  type = string\n  default    = \"x\"\n}\n");
+        ExternalTool.Result result = ExternalTool.run(file.getParent(), "packer", "fmt", "-check", PackerEmitter.FILE);
+        assertThat(result.exitCode()).as("the formatter can fail").isNotZero();
+    }
+
+    @Test
+    void packer16ValidatesWhatItKnowsOnly() throws Exception {
+        String template = CatalogRenders.all().values().stream().map(m -> m.get(PackerEmitter.FILE))
+                .filter(t -> t != null && t.contains("efi_firmware_code")).findFirst().orElseThrow();
+        String base = template.replace(PackerEmitter.REQUIRED_PLUGINS, "");
+        String old = withoutCurrentPackerOnly(base);
+        for (String attribute : PackerEmitter.CURRENT_PACKER_ONLY) {
+            assertThat(template).contains("  " + attribute + " ");
+            assertThat(old.lines()).noneMatch(l -> l.stripLeading().startsWith(attribute + " "));
+        }
+        // Only those lines went (two firmware lines, the http_content map of at most four): the rest reaches the validator.
+        assertThat(base.lines().count() - old.lines().count()).isBetween(5L, 6L);
+    }
+
+    /** The template without the attributes (one line, or a block up to its closing brace) Packer 1.6 does not know. */
+    static String withoutCurrentPackerOnly(String template) {
+        StringBuilder out = new StringBuilder();
+        String skipUntil = null;
+        for (String line : template.split("\n", -1)) {
+            if (skipUntil != null) {
+                if (line.equals(skipUntil)) {
+                    skipUntil = null;
+                }
+                continue;
+            }
+            String trimmed = line.stripLeading();
+            String indent = line.substring(0, line.length() - trimmed.length());
+            if (PackerEmitter.CURRENT_PACKER_ONLY.stream().anyMatch(a -> trimmed.matches(a + " +=.*"))) {
+                if (trimmed.endsWith("{")) {
+                    skipUntil = indent + "}";
+                }
+                continue;
+            }
+            out.append(line).append('\n');
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
+    private static io.nodeimage.plan.Plan planOf(String profile) {
+        io.nodeimage.profile.ProfileSources sources = io.nodeimage.profile.ProfileSources.withBundledCatalog(null, null);
+        return new io.nodeimage.plan.Planner(Map.of(), io.nodeimage.support.SiteVendor.catalog())
+                .plan(new io.nodeimage.profile.ProfileResolver(sources).resolve(profile).profile());
     }
 
     /** Packer reads the key file while validating; a fresh key made here, never used for anything. */

@@ -19,38 +19,77 @@ variable "iso_checksum" {
   description = "Checksum of the ISO, such as sha256:<hex>."
 }
 
-variable "ssh_username" {
-  type        = string
-  description = "A user the installer configuration creates with your SSH key (profile users)."
-}
-
 variable "ssh_private_key_file" {
   type        = string
-  description = "The private key of that user."
+  description = "The private key Packer logs in with as the build user 'packer'."
+}
+
+variable "ssh_public_key_file" {
+  type        = string
+  description = "Its public key, which the served installer configuration gives the build user (removed before the image is saved)."
+}
+
+variable "disk_size" {
+  type        = string
+  default     = "40G"
+  description = "Size of the image's disk."
+}
+
+variable "memory" {
+  type        = number
+  default     = 4096
+  description = "Memory of the build machine, in MiB."
+}
+
+variable "cpus" {
+  type        = number
+  default     = 2
+  description = "CPUs of the build machine."
+}
+
+variable "ssh_timeout" {
+  type        = string
+  default     = "60m"
+  description = "How long the installation may take before Packer reaches SSH."
+}
+
+variable "ssh_handshake_attempts" {
+  type        = number
+  default     = 100
+  description = "SSH handshakes to try: the installer's own SSH server and reboots refuse the build user for a while."
+}
+
+locals {
+  # The installer configuration carries the key base64-encoded: no quoting in YAML, kickstart or shell.
+  build_ssh_key = base64encode(trimspace(file(var.ssh_public_key_file)))
 }
 
 source "qemu" "node" {
-  iso_url              = var.iso_url
-  iso_checksum         = var.iso_checksum
-  output_directory     = "output-ubuntu-24.04-nvidia-hopper"
-  vm_name              = "ubuntu-24.04-nvidia-hopper.qcow2"
-  format               = "qcow2"
-  disk_size            = "40G"
-  memory               = 4096
-  cpus                 = 2
-  headless             = true
-  http_directory       = "."
-  boot_wait            = "5s"
+  iso_url          = var.iso_url
+  iso_checksum     = var.iso_checksum
+  output_directory = "output-ubuntu-24.04-nvidia-hopper"
+  vm_name          = "ubuntu-24.04-nvidia-hopper.qcow2"
+  format           = "qcow2"
+  disk_size        = var.disk_size
+  memory           = var.memory
+  cpus             = var.cpus
+  headless         = true
+  http_content = {
+    "/user-data" = replace(file("packer-user-data"), "NODEIMAGE_BUILD_SSH_KEY_BASE64", local.build_ssh_key)
+    "/meta-data" = ""
+  }
+  boot_wait = "5s"
   boot_command = [
     "c<wait>",
     "linux /casper/vmlinuz autoinstall ds=nocloud-net\\;s=http://{{ .HTTPIP }}:{{ .HTTPPort }}/ ---<enter><wait>",
     "initrd /casper/initrd<enter><wait>",
     "boot<enter>"
   ]
-  ssh_username         = var.ssh_username
-  ssh_private_key_file = var.ssh_private_key_file
-  ssh_timeout          = "60m"
-  shutdown_command     = "sudo shutdown -P now"
+  ssh_username           = "packer"
+  ssh_private_key_file   = var.ssh_private_key_file
+  ssh_timeout            = var.ssh_timeout
+  ssh_handshake_attempts = var.ssh_handshake_attempts
+  shutdown_command       = "sudo sh -c 'rm -f /etc/sudoers.d/90-nodeimage-build && userdel --force --remove packer && shutdown -P now'"
 }
 
 build {
@@ -63,5 +102,20 @@ build {
 
   provisioner "shell" {
     inline = ["sudo bash /tmp/provision.sh"]
+  }
+
+  # The build's key goes now (this session stays open); its user and sudo rule go in shutdown_command.
+  provisioner "shell" {
+    inline = ["sudo rm -f /tmp/provision.sh /home/packer/.ssh/authorized_keys"]
+  }
+
+  post-processor "manifest" {
+    output     = "output-ubuntu-24.04-nvidia-hopper/packer-manifest.json"
+    strip_path = true
+  }
+
+  post-processor "checksum" {
+    checksum_types = ["sha256"]
+    output         = "output-ubuntu-24.04-nvidia-hopper/ubuntu-24.04-nvidia-hopper.qcow2.sha256"
   }
 }
