@@ -63,8 +63,16 @@ public record Facts(
     }
 
     /** One {@code /lib/modules/<version>} tree; {@code aliases} are other paths showing the same tree. */
+    /**
+     * @param builtInKeys the certificates built into the kernel image ({@code /boot/vmlinuz-<version>}), the
+     *     keys it checks module signatures with; null when that image is not in the image read
+     */
     public record KernelTree(String version, String path, List<String> aliases, List<KernelModule> modules,
-                             List<String> builtin, Map<String, String> config) {
+                             List<String> builtin, Map<String, String> config, List<KernelKeys.Key> builtInKeys) {
+        public KernelTree(String version, String path, List<String> aliases, List<KernelModule> modules,
+                          List<String> builtin, Map<String, String> config) {
+            this(version, path, aliases, modules, builtin, config, null);
+        }
     }
 
     /**

@@ -31,6 +31,16 @@ public final class FactsJson {
             kernel.put("aliases", k.aliases());
             kernel.put("builtin", k.builtin());
             kernel.put("config", new java.util.TreeMap<>(k.config()));
+            if (k.builtInKeys() != null) {
+                List<Object> keys = new ArrayList<>();
+                k.builtInKeys().forEach(key -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("subject", key.subject());
+                    m.put("sha256", key.sha256());
+                    keys.add(m);
+                });
+                kernel.put("builtInKeys", keys);
+            }
             List<Object> modules = new ArrayList<>();
             for (KernelModule m : k.modules()) {
                 Map<String, Object> module = new LinkedHashMap<>();

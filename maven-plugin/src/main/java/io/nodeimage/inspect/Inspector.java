@@ -200,7 +200,18 @@ public final class Inspector {
             return t;
         });
         try {
-            return kernels(files, findings, new Parser(pool));
+            // The kernels' own keys first: module signatures are verified against them as they stream by.
+            Map<String, List<java.security.cert.X509Certificate>> keys = kernelImageKeys(files, findings);
+            List<java.security.cert.X509Certificate> all = new ArrayList<>();
+            keys.values().forEach(all::addAll);
+            List<Facts.KernelTree> trees = kernels(files, findings, new Parser(pool, moduleReader.trusting(all)));
+            List<Facts.KernelTree> out = new ArrayList<>();
+            for (Facts.KernelTree k : trees) {
+                List<java.security.cert.X509Certificate> own = keys.get(k.version());
+                out.add(own == null ? k : new Facts.KernelTree(k.version(), k.path(), k.aliases(), k.modules(), k.builtin(),
+                        k.config(), KernelKeys.keys(own)));
+            }
+            return out;
         } finally {
             pool.shutdownNow();
         }
@@ -213,8 +224,11 @@ public final class Inspector {
                 new java.util.concurrent.Semaphore((int) (IN_FLIGHT_BYTES / 1024));
         private final List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
 
-        Parser(java.util.concurrent.ExecutorService pool) {
+        private final ModuleReader reader;
+
+        Parser(java.util.concurrent.ExecutorService pool, ModuleReader reader) {
             this.pool = pool;
+            this.reader = reader;
         }
 
         void submit(String path, byte[] data, TreeBuilder tree, List<Facts.Finding> findings) throws IOException {
@@ -233,7 +247,7 @@ public final class Inspector {
             }
             pending.add(pool.submit(() -> {
                 try {
-                    KernelModule m = moduleReader.read(path, data, declared);
+                    KernelModule m = reader.read(path, data, declared);
                     synchronized (tree) {
                         tree.modules.add(m);
                     }
@@ -335,6 +349,38 @@ public final class Inspector {
                         k.builtin(), config));
             });
         }
+        return out;
+    }
+
+    /** A kernel image is a few to tens of megabytes; a bigger file under /boot is not one. */
+    private static final long KERNEL_IMAGE_LIMIT = 128L * 1024 * 1024;
+
+    /**
+     * The built-in keys of each kernel image under /boot ({@code vmlinuz-<version>}), by version. An image
+     * that cannot be read is a finding, and its kernel's keys stay unknown.
+     */
+    private static Map<String, List<java.security.cert.X509Certificate>> kernelImageKeys(ContainerFiles files,
+            List<Facts.Finding> findings) throws IOException {
+        Map<String, List<java.security.cert.X509Certificate>> out = new java.util.TreeMap<>();
+        files.walk("/boot", (path, entry, in) -> {
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            if (!path.equals("/boot/" + name) || !name.startsWith("vmlinuz-") || !entry.isFile()) {
+                return;
+            }
+            if (entry.getSize() > KERNEL_IMAGE_LIMIT) {
+                synchronized (findings) {
+                    findings.add(new Facts.Finding(path, "is larger than " + KERNEL_IMAGE_LIMIT + " bytes: not read as a kernel"));
+                }
+                return;
+            }
+            try {
+                out.put(name.substring("vmlinuz-".length()), KernelKeys.certificates(in.readNBytes((int) entry.getSize())));
+            } catch (ModuleFormatException e) {
+                synchronized (findings) {
+                    findings.add(new Facts.Finding(path, "its built-in keys cannot be read: " + e.getMessage()));
+                }
+            }
+        });
         return out;
     }
 

@@ -38,6 +38,11 @@ public final class ModuleReader {
         this(Decompressor.DEFAULT_LIMIT, ModuleTrust.NONE);
     }
 
+    /** This reader, also trusting {@code more} (a kernel's built-in keys); itself when there are none. */
+    public ModuleReader trusting(List<java.security.cert.X509Certificate> more) {
+        return more.isEmpty() ? this : new ModuleReader(expansionLimit, trust.plus(more), cache);
+    }
+
     /**
      * @param path where the module is in the image, such as /lib/modules/6.1.0-50-cloud-amd64/kernel/fs/fat/fat.ko
      */

@@ -48,6 +48,14 @@ public final class ModuleTrust {
         this.digest = Digests.sha256(String.join("\n", new java.util.TreeSet<>(byFingerprint.keySet())));
     }
 
+    /** These certificates and {@code more}. */
+    public ModuleTrust plus(List<X509Certificate> more) {
+        List<X509Certificate> all = new ArrayList<>();
+        known.forEach(k -> all.add(k.certificate()));
+        all.addAll(more);
+        return new ModuleTrust(all);
+    }
+
     /** Identifies the set of certificates, whatever their order: equal sets verify alike. */
     public String digest() {
         return digest;

@@ -94,8 +94,10 @@ public final class Evaluator {
                             null, false, skip.get().undecided()));
                     continue;
                 }
-                if (rule.kernelModules() != null && SiteSigners.named(rule.kernelModules()) && signers.isEmpty()) {
-                    // Without the keys it names, a signature check would pass what the node may refuse.
+                if (rule.kernelModules() != null && SiteSigners.named(rule.kernelModules()) && signers.isEmpty()
+                        && !KernelBuiltInKeys.named(rule.kernelModules())) {
+                    // Only the site's keys would judge, and there are none: nothing to judge with. A rule that
+                    // also trusts the kernel's own keys judges with those, as a node without a MOK does.
                     out.add(result(lp, rule, RuleResult.Status.NOT_APPLICABLE, "the rule trusts the site's "
                             + "module signers (" + SiteSigners.ENTRY + "), and this run was given none; "
                             + SiteSigners.howToGive(), new RuleChecks.Look(), null, false, true));

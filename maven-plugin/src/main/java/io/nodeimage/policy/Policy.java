@@ -116,7 +116,8 @@ public record Policy(
             @Doc("required: every module carries a signature.") Requirement signature,
             @Doc("Certificates (PEM or DER files beside the policy) whose keys a signature must verify with, "
                     + "over the module's bytes, as the kernel checks it; site:module-signers stands for the "
-                    + "certificates the run is given (nodeimage.trustedModuleSigners).")
+                    + "certificates the run is given (nodeimage.trustedModuleSigners), kernel:built-in-keys for the "
+                    + "keys built into the kernel image of each module tree.")
             List<@Shape(TRUSTED_CERTIFICATE) String> trustedCertificates,
             @Doc("Signers accepted (the signing certificate's issuer name); with trustedKeyIds, either one "
                     + "accepts a module.") List<String> trustedSigners,

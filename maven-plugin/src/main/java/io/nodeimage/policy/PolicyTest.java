@@ -5,6 +5,7 @@ import static io.nodeimage.yaml.Syntax.NAME;
 import static io.nodeimage.yaml.Syntax.FILE_MODE;
 import static io.nodeimage.yaml.Syntax.PATH;
 import static io.nodeimage.yaml.Syntax.RELATIVE_PATH;
+import static io.nodeimage.yaml.Syntax.TRUSTED_CERTIFICATE;
 import static io.nodeimage.yaml.Syntax.WORD;
 import static io.nodeimage.yaml.Syntax.DATE;
 
@@ -95,7 +96,8 @@ public record PolicyTest(
                                      + "invalid or unknown-key; absent: not verified.") ModuleSignature.Status signature,
                              @Doc("With valid or invalid: the trusted certificate file (as the policy names it, "
                                      + "or as the case's trustedModuleSigners name it) that verified or failed the "
-                                     + "signature.") @Shape(RELATIVE_PATH) String certificate) {
+                                     + "signature; kernel:built-in-keys for the key built into the test kernel.")
+                             @Shape(TRUSTED_CERTIFICATE) String certificate) {
     }
 
     public record StateSpec(@Required String module, @Required @Shape(WORD) String kernel,

@@ -81,7 +81,10 @@ public final class PolicyTestRunner {
         if (m.signature() != null) {
             String fingerprint = null;
             String subject = null;
-            if (m.certificate() != null && policy != null) {
+            if (KernelBuiltInKeys.ENTRY.equals(m.certificate())) {
+                fingerprint = kernelKey(m.kernel()).sha256();
+                subject = kernelKey(m.kernel()).subject();
+            } else if (m.certificate() != null && policy != null) {
                 Optional<TrustedCertificate> c = java.util.stream.Stream.concat(policy.certificates().stream(),
                         signers.files().stream()).filter(t -> t.file().equals(m.certificate())).findFirst();
                 fingerprint = c.map(t -> t.fingerprints().get(0)).orElse("(no certificate " + m.certificate()
@@ -94,6 +97,11 @@ public final class PolicyTestRunner {
             v = new ModuleSignature.Verification(m.signature(), fingerprint, subject);
         }
         return Optional.of(new ModuleSignature(m.signer(), m.keyId() == null ? "" : m.keyId(), "sha256", v));
+    }
+
+    /** The one key built into each test kernel: a test module names it as certificate kernel:built-in-keys. */
+    private static io.nodeimage.inspect.KernelKeys.Key kernelKey(String kernel) {
+        return new io.nodeimage.inspect.KernelKeys.Key("CN=built-in key of test kernel " + kernel, "built-in-key-of-" + kernel);
     }
 
     static Facts facts(PolicyTest.FactsSpec f, LoadedPolicy policy, SiteSigners signers) {
@@ -111,7 +119,7 @@ public final class PolicyTestRunner {
                 }
             }
             kernels.add(new Facts.KernelTree(k, "/usr/lib/modules/" + k, List.of(), modules, List.of(),
-                    f.kernelConfig() == null ? Map.of() : f.kernelConfig()));
+                    f.kernelConfig() == null ? Map.of() : f.kernelConfig(), List.of(kernelKey(k))));
         }
         List<Facts.ModuleState> states = new ArrayList<>();
         if (f.states() != null) {

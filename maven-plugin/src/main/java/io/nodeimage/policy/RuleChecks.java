@@ -153,11 +153,23 @@ final class RuleChecks {
         if (SiteSigners.named(c)) {
             trusted.addAll(signers.fingerprints());
         }
+        boolean kernelKeys = KernelBuiltInKeys.named(c);
         int checked = 0;
         for (Facts.KernelTree k : f.kernels()) {
+            Set<String> trustedHere = trusted;
+            if (kernelKeys && k.builtInKeys() != null) {
+                trustedHere = new HashSet<>(trusted);
+                for (io.nodeimage.inspect.KernelKeys.Key key : k.builtInKeys()) {
+                    trustedHere.add(key.sha256());
+                }
+            }
             for (KernelModule m : k.modules()) {
                 checked++;
-                Optional<String> why = signatureProblem(c, m, trusted);
+                Optional<String> why = signatureProblem(c, m, trustedHere);
+                if (why.isPresent() && kernelKeys && k.builtInKeys() == null && m.signature().isPresent()) {
+                    why = Optional.of(why.get() + "; the kernel's built-in keys are unknown: /boot/vmlinuz-" + k.version()
+                            + " is not in the image");
+                }
                 if (why.isEmpty() && !c.licenses().isEmpty() && !c.licenses().contains(m.license())) {
                     why = Optional.of("licence not accepted: '" + m.license() + "'");
                 }

@@ -75,7 +75,7 @@ public record TrustedCertificate(String file, String sha256, List<X509Certificat
             for (int k = 0; k < c.trustedCertificates().size(); k++) {
                 String file = c.trustedCertificates().get(k);
                 // The run's site signers are given to each run, not read beside the policy.
-                if (out.containsKey(file) || file.equals(SiteSigners.ENTRY)) {
+                if (out.containsKey(file) || file.equals(SiteSigners.ENTRY) || file.equals(KernelBuiltInKeys.ENTRY)) {
                     continue;
                 }
                 Location at = YNode.at(doc, "rules", i, "kernelModules", "trustedCertificates", k).map(YNode::location)

@@ -78,9 +78,10 @@ public enum Syntax {
      * module signers (io.nodeimage.policy.SiteSigners#ENTRY): a ':' can be in no relative path, so no file
      * can be taken for it.
      */
-    TRUSTED_CERTIFICATE("site:module-signers|[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*(/[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*)*", 512,
+    TRUSTED_CERTIFICATE("site:module-signers|kernel:built-in-keys|[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*(/[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*)*", 512,
             "a path relative to the policy file, such as certs/site-modules.pem, without '..'; or site:module-signers, "
-                    + "the certificates the run is given (nodeimage.trustedModuleSigners)"),
+                    + "the certificates the run is given (nodeimage.trustedModuleSigners); or kernel:built-in-keys, the keys built into "
+                    + "the kernel image of each module tree"),
     /** A web address for people to read: a reference or a vendor's guide. */
     WEB_URL("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%+!$&'()*,;=:@/?#-]*)?", 2048,
             "an http(s):// address without spaces"),

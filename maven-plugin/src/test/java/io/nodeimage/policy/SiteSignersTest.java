@@ -134,8 +134,20 @@ class SiteSignersTest {
     }
 
     @Test
-    void withoutSignersTheRuleIsNotCheckedNamingTheParameterAndBlocksInStrictMode() throws Exception {
-        RuleResult r = sb003(SiteSigners.NONE, facts(List.of(mok), "fat"));
+    void withoutSignersARuleTrustingOnlyThemIsNotCheckedNamingTheParameterAndBlocksInStrictMode() throws Exception {
+        Path dir = Files.createTempDirectory("site-only");
+        Files.writeString(dir.resolve("p.yaml"), """
+                apiVersion: nodeimage/v1
+                kind: Policy
+                name: p
+                version: 1.0.0
+                rules:
+                  - {id: SITE-ONLY, severity: high, kernelModules: {signature: required, trustedCertificates: [site:module-signers]}}
+                """);
+        PolicyLoader.Result loaded = PolicyLoader.load(dir, dir, false);
+        assertThat(loaded.problems()).isEmpty();
+        RuleResult r = new Evaluator(DAY, Waivers.Limits.NONE, SiteSigners.NONE)
+                .evaluate(loaded.policies(), facts(List.of(mok), "fat"), EvaluatorTest.UBUNTU).get(0);
         assertThat(r.status()).isEqualTo(RuleResult.Status.NOT_APPLICABLE);
         assertThat(r.undecided()).as("not checked, which a verdict may not read as passed").isTrue();
         assertThat(r.message()).startsWith("the rule trusts the site's module signers (site:module-signers), and this run "
@@ -146,6 +158,14 @@ class SiteSignersTest {
         Verdict strict = new Verdict("img", null, null, DAY.toString(), List.of(r), Policy.Severity.HIGH, true,
                 List.of(), List.of(), List.of());
         assertThat(strict.blocking()).containsExactly(r);
+    }
+
+    @Test
+    void withoutSignersTheBundledRuleJudgesWithTheKernelsKeysAsANodeWithoutAMokDoes() throws Exception {
+        RuleResult r = sb003(SiteSigners.NONE, facts(List.of(mok), "fat"));
+        assertThat(r.status()).isEqualTo(RuleResult.Status.FAIL);
+        assertThat(r.message()).startsWith("1 of 1 modules fail (1 untrusted signer)")
+                .contains("the kernel's built-in keys are unknown: /boot/vmlinuz-" + EvaluatorTest.KVER + " is not in the image");
     }
 
     @Test

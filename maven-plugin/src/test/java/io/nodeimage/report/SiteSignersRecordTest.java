@@ -119,10 +119,10 @@ class SiteSignersRecordTest {
     }
 
     @Test
-    void withoutSignersTheRecordSaysNotCheckedNotNotApplicable(@TempDir Path dir) throws Exception {
+    void withoutSignersTheRecordSaysTheBundledRuleFailedOnTheModulesNoKeyVouchesFor(@TempDir Path dir) throws Exception {
         JsonNode record = Json.read(verify(SiteSigners.NONE, dir), "verification.json");
         assertThat(record.get("trustedModuleSigners")).isEmpty();
-        assertThat(status(record, "NODE-SB-003")).isEqualTo("not-checked");
+        assertThat(status(record, "NODE-SB-003")).isEqualTo("fail");
         assertThat(status(record, "NODE-SB-001")).isEqualTo("pass");
     }
 
@@ -167,7 +167,7 @@ class SiteSignersRecordTest {
         assertThat(differences).contains("the site module signers (nodeimage.trustedModuleSigners) differ from those verify "
                         + "trusted: certs/distro-modules.pem not given now, certs/site-mok.pem not given now; give the "
                         + "same files, or verify again",
-                "rule secure-boot-module-signing/NODE-SB-003 is not-checked now; the certificate says pass");
+                "rule secure-boot-module-signing/NODE-SB-003 is fail now; the certificate says pass");
         VerifyService same = service(signers(mok, distro));
         assertThat(CertificateCheck.check(claims, facts.image(), imageId, null, catalog(), signers(distro, mok),
                 i -> same.judge(facts, null, KmodCrossCheck.Result.skipped("not asked in this test")))).isEmpty();
