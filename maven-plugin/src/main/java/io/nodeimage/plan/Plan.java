@@ -108,6 +108,12 @@ public record Plan(String profile, String description, Profile.Os os, String bas
         } else if (s instanceof Step.Services v) {
             return v.action().name().toLowerCase(java.util.Locale.ROOT) + " " + String.join(" ", v.units());
         }
+        if (s instanceof Step.OpenPort o) {
+            return "open port " + o.port() + " in the firewall";
+        }
+        if (s instanceof Step.SelinuxBoolean b) {
+            return "turn on the SELinux boolean " + b.name();
+        }
         if (s instanceof Step.RebuildInitramfs) {
             return "rebuild the initramfs";
         }

@@ -153,6 +153,7 @@ public final class Planner {
         if (!p.services().mask().isEmpty()) {
             steps.add(new Step.Services(Step.UnitAction.MASK, p.services().mask(), "services.mask"));
         }
+        steps.addAll(vendorSteps.after());
         if (!disabled.isEmpty() || !p.kernel().modules().options().isEmpty()) {
             steps.add(new Step.RebuildInitramfs("module disables and options must hold in early boot too"));
         }

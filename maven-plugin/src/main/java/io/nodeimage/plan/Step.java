@@ -158,6 +158,14 @@ public sealed interface Step {
         }
     }
 
+    /** A port (such as 50000/tcp) opened in the node's firewall, for a service that listens on it. */
+    record OpenPort(String port, String because) implements Step {
+    }
+
+    /** An SELinux boolean turned on in the image's policy store, where the image has SELinux. */
+    record SelinuxBoolean(String name, String because) implements Step {
+    }
+
     /** Rebuild the initramfs so module disables also hold in early boot. */
     record RebuildInitramfs(String because) implements Step {
     }

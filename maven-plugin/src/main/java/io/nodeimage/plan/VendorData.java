@@ -3,6 +3,7 @@ package io.nodeimage.plan;
 import static io.nodeimage.yaml.Syntax.BRANCH;
 import static io.nodeimage.yaml.Syntax.DATE;
 import static io.nodeimage.yaml.Syntax.FILE_MODE;
+import static io.nodeimage.yaml.Syntax.FIREWALL_PORT;
 import static io.nodeimage.yaml.Syntax.FINGERPRINT;
 import static io.nodeimage.yaml.Syntax.LINE;
 import static io.nodeimage.yaml.Syntax.LOCK_PATTERN;
@@ -174,6 +175,9 @@ public record VendorData(
             @Doc("Units to enable.") List<@Shape(SERVICE) String> services,
             @Doc("Modules to load at boot.") List<@Shape(MODULE) String> load,
             @Doc("Files to write, such as systemd drop-ins.") List<FileEntry> files,
+            @Doc("Ports the service listens on, opened in the node's firewall, such as 50000/tcp.")
+            List<@Shape(FIREWALL_PORT) String> ports,
+            @Doc("SELinux booleans to turn on where the image has SELinux (RHEL).") List<@Shape(WORD) String> selinuxBooleans,
             @Required @Doc("Where these facts were read.") Source source) {
 
         public Addon {
@@ -181,6 +185,8 @@ public record VendorData(
             services = list(services);
             load = list(load);
             files = list(files);
+            ports = list(ports);
+            selinuxBooleans = list(selinuxBooleans);
         }
     }
 

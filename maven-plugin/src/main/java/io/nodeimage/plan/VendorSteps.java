@@ -21,8 +21,11 @@ final class VendorSteps {
 
     /** The vendor part of a plan. {@code dkms}: some driver's modules are built in the image. */
     record Result(List<Step> repositories, List<Step.InstallPackages> installs, List<String> services,
-                  List<String> loads, List<Step.WriteFile> files, boolean dkms) {
+                  List<String> loads, List<Step.WriteFile> files, List<Step> after, boolean dkms) {
     }
+
+    /** Where NVIDIA's IMEX service reads its node list (IMEX guide, config: IMEX_NODE_CONFIG_FILE default). */
+    static final String IMEX_NODES = "/etc/nvidia-imex/nodes_config.cfg";
 
     private final Profile profile;
     private final VendorCatalog catalog;
@@ -32,6 +35,7 @@ final class VendorSteps {
     private final Set<String> services = new LinkedHashSet<>();
     private final Set<String> loads = new LinkedHashSet<>();
     private final List<Step.WriteFile> files = new ArrayList<>();
+    private final Map<String, Step> after = new LinkedHashMap<>();
     private boolean dkms;
 
     private VendorSteps(Profile profile, VendorCatalog catalog, Map<String, String> mirrors) {
@@ -56,7 +60,8 @@ final class VendorSteps {
         }
         List<Step> repositorySteps = new ArrayList<>();
         s.repositories.values().forEach(r -> repositorySteps.add(s.step(r)));
-        return new Result(repositorySteps, s.installs, List.copyOf(s.services), List.copyOf(s.loads), s.files, s.dkms);
+        return new Result(repositorySteps, s.installs, List.copyOf(s.services), List.copyOf(s.loads), s.files,
+                List.copyOf(s.after.values()), s.dkms);
     }
 
     private void accelerator(Accelerator a) {
@@ -112,6 +117,11 @@ final class VendorSteps {
         if (a.vendor() == Profile.Vendor.NVIDIA) {
             feature(a, a.fabricManager(), VendorData.Feature.FABRIC_MANAGER, branch);
             feature(a, a.imex(), VendorData.Feature.IMEX, branch);
+            if (a.imex() && a.imexNodes() != null) {
+                files.add(new Step.WriteFile(IMEX_NODES, "0644", "root", "root",
+                        a.imexNodes().stream().map(n -> n + "\n").reduce("", String::concat),
+                        "accelerators.imexNodes: the IMEX domain's nodes (NVIDIA IMEX guide, IMEX_NODE_CONFIG_FILE)"));
+            }
             feature(a, a.persistenced(), VendorData.Feature.PERSISTENCED, branch);
             feature(a, a.containerToolkit(), VendorData.Feature.CONTAINER_TOOLKIT, branch);
             feature(a, a.cdi(), VendorData.Feature.CDI, branch);
@@ -165,6 +175,8 @@ final class VendorSteps {
         for (VendorData.FileEntry f : addon.files()) {
             files.add(new Step.WriteFile(f.path(), f.mode() == null ? "0644" : f.mode(), "root", "root", f.content(), because));
         }
+        addon.ports().forEach(p -> after.putIfAbsent("port " + p, new Step.OpenPort(p, because)));
+        addon.selinuxBooleans().forEach(b -> after.putIfAbsent("selinux " + b, new Step.SelinuxBoolean(b, because)));
     }
 
     /** Templates filled in; every package's repository resolved for this image (or the plan is refused). */

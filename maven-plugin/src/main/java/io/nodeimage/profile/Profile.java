@@ -5,6 +5,7 @@ import static io.nodeimage.yaml.Syntax.COMMON_NAME;
 import static io.nodeimage.yaml.Syntax.FILE_MODE;
 import static io.nodeimage.yaml.Syntax.FINGERPRINT;
 import static io.nodeimage.yaml.Syntax.IMAGE;
+import static io.nodeimage.yaml.Syntax.IP_ADDRESS;
 import static io.nodeimage.yaml.Syntax.KERNEL_ARG;
 import static io.nodeimage.yaml.Syntax.MODULE;
 import static io.nodeimage.yaml.Syntax.MODULE_OPTIONS;
@@ -264,10 +265,15 @@ public record Profile(
             @Doc("Install and enable the NVIDIA IMEX service.") Boolean imex,
             @Doc("Enable nvidia-persistenced.") Boolean persistenced,
             @Doc("Install the NVIDIA Container Toolkit.") Boolean containerToolkit,
-            @Doc("Generate CDI specifications at boot.") Boolean cdi) {
+            @Doc("Generate CDI specifications at boot.") Boolean cdi,
+            @Key("imexNodes") @Doc("With imex: the IP addresses of the IMEX domain's nodes, written to "
+                    + "/etc/nvidia-imex/nodes_config.cfg; absent: the node list is written at deployment (by an "
+                    + "administrator or the job launcher, as NVIDIA's IMEX guide describes).")
+            List<@Shape(IP_ADDRESS) String> imexNodes) {
 
         public Accelerator {
             models = list(models);
+            imexNodes = imexNodes == null ? null : List.copyOf(imexNodes);
             fabricManager = fabricManager != null && fabricManager;
             imex = imex != null && imex;
             persistenced = persistenced != null && persistenced;

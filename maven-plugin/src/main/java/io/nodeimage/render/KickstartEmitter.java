@@ -32,7 +32,9 @@ final class KickstartEmitter {
             s.append(BuildUser.HEADER);
         }
         s.append("text\nlang en_US.UTF-8\nkeyboard us\ntimezone Etc/UTC --utc\n");
-        s.append("network --bootproto=dhcp --activate\nrootpw --lock\nselinux --enforcing\nfirewall --enabled --service=ssh\n");
+        s.append("network --bootproto=dhcp --activate\nrootpw --lock\nselinux --enforcing\nfirewall --enabled --service=ssh");
+        plan.steps(io.nodeimage.plan.Step.OpenPort.class).forEach(p -> s.append(" --port=").append(p.port().replace('/', ':')));
+        s.append('\n');
         if (!plan.kernelArguments().isEmpty()) {
             s.append("bootloader --append=\"").append(String.join(" ", plan.kernelArguments())).append("\"\n");
         }

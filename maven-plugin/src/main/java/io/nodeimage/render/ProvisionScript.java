@@ -301,6 +301,39 @@ public final class ProvisionScript {
 
                     """);
         }
+        if (!plan.steps(Step.OpenPort.class).isEmpty()) {
+            s.append("""
+                    # open_port PORT/PROTOCOL: opened in the firewall the image carries, written offline (firewalld's
+                    # firewall-offline-cmd; ufw keeps the rule while it is inactive); an image without one has no
+                    # firewall of its own to open.
+                    open_port() {
+                      if command -v firewall-offline-cmd >/dev/null 2>&1; then
+                        firewall-offline-cmd --add-port="$1"
+                      elif command -v ufw >/dev/null 2>&1; then
+                        ufw allow "$1"
+                      else
+                        echo "provision.sh: no firewalld or ufw in this image: nothing to open for $1"
+                      fi
+                    }
+
+                    """);
+        }
+        if (!plan.steps(Step.SelinuxBoolean.class).isEmpty()) {
+            s.append("""
+                    # selinux_boolean_on NAME: on in the policy store, persistently, without needing a running
+                    # SELinux (an image build has none); an image without an SELinux policy has nothing to set.
+                    selinux_boolean_on() {
+                      if [ ! -d /etc/selinux/targeted ]; then
+                        echo "provision.sh: no SELinux policy in this image: $1 not set"
+                      elif command -v semanage >/dev/null 2>&1; then
+                        semanage boolean -N -m --on "$1"
+                      else
+                        setsebool -P -N "$1" on
+                      fi
+                    }
+
+                    """);
+        }
         if (!plan.steps(Step.ModuleSigningKey.class).isEmpty()) {
             s.append("""
                     # make_mok NAME: a machine owner key that DKMS signs the modules it builds with. The private key
@@ -537,7 +570,17 @@ public final class ProvisionScript {
             };
             s.append("  systemctl ").append(verb).append(' ').append(sh(step.units())).append('\n');
         }
-        close(s, steps.isEmpty());
+        List<Step.OpenPort> ports = plan.steps(Step.OpenPort.class);
+        for (Step.OpenPort p : ports) {
+            comment(s, p.because());
+            s.append("  open_port ").append(sh(p.port())).append('\n');
+        }
+        List<Step.SelinuxBoolean> booleans = plan.steps(Step.SelinuxBoolean.class);
+        for (Step.SelinuxBoolean b : booleans) {
+            comment(s, b.because());
+            s.append("  selinux_boolean_on ").append(sh(b.name())).append('\n');
+        }
+        close(s, steps.isEmpty() && ports.isEmpty() && booleans.isEmpty());
     }
 
     private static void initramfs(StringBuilder s, Plan plan, boolean apt) {

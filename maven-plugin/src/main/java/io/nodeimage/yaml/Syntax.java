@@ -26,6 +26,11 @@ public enum Syntax {
     /** A certificate's common name that openssl's -subj takes literally: no '/', '=', '+' or quotes. */
     COMMON_NAME("[A-Za-z0-9][A-Za-z0-9 ._()-]{0,62}[A-Za-z0-9)]", 64,
             "a name of letters, digits, spaces and '.', '_', '-', '(', ')', such as \"Example GPU nodes MOK 2026\""),
+    /** An IPv4 or IPv6 address, as IMEX's node list takes them. */
+    IP_ADDRESS("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}", 39,
+            "an IPv4 or IPv6 address such as 10.0.0.11 or fd00::11"),
+    /** A port to open in the node's firewall: number and protocol. */
+    FIREWALL_PORT("[0-9]{1,5}/(tcp|udp)", 9, "a port and protocol such as 50000/tcp"),
     /** A dnf module stream or versionlock pattern: package-name characters, ':', '*' and {branch}. */
     LOCK_PATTERN("[A-Za-z0-9*{][A-Za-z0-9._+*{}:-]{0,127}", 128,
             "a module stream or versionlock pattern such as nvidia-driver:{branch}-open or *nvidia*{branch}*"),

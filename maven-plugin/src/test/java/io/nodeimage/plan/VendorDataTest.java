@@ -103,6 +103,25 @@ class VendorDataTest {
     }
 
     @Test
+    void imexGetsItsNodeListAndItsPortAndContainersOnSelinuxTheirDevices() throws Exception {
+        Plan plan = new Planner(Map.of()).plan(profile("""
+                accelerators: [{vendor: nvidia, family: blackwell, driver: {branch: "580", flavor: open}, imex: true,
+                                containerToolkit: true, imexNodes: [10.0.0.11, 10.0.0.12, "fd00::13"]}]
+                """));
+        assertThat(plan.steps(Step.WriteFile.class)).filteredOn(f -> f.path().equals("/etc/nvidia-imex/nodes_config.cfg"))
+                .singleElement().satisfies(f -> assertThat(f.content()).isEqualTo("10.0.0.11\n10.0.0.12\nfd00::13\n"));
+        assertThat(plan.steps(Step.OpenPort.class)).extracting(Step.OpenPort::port).containsExactly("50000/tcp");
+        assertThat(plan.steps(Step.SelinuxBoolean.class)).as("Ubuntu has no SELinux policy").isEmpty();
+        Plan rhel = new Planner(Map.of()).plan(profileOn("{family: rhel, release: \"9\", arch: x86_64}", """
+                accelerators: [{vendor: nvidia, family: hopper, driver: {branch: "580", flavor: open, modules: dkms},
+                                containerToolkit: true}]
+                secureBoot: {mok: generated}
+                """));
+        assertThat(rhel.steps(Step.SelinuxBoolean.class)).extracting(Step.SelinuxBoolean::name)
+                .containsExactly("container_use_devices");
+    }
+
+    @Test
     void anEntryWithoutASourceIsALoadErrorWithItsPlace(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("site.yaml"), """
                 apiVersion: nodeimage/v1
@@ -123,14 +142,17 @@ class VendorDataTest {
     Path project;
 
     private io.nodeimage.profile.Profile profile(String extra) throws Exception {
+        return profileOn("{family: ubuntu, release: \"24.04\", arch: x86_64}", extra);
+    }
+
+    private io.nodeimage.profile.Profile profileOn(String os, String extra) throws Exception {
         Path dir = Files.createDirectories(project.resolve("profiles"));
         Files.writeString(dir.resolve("gpu.yaml"), """
                 apiVersion: nodeimage/v1
                 kind: Profile
                 name: gpu
-                os: {family: ubuntu, release: "24.04", arch: x86_64}
                 base: {image: "ubuntu:24.04"}
-                """ + extra);
+                """ + "os: " + os + "\n" + extra);
         return new ProfileResolver(new ProfileSources(dir, project, null)).resolve("gpu").profile();
     }
 }

@@ -90,8 +90,8 @@ phase_trust() {
 }
 
 phase_repositories() {
-  # vendor repository debian-non-free: Debian wiki, NvidiaGraphicsDrivers (Debian 12 bookworm: add contrib non-free non-free-firmware; open kernel module package nvidia-open-kernel-dkms) <https://wiki.debian.org/NvidiaGraphicsDrivers> (read 2026-11-27)
-  enable_components non-free non-free-firmware
+  # vendor repository debian-contrib-non-free: Debian wiki, NvidiaGraphicsDrivers (Debian 12 bookworm: add contrib non-free non-free-firmware; open kernel module package nvidia-open-kernel-dkms) <https://wiki.debian.org/NvidiaGraphicsDrivers> (read 2026-11-27)
+  enable_components contrib non-free non-free-firmware
 }
 
 phase_packages() {
@@ -104,7 +104,7 @@ phase_packages() {
   apt-get install -y --no-install-recommends linux-image-amd64
   # packages.install
   apt-get install -y --no-install-recommends ca-certificates kmod
-  # nvidia open driver, branch 535, dkms modules: Debian packages, bookworm (non-free): nvidia-open-kernel-dkms 535.261.03-1, firmware-nvidia-gsp, nvidia-smi <https://packages.debian.org/bookworm/nvidia-open-kernel-dkms> (read 2026-11-27)
+  # nvidia open driver, branch 535, dkms modules: Debian packages, bookworm: nvidia-open-kernel-dkms 535.261.03-1 (contrib), nvidia-smi and nvidia-kernel-support (non-free), firmware-nvidia-gsp (non-free-firmware) <https://packages.debian.org/bookworm/nvidia-open-kernel-dkms> (read 2026-11-27)
   apt-get install -y --no-install-recommends linux-headers-amd64 nvidia-open-kernel-dkms firmware-nvidia-gsp nvidia-smi nvidia-kernel-support
   # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
   apt-get install -y --no-install-recommends rdma-core ibverbs-utils infiniband-diags

@@ -81,6 +81,31 @@ install_release_package() {
   rm -rf "$tmp"
 }
 
+# open_port PORT/PROTOCOL: opened in the firewall the image carries, written offline (firewalld's
+# firewall-offline-cmd; ufw keeps the rule while it is inactive); an image without one has no
+# firewall of its own to open.
+open_port() {
+  if command -v firewall-offline-cmd >/dev/null 2>&1; then
+    firewall-offline-cmd --add-port="$1"
+  elif command -v ufw >/dev/null 2>&1; then
+    ufw allow "$1"
+  else
+    echo "provision.sh: no firewalld or ufw in this image: nothing to open for $1"
+  fi
+}
+
+# selinux_boolean_on NAME: on in the policy store, persistently, without needing a running
+# SELinux (an image build has none); an image without an SELinux policy has nothing to set.
+selinux_boolean_on() {
+  if [ ! -d /etc/selinux/targeted ]; then
+    echo "provision.sh: no SELinux policy in this image: $1 not set"
+  elif command -v semanage >/dev/null 2>&1; then
+    semanage boolean -N -m --on "$1"
+  else
+    setsebool -P -N "$1" on
+  fi
+}
+
 # make_mok NAME: a machine owner key that DKMS signs the modules it builds with. The private key
 # is removed when the packages phase ends (and if the script stops before), so no image layer
 # keeps it; the certificate stays for enrolment (mokutil --import).
@@ -330,6 +355,10 @@ phase_services() {
   fi
   # services.enable and accelerators
   systemctl enable nvidia-imex nvidia-persistenced nvidia-cdi-refresh.path chronyd auditd
+  # imex: NVIDIA IMEX Service for NVLink Networks, IMEX Service Config Options (SERVER_PORT default 50000, IMEX_NODE_CONFIG_FILE default /etc/nvidia-imex/nodes_config.cfg) <https://docs.nvidia.com/multi-node-nvlink-systems/imex-guide/config.html> (read 2026-11-27)
+  open_port 50000/tcp
+  # container-toolkit: containers/container-selinux, container.te (tunable container_use_devices: allow containers to use any device volume mounted into container; default false) <https://github.com/containers/container-selinux/blob/main/container.te> (read 2026-11-27)
+  selinux_boolean_on container_use_devices
 }
 
 phase_initramfs() {

@@ -81,6 +81,18 @@ install_release_package() {
   rm -rf "$tmp"
 }
 
+# selinux_boolean_on NAME: on in the policy store, persistently, without needing a running
+# SELinux (an image build has none); an image without an SELinux policy has nothing to set.
+selinux_boolean_on() {
+  if [ ! -d /etc/selinux/targeted ]; then
+    echo "provision.sh: no SELinux policy in this image: $1 not set"
+  elif command -v semanage >/dev/null 2>&1; then
+    semanage boolean -N -m --on "$1"
+  else
+    setsebool -P -N "$1" on
+  fi
+}
+
 # make_mok NAME: a machine owner key that DKMS signs the modules it builds with. The private key
 # is removed when the packages phase ends (and if the script stops before), so no image layer
 # keeps it; the certificate stays for enrolment (mokutil --import).
@@ -302,6 +314,8 @@ phase_services() {
   fi
   # services.enable and accelerators
   systemctl enable nvidia-fabricmanager nvidia-persistenced nvidia-cdi-refresh.path chronyd auditd
+  # container-toolkit: containers/container-selinux, container.te (tunable container_use_devices: allow containers to use any device volume mounted into container; default false) <https://github.com/containers/container-selinux/blob/main/container.te> (read 2026-11-27)
+  selinux_boolean_on container_use_devices
 }
 
 phase_initramfs() {

@@ -93,6 +93,19 @@ enable_components() {
   done
 }
 
+# open_port PORT/PROTOCOL: opened in the firewall the image carries, written offline (firewalld's
+# firewall-offline-cmd; ufw keeps the rule while it is inactive); an image without one has no
+# firewall of its own to open.
+open_port() {
+  if command -v firewall-offline-cmd >/dev/null 2>&1; then
+    firewall-offline-cmd --add-port="$1"
+  elif command -v ufw >/dev/null 2>&1; then
+    ufw allow "$1"
+  else
+    echo "provision.sh: no firewalld or ufw in this image: nothing to open for $1"
+  fi
+}
+
 phase_trust() {
   : # nothing in this profile
 }
@@ -297,6 +310,8 @@ phase_services() {
   fi
   # services.enable and accelerators
   systemctl enable nvidia-imex nvidia-persistenced nvidia-cdi-refresh.path chrony auditd
+  # imex: NVIDIA IMEX Service for NVLink Networks, IMEX Service Config Options (SERVER_PORT default 50000, IMEX_NODE_CONFIG_FILE default /etc/nvidia-imex/nodes_config.cfg) <https://docs.nvidia.com/multi-node-nvlink-systems/imex-guide/config.html> (read 2026-11-27)
+  open_port 50000/tcp
 }
 
 phase_initramfs() {
