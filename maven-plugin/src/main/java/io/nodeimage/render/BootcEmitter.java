@@ -43,14 +43,15 @@ final class BootcEmitter {
 
     /**
      * The builder stage's shell: headers for the image's kernel (kernel-devel-uname-r is provided by
-     * the -devel package of every kernel flavour, 64k included), the driver packages, DKMS for that
-     * kernel; then the modules DKMS built (named by its own tree, /var/lib/dkms/NAME/VERSION/KVER/ARCH/module)
-     * and its certificate are staged, and its private key is removed in this same layer.
+     * the -devel package of every kernel flavour, 64k included), then provision.sh's first phases, whose
+     * packages phase installs dkms and the driver from their repositories, builds it with DKMS for every
+     * kernel that has headers (this one), signs it with the machine owner key and removes that key; then
+     * the modules DKMS built (named by its own tree, /var/lib/dkms/NAME/VERSION/KVER/ARCH/module) and the
+     * key's certificate are staged.
      */
     static final String BUILDER_SCRIPT = "set -euo pipefail; " + ONE_KERNEL + "; "
-            + "dnf install -y --setopt=install_weak_deps=False \"kernel-devel-uname-r = $kver\" dkms; "
+            + "dnf install -y --setopt=install_weak_deps=False \"kernel-devel-uname-r = $kver\"; "
             + "bash " + ContainerfileEmitter.SCRIPT_IN_IMAGE + " trust repositories packages; "
-            + "dkms autoinstall -k \"$kver\"; "
             + "install -d \"" + STAGING + "/modules/$kver/" + DKMS_DIR + "\" " + STAGING + "/dkms; "
             + "shopt -s nullglob; "
             + "built=(/var/lib/dkms/*/*/\"$kver\"/*/module/*.ko*); "

@@ -397,6 +397,17 @@ public final class ProvisionScript {
             comment(s, step.because());
             s.append("  remove_packages ").append(sh(step.packages())).append('\n');
         }
+        if (installs.stream().anyMatch(Step.InstallPackages::buildsModules)) {
+            // Package scripts build for the running kernel, which in an image build is the build host's: build
+            // for every kernel of the image whose headers are there, while the signing key still exists.
+            s.append("  # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers.\n")
+                    .append("  local build\n")
+                    .append("  for build in /lib/modules/*/build /usr/lib/modules/*/build; do\n")
+                    .append("    if [ -e \"$build\" ]; then\n")
+                    .append("      dkms autoinstall -k \"$(basename \"$(dirname \"$build\")\")\"\n")
+                    .append("    fi\n")
+                    .append("  done\n");
+        }
         if (!moks.isEmpty()) {
             s.append("  # The machine owner key's private part ends with this phase: modules are built and signed.\n")
                     .append("  rm -f ").append(sh(Step.ModuleSigningKey.PRIVATE_KEY)).append('\n');

@@ -108,6 +108,13 @@ phase_packages() {
   apt-get install -y --no-install-recommends linux-headers-amd64 nvidia-open-kernel-dkms firmware-nvidia-gsp nvidia-smi nvidia-kernel-support
   # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
   apt-get install -y --no-install-recommends rdma-core ibverbs-utils infiniband-diags
+  # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers.
+  local build
+  for build in /lib/modules/*/build /usr/lib/modules/*/build; do
+    if [ -e "$build" ]; then
+      dkms autoinstall -k "$(basename "$(dirname "$build")")"
+    fi
+  done
   # The machine owner key's private part ends with this phase: modules are built and signed.
   rm -f /var/lib/dkms/mok.key
   apt-get clean

@@ -183,6 +183,13 @@ phase_packages() {
   dnf install -y --setopt=install_weak_deps=False rdma-core libibverbs-utils infiniband-diags
   # packages.remove
   remove_packages telnet rsh
+  # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers.
+  local build
+  for build in /lib/modules/*/build /usr/lib/modules/*/build; do
+    if [ -e "$build" ]; then
+      dkms autoinstall -k "$(basename "$(dirname "$build")")"
+    fi
+  done
   # The machine owner key's private part ends with this phase: modules are built and signed.
   rm -f /var/lib/dkms/mok.key
   dnf clean all

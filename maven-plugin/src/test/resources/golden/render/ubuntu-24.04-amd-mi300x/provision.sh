@@ -124,6 +124,13 @@ phase_packages() {
   apt-get install -y --no-install-recommends rdma-core ibverbs-utils infiniband-diags
   # packages.remove
   remove_packages telnet rsh-client ftp
+  # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers.
+  local build
+  for build in /lib/modules/*/build /usr/lib/modules/*/build; do
+    if [ -e "$build" ]; then
+      dkms autoinstall -k "$(basename "$(dirname "$build")")"
+    fi
+  done
   # The machine owner key's private part ends with this phase: modules are built and signed.
   rm -f /var/lib/dkms/mok.key
   apt-get clean
