@@ -150,9 +150,13 @@ class InspectImageTest {
         Path out = context.resolve("verify");
         var outcome = service.verify(TAG, null, out);
         var blocking = outcome.verdict().blocking();
-        assertThat(blocking).extracting(io.nodeimage.policy.RuleResult::ruleId).containsExactlyInAnyOrder("NODE-SB-001", "SITE-2");
+        assertThat(blocking).extracting(io.nodeimage.policy.RuleResult::ruleId)
+                .containsExactlyInAnyOrder("NODE-SB-001", "NODE-SB-003", "SITE-2");
         assertThat(blocking).filteredOn(r -> r.ruleId().equals("NODE-SB-001")).singleElement()
                 .satisfies(r -> assertThat(r.message()).contains("/extra/unsigned_fat.ko (fat): unsigned"));
+        // No key vouches for an unsigned module either: the rule that names the node's keys fails it too.
+        assertThat(blocking).filteredOn(r -> r.ruleId().equals("NODE-SB-003")).singleElement()
+                .satisfies(r -> assertThat(r.message()).contains("unsigned_fat.ko (fat): unsigned"));
         assertThat(blocking).filteredOn(r -> r.ruleId().equals("SITE-2")).singleElement()
                 .satisfies(r -> assertThat(r.message()).endsWith("its waiver expired on 2020-01-01"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.nodeimage.report.VerifyService.requirePassed(List.of(outcome)))
