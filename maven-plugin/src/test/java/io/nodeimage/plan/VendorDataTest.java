@@ -63,9 +63,10 @@ class VendorDataTest {
     }
 
     @Test
-    void aCatalogProfileWhoseRepositoryKeyIsNotPinnedIsRefusedWithTheWayOut() {
-        ProfileSources sources = ProfileSources.withBundledCatalog(null, null);
-        ResolvedProfile rubin = new ProfileResolver(sources).resolve("rhel-10-nvidia-vera-rubin");
+    void aTargetWhoseRepositoryKeyIsNotPinnedIsRefusedWithTheWayOut() {
+        ProfileSources sources = ProfileSources.withBundledCatalog(
+                io.nodeimage.support.RepositoryFiles.root().resolve("maven-plugin/src/test/resources/site-profiles"), null);
+        ResolvedProfile rubin = new ProfileResolver(sources).resolve("site-rhel-10-vera-rubin");
         assertThatThrownBy(() -> new Planner(Map.of()).plan(rubin.profile()))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("comes from the repository 'nvidia-cuda', which the vendor data does not define for rhel 10")

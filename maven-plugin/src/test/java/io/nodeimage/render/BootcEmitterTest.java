@@ -32,7 +32,7 @@ class BootcEmitterTest {
 
     @Test
     void theProfilesKernelReplacesTheDefaultInBothStages() {
-        String rubin = CatalogRenders.all().get("rhel-10-nvidia-vera-rubin").get(BootcEmitter.FILE);
+        String rubin = CatalogRenders.all().get("site-rhel-10-vera-rubin").get(BootcEmitter.FILE);
         assertThat(rubin.lines().filter(l -> l.startsWith("RUN ") && l.contains("dnf install -y --setopt=install_weak_deps=False kernel-64k;")))
                 .hasSize(2);
         // The swap comes first in each stage: the builder's kver and the final stage's modules are the 64k kernel's.

@@ -15,10 +15,16 @@ final class CatalogRenders {
     private CatalogRenders() {
     }
 
+    /** The catalog's profiles, and a site profile for each abstract GPU target that needs site data. */
+    static ProfileSources sources() {
+        return ProfileSources.withBundledCatalog(
+                io.nodeimage.support.RepositoryFiles.root().resolve("maven-plugin/src/test/resources/site-profiles"), null);
+    }
+
     static synchronized Map<String, Map<String, String>> all() {
         if (cache == null) {
-            ProfileSources sources = ProfileSources.withBundledCatalog(null, null);
-            List<ResolvedProfile> profiles = new ProfileResolver(sources).resolveAll(sources.catalogNames());
+            ProfileSources sources = sources();
+            List<ResolvedProfile> profiles = new ProfileResolver(sources).resolveAll(sources.allNames());
             Map<String, Map<String, String>> out = new LinkedHashMap<>();
             // The test site's vendor folder supplies what the catalog leaves to sites (RHEL 10's CUDA key).
             Renderer renderer = new Renderer(Map.of(), false, io.nodeimage.support.SiteVendor.catalog());

@@ -62,7 +62,7 @@ class RenderGoldenTest {
     @Test
     void renderingIsDeterministic() {
         Map<String, Map<String, String>> first = CatalogRenders.all();
-        io.nodeimage.profile.ProfileSources sources = io.nodeimage.profile.ProfileSources.withBundledCatalog(null, null);
+        io.nodeimage.profile.ProfileSources sources = CatalogRenders.sources();
         Renderer renderer = new Renderer(Map.of(), false, io.nodeimage.support.SiteVendor.catalog());
         for (String name : first.keySet()) {
             assertThat(renderer.render(new io.nodeimage.profile.ProfileResolver(sources).resolve(name)))

@@ -219,7 +219,7 @@ class ValidatorsTest {
     }
 
     private static io.nodeimage.plan.Plan planOf(String profile) {
-        io.nodeimage.profile.ProfileSources sources = io.nodeimage.profile.ProfileSources.withBundledCatalog(null, null);
+        io.nodeimage.profile.ProfileSources sources = CatalogRenders.sources();
         return new io.nodeimage.plan.Planner(Map.of(), io.nodeimage.support.SiteVendor.catalog())
                 .plan(new io.nodeimage.profile.ProfileResolver(sources).resolve(profile).profile());
     }
