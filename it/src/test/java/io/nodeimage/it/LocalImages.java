@@ -20,14 +20,33 @@ final class LocalImages {
      * when the engine stops reading it). Package downloads use the host's network: the engine has no bridge.
      */
     static String build(Path context, String tag) {
-        DockerClientFactory.instance().client().buildImageCmd()
-                .withBaseDirectory(context.toFile())
-                .withDockerfile(context.resolve("Containerfile").toFile())
-                .withTags(Set.of(tag))
-                .withNetworkMode("host")
-                .withPull(false)
-                .exec(new BuildImageResultCallback())
-                .awaitImageId(10, TimeUnit.MINUTES);
+        // The steps' output, so a failed build's exception says what the step printed.
+        StringBuilder output = new StringBuilder();
+        BuildImageResultCallback callback = new BuildImageResultCallback() {
+            @Override
+            public void onNext(com.github.dockerjava.api.model.BuildResponseItem item) {
+                if (item.getStream() != null) {
+                    synchronized (output) {
+                        output.append(item.getStream());
+                    }
+                }
+                super.onNext(item);
+            }
+        };
+        try {
+            DockerClientFactory.instance().client().buildImageCmd()
+                    .withBaseDirectory(context.toFile())
+                    .withDockerfile(context.resolve("Containerfile").toFile())
+                    .withTags(Set.of(tag))
+                    .withNetworkMode("host")
+                    .withPull(false)
+                    .exec(callback)
+                    .awaitImageId(10, TimeUnit.MINUTES);
+        } catch (RuntimeException e) {
+            synchronized (output) {
+                throw new IllegalStateException(e.getMessage() + "\n" + output, e);
+            }
+        }
         // Used by tag from here on: the engine knows it locally, so nothing is pulled.
         return tag;
     }

@@ -49,6 +49,7 @@ class SiteMirrorImageTest {
     private static HttpsServer server;
     /** Paths the repository served, in order: a request appears here only once TLS was accepted. */
     private static final List<String> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static String fingerprint;
 
     @BeforeAll
     static void serveASignedRepository() throws Exception {
@@ -98,6 +99,9 @@ class SiteMirrorImageTest {
                     "--passphrase", ""};
             LocalImages.run(repo, concat(gpg, "--quick-gen-key", "nodeimage test repository", "rsa3072", "sign", "never"));
             LocalImages.run(repo, concat(gpg, "--armor", "--output", "key.asc", "--export"));
+            // The repository key's fingerprint, as a site pins it in its profile.
+            fingerprint = LocalImages.run(repo, concat(gpg, "--with-colons", "--list-keys")).lines()
+                    .filter(l -> l.startsWith("fpr:")).findFirst().orElseThrow().split(":")[9];
             Files.writeString(repo.resolve("Packages"), "");
             String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(new byte[0]));
             Files.writeString(repo.resolve("Release"), "Origin: nodeimage-test\nLabel: nodeimage-test\nDate: "
@@ -118,6 +122,10 @@ class SiteMirrorImageTest {
     }
 
     private static Path render(String name, boolean trusted) throws Exception {
+        return render(name, trusted, fingerprint);
+    }
+
+    private static Path render(String name, boolean trusted, String pin) throws Exception {
         Path profiles = Files.createDirectories(work.resolve("profiles-" + name));
         String base = "https://localhost:" + server.getAddress().getPort() + "/repo";
         String trust = "";
@@ -132,9 +140,9 @@ class SiteMirrorImageTest {
                 os: {family: debian, release: "12", arch: x86_64}
                 base: {image: "nodeimage/debian:12"}
                 repositories:
-                  - {name: site, url: "%s", key: "%s/key.asc"}
+                  - {name: site, url: "%s", key: "%s/key.asc", fingerprint: %s}
                 outputs: [containerfile]
-                """.formatted(name, base, base) + trust);
+                """.formatted(name, base, base, pin) + trust);
         var resolved = new ProfileResolver(ProfileSources.withBundledCatalog(profiles, work)).resolveAll(List.of(name));
         Path out = work.resolve("out-" + name);
         new RenderService(Map.of(), false).render(resolved, out);
@@ -149,10 +157,20 @@ class SiteMirrorImageTest {
         var image = LocalImages.start(TAG);
         try {
             assertThat(image.execInContainer("cat", "/etc/apt/sources.list.d/site.list").getStdout())
-                    .startsWith("deb [signed-by=/etc/apt/keyrings/site.gpg] https://localhost:");
+                    .startsWith("# Written by nodeimage\ndeb [signed-by=/etc/apt/keyrings/site.gpg] https://localhost:");
         } finally {
             image.stop();
         }
+    }
+
+    @Test
+    void aKeyWithAnotherFingerprintThanThePinnedOneFailsTheBuildNamingBoth() throws Exception {
+        served.clear();
+        String wrong = "0123456789ABCDEF0123456789ABCDEF01234567";
+        Path context = render("site-mirror-wrong-key", true, wrong);
+        assertThatThrownBy(() -> LocalImages.build(context, UNTRUSTED_TAG))
+                .hasMessageContaining("is not the pinned one: expected " + wrong + ", found " + fingerprint);
+        assertThat(served).as("the key was fetched, the index never").contains("key.asc").doesNotContain("InRelease");
     }
 
     @Test
