@@ -20,7 +20,8 @@ public final class ProfileOutputs {
     public enum Stage {
         /** Render's files are named by the renderer itself (it knows every format); see {@link #remove}. */
         RENDER(List.of()),
-        BUILD(List.of(BUILD_RECORD, "module-signing-mok.der", "module-signing-mok.pem")),
+        BUILD(List.of(BUILD_RECORD, "module-signing-mok.der", "module-signing-mok.pem", "module-signing-mok-bootc.der",
+                "module-signing-mok-bootc.pem")),
         VERIFY(List.of(FACTS, "report.json", "junit.xml", "report.sarif", "summary.md", VERIFICATION)),
         CERTIFY(List.of(CERTIFICATE, CERTIFICATE_SUMMARY));
 

@@ -191,7 +191,11 @@ public final class BuildService {
             }
         }
         if (p.profile().secureBoot().mok() == io.nodeimage.profile.Profile.Mok.GENERATED) {
-            exportMok(id, dir, notes);
+            exportMok(id, dir, "", notes);
+            if (bootcId != null) {
+                // The image-mode build compiles and signs in a builder stage of its own, with a key of its own.
+                exportMok(bootcId, dir, "-bootc", notes);
+            }
         }
         Built built = new Built(p.name(), image, id, bootcImage, bootcId, notes);
         AtomicFiles.write(dir.resolve(RECORD), record(built, profileDigest, labels));
@@ -201,13 +205,15 @@ public final class BuildService {
     /** Beside the build record, written from the image: the certificate of the MOK the build generated. */
     public static final String MOK_DER = "module-signing-mok.der";
     public static final String MOK_PEM = "module-signing-mok.pem";
+    public static final String BOOTC_MOK_DER = "module-signing-mok-bootc.der";
+    public static final String BOOTC_MOK_PEM = "module-signing-mok-bootc.pem";
 
     /**
      * The generated machine owner key's certificate, read from the built image and written beside its
      * reports for enrolment (mokutil --import) and for the policies that trust it; the build fails when
      * the image still holds the private key.
      */
-    private static void exportMok(String imageId, Path dir, List<String> notes) {
+    private static void exportMok(String imageId, Path dir, String suffix, List<String> notes) {
         try (io.nodeimage.inspect.ContainerFiles files = io.nodeimage.inspect.ContainerFiles.open(imageId)) {
             if (files.stat(io.nodeimage.plan.Step.ModuleSigningKey.PRIVATE_KEY).isPresent()) {
                 throw new ConfigurationException("the image " + imageId + " still holds the machine owner key's private part "
@@ -219,12 +225,22 @@ public final class BuildService {
                 notes.add("no machine owner key certificate in the image: no module was built by DKMS");
                 return;
             }
+            try {
+                java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new java.io.ByteArrayInputStream(der.get()));
+            } catch (java.security.cert.CertificateException e) {
+                throw new ConfigurationException("the machine owner key certificate in image " + imageId + " ("
+                        + io.nodeimage.plan.Step.ModuleSigningKey.CERTIFICATE + ") is not an X.509 certificate: "
+                        + e.getMessage(), "render again and rebuild; a provision.sh edited by hand must leave it as make_mok wrote it");
+            }
             String pem = "-----BEGIN CERTIFICATE-----\n"
                     + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                     .encodeToString(der.get()) + "\n-----END CERTIFICATE-----\n";
-            AtomicFiles.write(dir.resolve(MOK_DER), der.get());
-            AtomicFiles.write(dir.resolve(MOK_PEM), pem);
-            notes.add("machine owner key certificate written to " + MOK_PEM + " (enrol it with mokutil --import " + MOK_DER + ")");
+            String derFile = "module-signing-mok" + suffix + ".der";
+            String pemFile = "module-signing-mok" + suffix + ".pem";
+            AtomicFiles.write(dir.resolve(derFile), der.get());
+            AtomicFiles.write(dir.resolve(pemFile), pem);
+            notes.add("machine owner key certificate written to " + pemFile + " (enrol it with mokutil --import " + derFile + ")");
         } catch (java.io.IOException e) {
             throw new ConfigurationException("cannot read the machine owner key certificate from image " + imageId + ": "
                     + e.getMessage(), "check the engine, then build again", e);

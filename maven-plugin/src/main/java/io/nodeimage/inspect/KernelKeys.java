@@ -23,7 +23,12 @@ import java.util.Map;
 public final class KernelKeys {
 
     /** A kernel expands to tens of megabytes; a payload past this is not a kernel. */
-    static final int EXPANDED_LIMIT = 256 * 1024 * 1024;
+    static final int EXPANDED_LIMIT = 160 * 1024 * 1024;
+    /**
+     * Payloads tried in one file: a boot image holds one kernel, so a file of many candidate streams (each
+     * a small decompression bomb) is not one, and is not worth more work than this.
+     */
+    static final int MAX_ATTEMPTS = 8;
     /** Smaller "payloads" are chance byte patterns, not a kernel. */
     private static final int MIN_KERNEL = 1024 * 1024;
 
@@ -62,6 +67,10 @@ public final class KernelKeys {
             String kind = magic(image, i);
             if (kind == null) {
                 continue;
+            }
+            if (tried.size() == MAX_ATTEMPTS) {
+                throw new ModuleFormatException("no compressed kernel in the first " + MAX_ATTEMPTS + " payloads (tried "
+                        + String.join(", ", tried) + ")");
             }
             byte[] out = inflate(kind, image, i);
             if (out != null && out.length >= MIN_KERNEL) {
@@ -103,10 +112,11 @@ public final class KernelKeys {
             byte[] chunk = new byte[1 << 20];
             int n;
             while ((n = in.read(chunk)) > 0) {
-                out.write(chunk, 0, n);
-                if (out.size() > EXPANDED_LIMIT) {
+                // Checked before writing: the buffer never grows past the limit.
+                if (out.size() + n > EXPANDED_LIMIT) {
                     return null;
                 }
+                out.write(chunk, 0, n);
             }
         } catch (IOException | RuntimeException e) {
             if (out.size() < MIN_KERNEL) {

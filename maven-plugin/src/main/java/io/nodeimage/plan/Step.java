@@ -100,7 +100,7 @@ public sealed interface Step {
      * certificate stays at {@link #CERTIFICATE} (DER) for enrolment with mokutil.
      */
     record ModuleSigningKey(String commonName, String because) implements Step {
-        public static final String PRIVATE_KEY = "/var/lib/dkms/mok.key";
+        public static final String PRIVATE_KEY = "/run/nodeimage-mok/mok.key";
         public static final String CERTIFICATE = "/var/lib/dkms/mok.pub";
     }
 

@@ -130,7 +130,13 @@ public record VendorData(
             @Required @Doc("The package, with {branch} and {kernel} filled in from the profile.") @Shape(PACKAGE_TEMPLATE)
             String name,
             @Required @Doc("The repository that carries it, or 'distribution' for the base image's own archive.")
-            @Shape(NAME) String from) {
+            @Shape(NAME) String from,
+            @Doc("The package's version is the driver's: a profile's driver.version pins it (apt: version*, "
+                    + "dnf: name-version*).") Boolean pin) {
+
+        public PackageRef {
+            pin = pin != null && pin;
+        }
 
         public static final String DISTRIBUTION = "distribution";
     }
@@ -178,6 +184,8 @@ public record VendorData(
             @Doc("Ports the service listens on, opened in the node's firewall, such as 50000/tcp.")
             List<@Shape(FIREWALL_PORT) String> ports,
             @Doc("SELinux booleans to turn on where the image has SELinux (RHEL).") List<@Shape(WORD) String> selinuxBooleans,
+            @Doc("dkms when its packages build kernel modules in the image (DOCA's drivers): signed like a DKMS "
+                    + "driver, so the profile needs secureBoot.mok.") Profile.ModuleBuild modules,
             @Required @Doc("Where these facts were read.") Source source) {
 
         public Addon {

@@ -167,8 +167,17 @@ final class VendorSteps {
 
     private void addon(VendorData.Addon addon, String branch, String why) {
         String because = (why == null ? addon.feature().yamlName() : why) + ": " + addon.source().cite();
+        boolean builds = addon.modules() == ModuleBuild.DKMS;
+        if (builds) {
+            dkms = true;
+            if (profile.secureBoot().mok() == null) {
+                throw new ConfigurationException("profile " + profile.name() + ": " + addon.feature().yamlName()
+                        + " builds kernel modules in the image with DKMS, and nothing signs them for Secure Boot",
+                        "add 'secureBoot: {mok: generated}', or 'secureBoot: {mok: none}' for nodes without Secure Boot");
+            }
+        }
         if (!addon.packages().isEmpty()) {
-            installs.add(new Step.InstallPackages(packages(addon.packages(), branch, null), because));
+            installs.add(new Step.InstallPackages(packages(addon.packages(), branch, null), because, builds));
         }
         services.addAll(addon.services());
         loads.addAll(addon.load());
@@ -192,8 +201,9 @@ final class VendorSteps {
                                         + "your project's vendor folder (docs/profiles.md, 'Vendor data')"));
                 repositories.putIfAbsent(r.name(), r);
             }
-            // The profile's exact driver version pins the packages that carry the branch in their name.
-            String pin = version != null && branch != null && ref.name().contains("{branch}") ? version : null;
+            // The profile's driver version pins the packages whose version is the driver's (a prefix: the
+            // distributions add their own revision).
+            String pin = version != null && ref.pin() ? version + "*" : null;
             out.add(new Step.Package(name, pin, ref.from()));
         }
         return out;
@@ -237,6 +247,15 @@ final class VendorSteps {
         String key = r.key().url();
         String release = r.releasePackage();
         String mirror = mirrors.get(r.name());
+        if (mirror != null && release != null) {
+            // The release package would point at the vendor's servers: the mirror gets a repository file
+            // of its own, with the same pinned key.
+            return new Step.AddRepository(r.name(), mirror.replaceAll("/+$", "") + "/",
+                    rebase(key, release.replaceAll("/[^/]*$", ""), mirror.replaceAll("/+$", "")), r.key().fingerprint(),
+                    r.suite(), r.components(), r.signs().contains(VendorData.Signed.PACKAGES),
+                    r.signs().contains(VendorData.Signed.METADATA), null,
+                    because + "; served by the site mirror " + mirror.replaceAll("/+$", ""));
+        }
         if (mirror != null) {
             String base = mirror.replaceAll("/+$", "");
             String vendorBase = Optional.ofNullable(url).orElse(release).replaceAll("/[^/]*$", "");

@@ -95,7 +95,8 @@ public final class Evaluator {
                     continue;
                 }
                 if (rule.kernelModules() != null && SiteSigners.named(rule.kernelModules()) && signers.isEmpty()
-                        && !KernelBuiltInKeys.named(rule.kernelModules())) {
+                        && !KernelBuiltInKeys.named(rule.kernelModules())
+                        && lp.certificates(rule.kernelModules().trustedCertificates()).isEmpty()) {
                     // Only the site's keys would judge, and there are none: nothing to judge with. A rule that
                     // also trusts the kernel's own keys judges with those, as a node without a MOK does.
                     out.add(result(lp, rule, RuleResult.Status.NOT_APPLICABLE, "the rule trusts the site's "

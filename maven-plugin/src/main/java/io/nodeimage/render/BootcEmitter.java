@@ -26,8 +26,8 @@ final class BootcEmitter {
      */
     static final String DKMS_DIR = "extra";
     /** DKMS 3's default certificate (DER) for module signing; the private key beside it never leaves the builder. */
-    static final String MOK_CERTIFICATE = "/var/lib/dkms/mok.pub";
-    static final String MOK_KEY = "/var/lib/dkms/mok.key";
+    static final String MOK_CERTIFICATE = io.nodeimage.plan.Step.ModuleSigningKey.CERTIFICATE;
+    static final String MOK_KEY = io.nodeimage.plan.Step.ModuleSigningKey.PRIVATE_KEY;
     /** The default kernel's packages in RHEL bootc images (kernel is a meta package over the others). */
     static final List<String> DEFAULT_KERNEL = List.of(
             "kernel", "kernel-core", "kernel-modules", "kernel-modules-core", "kernel-modules-extra");
@@ -93,7 +93,7 @@ final class BootcEmitter {
             s.append("COPY --from=driver-builder ").append(STAGING).append("/dkms/ /var/lib/dkms/\n");
             s.append("RUN [\"/bin/bash\", \"-c\", ").append(Quoting.json(DEPMOD_SCRIPT)).append("]\n");
         }
-        ContainerfileEmitter.body(s, plan, false);
+        ContainerfileEmitter.body(s, plan, false, compiled);
         if (!plan.kernelArguments().isEmpty()) {
             s.append("COPY ").append(KARGS_FILE).append(" /usr/lib/bootc/kargs.d/").append(KARGS_FILE).append('\n');
         }

@@ -195,7 +195,7 @@ public final class ProvisionScript {
                         .append(sh(keyFile)).append(" armor\n");
                 s.append("  rpm --import ").append(sh(keyFile)).append('\n');
                 if (r.releasePackage() != null) {
-                    s.append("  install_release_package ").append(sh(r.releasePackage())).append('\n');
+                    s.append("  install_release_package ").append(sh(r.releasePackage())).append(' ').append(sh(pin(r))).append('\n');
                 } else {
                     String repo = "[" + r.name() + "]\nname=" + r.name() + "\nbaseurl=" + r.url()
                             + "\nenabled=1\ngpgcheck=" + (r.signedPackages() ? 1 : 0)
@@ -253,13 +253,31 @@ public final class ProvisionScript {
         if (installs.stream().anyMatch(Step.InstallPackages::buildsModules)) {
             // Package scripts build for the running kernel, which in an image build is the build host's: build
             // for every kernel of the image whose headers are there, while the signing key still exists.
-            s.append("  # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers.\n")
-                    .append("  local build\n")
-                    .append("  for build in /lib/modules/*/build /usr/lib/modules/*/build; do\n")
-                    .append("    if [ -e \"$build\" ]; then\n")
-                    .append("      dkms autoinstall -k \"$(basename \"$(dirname \"$build\")\")\"\n")
-                    .append("    fi\n")
-                    .append("  done\n");
+            s.append("""
+                      # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers, and
+                      # a kernel with modules but no headers, or a build that installed nothing, stops the script.
+                      if [ -z "${NODEIMAGE_MODULES_PREBUILT:-}" ]; then
+                        local kdir kver built=0 seen=" "
+                        for kdir in /usr/lib/modules/* /lib/modules/*; do
+                          [ -d "$kdir" ] || continue
+                          kver=$(basename "$kdir")
+                          case "$seen" in *" $kver "*) continue ;; esac
+                          seen="$seen$kver "
+                          if [ ! -e "$kdir/build" ]; then
+                            echo "provision.sh: kernel $kver has no headers ($kdir/build): DKMS cannot build for it" >&2
+                            exit 1
+                          fi
+                          dkms autoinstall -k "$kver"
+                          if dkms status -k "$kver" | grep -q ': installed'; then
+                            built=$((built + 1))
+                          fi
+                        done
+                        if [ "$built" -eq 0 ]; then
+                          echo "provision.sh: DKMS installed no module for any kernel of this image" >&2
+                          exit 1
+                        fi
+                      fi
+                    """);
         }
         if (!moks.isEmpty()) {
             s.append("  # The machine owner key's private part ends with this phase: modules are built and signed.\n")

@@ -8,6 +8,8 @@ import io.nodeimage.plan.Step;
  * repository key, a vendor's release package, components of the base image's own archive, a port in the
  * firewall, an SELinux boolean, the machine owner key for DKMS. Each takes its values as arguments, so
  * every call site quotes them through {@link Quoting}; none is emitted for a plan that does not call it.
+ * (The plugin descriptor's Java parser, qdox 2.2, fails on a text-block line with an apostrophe inside a
+ * double-quoted string: the messages here are worded without one.)
  */
 final class ShellFunctions {
 
@@ -20,29 +22,26 @@ final class ShellFunctions {
             s.append("""
                     # fetch_key URL FINGERPRINT FILE binary|armor: the key at URL, refused unless it holds exactly one
                     # primary key and that key has FINGERPRINT ("-": a site's repository whose key is not pinned).
+                    # What is installed is gpg's export of that key from a keyring of its own, never the file as
+                    # served, so nothing the check did not see (another armor block, trailing data) gets in.
                     fetch_key() {
                       local url=$1 fingerprint=$2 file=$3 form=$4 tmp found
                       tmp=$(mktemp -d)
                       curl -fsSL "$url" -o "$tmp/key"
-                      if grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$tmp/key"; then
-                        gpg --homedir "$tmp" --batch --quiet --dearmor -o "$tmp/key.gpg" "$tmp/key"
-                      else
-                        cp "$tmp/key" "$tmp/key.gpg"
-                      fi
-                      if [ "$fingerprint" != - ]; then
-                        found=$(gpg --homedir "$tmp" --batch --with-colons --show-keys "$tmp/key.gpg" 2>/dev/null |
-                          awk -F: '$1 == "pub" { want = 1; next } $1 == "fpr" && want { print $10; want = 0 }')
-                        if [ "$found" != "$fingerprint" ]; then
-                          echo "provision.sh: the key at $url is not the pinned one: expected $fingerprint, found ${found:-no key}" >&2
-                          rm -rf "$tmp"
-                          exit 1
-                        fi
+                      gpg --homedir "$tmp" --batch --quiet --import "$tmp/key"
+                      found=$(gpg --homedir "$tmp" --batch --with-colons --list-keys 2>/dev/null |
+                        awk -F: '$1 == "pub" { want = 1; next } $1 == "fpr" && want { print $10; want = 0 }')
+                      if [ "$fingerprint" != - ] && [ "$found" != "$fingerprint" ]; then
+                        echo "provision.sh: the key at $url is not the pinned one: expected $fingerprint, found ${found:-no key}" >&2
+                        rm -rf "$tmp"
+                        exit 1
                       fi
                       if [ "$form" = binary ]; then
-                        install -m 0644 "$tmp/key.gpg" "$file"
+                        gpg --homedir "$tmp" --batch --export >"$tmp/export"
                       else
-                        install -m 0644 "$tmp/key" "$file"
+                        gpg --homedir "$tmp" --batch --armor --export >"$tmp/export"
                       fi
+                      install -m 0644 "$tmp/export" "$file"
                       stamp "$file"
                       rm -rf "$tmp"
                     }
@@ -51,14 +50,17 @@ final class ShellFunctions {
         }
         if (!apt && plan.steps(Step.AddRepository.class).stream().anyMatch(r -> r.releasePackage() != null)) {
             s.append("""
-                    # install_release_package URL: a vendor's repository-defining package, installed only when its
-                    # signature verifies with the keys imported before it.
+                    # install_release_package URL FINGERPRINT: a vendor's repository-defining package, installed only
+                    # when rpm verifies its header signature with the key of FINGERPRINT (imported before it): an
+                    # unsigned package, or one signed by any other key rpm knows, is refused.
                     install_release_package() {
-                      local url=$1 tmp
+                      local url=$1 fingerprint=$2 tmp keyid
                       tmp=$(mktemp -d)
                       curl -fsSL "$url" -o "$tmp/release.rpm"
-                      if ! rpm -K "$tmp/release.rpm"; then
-                        echo "provision.sh: $url is not signed by a pinned key" >&2
+                      keyid=${fingerprint: -8}
+                      keyid=${keyid,,}
+                      if ! rpm -Kv "$tmp/release.rpm" | grep -q "Header V[0-9] .*key ID $keyid: OK"; then
+                        echo "provision.sh: $url is not signed by the pinned key $fingerprint" >&2
                         rm -rf "$tmp"
                         exit 1
                       fi
@@ -70,18 +72,16 @@ final class ShellFunctions {
         }
         if (!plan.steps(Step.EnableComponents.class).isEmpty()) {
             s.append("""
-                    # enable_components COMPONENT...: adds them to every line of the base image's own apt sources
-                    # (one-line and deb822 files) that lacks them; files nodeimage wrote are left alone.
+                    # enable_components COMPONENT...: adds them to the lines of the base image's own apt sources
+                    # (/etc/apt/sources.list, debian.sources, ubuntu.sources) that lack them; a flat repository
+                    # ("... /") and every other file are left alone.
                     enable_components() {
                       local f
-                      for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+                      for f in /etc/apt/sources.list /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list.d/ubuntu.sources; do
                         [ -f "$f" ] || continue
-                        if head -n 1 "$f" | grep -q '^# Written by nodeimage'; then
-                          continue
-                        fi
                         awk -v want="$*" '
                           BEGIN { n = split(want, add, " ") }
-                          /^deb[ \\t]/ || /^deb-src[ \\t]/ || /^Components:/ {
+                          ((/^deb[ \\t]/ || /^deb-src[ \\t]/) && substr($NF, length($NF)) != "/") || /^Components:/ {
                             line = $0
                             for (i = 1; i <= n; i++) {
                               found = 0
@@ -135,29 +135,38 @@ final class ShellFunctions {
         if (!plan.steps(Step.ModuleSigningKey.class).isEmpty()) {
             s.append("""
                     # make_mok NAME: a machine owner key that DKMS signs the modules it builds with. The private key
-                    # is removed when the packages phase ends (and if the script stops before), so no image layer
-                    # keeps it; the certificate stays for enrolment (mokutil --import).
+                    # lives under /run (a tmpfs on a booted system, so no disk block keeps it) and is removed when
+                    # the packages phase ends, or the script stops before: no image layer keeps it. The certificate
+                    # stays for enrolment (mokutil --import). A second run finds the certificate without its key:
+                    # modules built then could not be signed with the key nodes enrolled, so it stops instead
+                    # (unless the modules were built before, in an image-mode builder stage: NODEIMAGE_MODULES_PREBUILT).
                     make_mok() {
                       local name=$1
                       write_file /etc/dkms/framework.conf.d/nodeimage-mok.conf 0644 root root \\
-                        "mok_signing_key=%s
-                    mok_certificate=%s
+                        "mok_signing_key=%1$s
+                    mok_certificate=%2$s
                     "
-                      if [ -f %s ]; then
+                      if [ -f %2$s ] && [ -f %1$s ]; then
                         return 0
                       fi
-                      install -d -m 0755 /var/lib/dkms
-                      trap 'rm -f %s' EXIT
+                      if [ -f %2$s ] && [ -n "${NODEIMAGE_MODULES_PREBUILT:-}" ]; then
+                        return 0
+                      fi
+                      if [ -f %2$s ]; then
+                        echo "provision.sh: the machine owner key certificate %2$s is here without its private key, removed after the first run; build the image again from its base to sign new modules" >&2
+                        exit 1
+                      fi
+                      install -d -m 0700 "$(dirname %1$s)"
+                      install -d -m 0755 "$(dirname %2$s)"
+                      trap 'rm -f %1$s' EXIT
                       (umask 077 && openssl req -new -x509 -newkey rsa:2048 -nodes -sha256 -days 36500 \\
                         -subj "/CN=$name" -addext "basicConstraints=critical,CA:FALSE" \\
                         -addext "extendedKeyUsage=codeSigning,1.3.6.1.4.1.2312.16.1.2" \\
-                        -keyout %s -outform DER -out %s)
-                      stamp %s
+                        -keyout %1$s -outform DER -out %2$s)
+                      stamp %2$s
                     }
 
-                    """.formatted(Step.ModuleSigningKey.PRIVATE_KEY, Step.ModuleSigningKey.CERTIFICATE,
-                    Step.ModuleSigningKey.CERTIFICATE, Step.ModuleSigningKey.PRIVATE_KEY, Step.ModuleSigningKey.PRIVATE_KEY,
-                    Step.ModuleSigningKey.CERTIFICATE, Step.ModuleSigningKey.CERTIFICATE));
+                    """.formatted(Step.ModuleSigningKey.PRIVATE_KEY, Step.ModuleSigningKey.CERTIFICATE));
         }
     }
 

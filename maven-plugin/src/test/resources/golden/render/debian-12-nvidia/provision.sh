@@ -37,18 +37,16 @@ remove_packages() {
   fi
 }
 
-# enable_components COMPONENT...: adds them to every line of the base image's own apt sources
-# (one-line and deb822 files) that lacks them; files nodeimage wrote are left alone.
+# enable_components COMPONENT...: adds them to the lines of the base image's own apt sources
+# (/etc/apt/sources.list, debian.sources, ubuntu.sources) that lack them; a flat repository
+# ("... /") and every other file are left alone.
 enable_components() {
   local f
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list.d/ubuntu.sources; do
     [ -f "$f" ] || continue
-    if head -n 1 "$f" | grep -q '^# Written by nodeimage'; then
-      continue
-    fi
     awk -v want="$*" '
       BEGIN { n = split(want, add, " ") }
-      /^deb[ \t]/ || /^deb-src[ \t]/ || /^Components:/ {
+      ((/^deb[ \t]/ || /^deb-src[ \t]/) && substr($NF, length($NF)) != "/") || /^Components:/ {
         line = $0
         for (i = 1; i <= n; i++) {
           found = 0
@@ -65,23 +63,34 @@ enable_components() {
 }
 
 # make_mok NAME: a machine owner key that DKMS signs the modules it builds with. The private key
-# is removed when the packages phase ends (and if the script stops before), so no image layer
-# keeps it; the certificate stays for enrolment (mokutil --import).
+# lives under /run (a tmpfs on a booted system, so no disk block keeps it) and is removed when
+# the packages phase ends, or the script stops before: no image layer keeps it. The certificate
+# stays for enrolment (mokutil --import). A second run finds the certificate without its key:
+# modules built then could not be signed with the key nodes enrolled, so it stops instead
+# (unless the modules were built before, in an image-mode builder stage: NODEIMAGE_MODULES_PREBUILT).
 make_mok() {
   local name=$1
   write_file /etc/dkms/framework.conf.d/nodeimage-mok.conf 0644 root root \
-    "mok_signing_key=/var/lib/dkms/mok.key
+    "mok_signing_key=/run/nodeimage-mok/mok.key
 mok_certificate=/var/lib/dkms/mok.pub
 "
-  if [ -f /var/lib/dkms/mok.pub ]; then
+  if [ -f /var/lib/dkms/mok.pub ] && [ -f /run/nodeimage-mok/mok.key ]; then
     return 0
   fi
-  install -d -m 0755 /var/lib/dkms
-  trap 'rm -f /var/lib/dkms/mok.key' EXIT
+  if [ -f /var/lib/dkms/mok.pub ] && [ -n "${NODEIMAGE_MODULES_PREBUILT:-}" ]; then
+    return 0
+  fi
+  if [ -f /var/lib/dkms/mok.pub ]; then
+    echo "provision.sh: the machine owner key certificate /var/lib/dkms/mok.pub is here without its private key, removed after the first run; build the image again from its base to sign new modules" >&2
+    exit 1
+  fi
+  install -d -m 0700 "$(dirname /run/nodeimage-mok/mok.key)"
+  install -d -m 0755 "$(dirname /var/lib/dkms/mok.pub)"
+  trap 'rm -f /run/nodeimage-mok/mok.key' EXIT
   (umask 077 && openssl req -new -x509 -newkey rsa:2048 -nodes -sha256 -days 36500 \
     -subj "/CN=$name" -addext "basicConstraints=critical,CA:FALSE" \
     -addext "extendedKeyUsage=codeSigning,1.3.6.1.4.1.2312.16.1.2" \
-    -keyout /var/lib/dkms/mok.key -outform DER -out /var/lib/dkms/mok.pub)
+    -keyout /run/nodeimage-mok/mok.key -outform DER -out /var/lib/dkms/mok.pub)
   stamp /var/lib/dkms/mok.pub
 }
 
@@ -108,15 +117,31 @@ phase_packages() {
   apt-get install -y --no-install-recommends linux-headers-amd64 nvidia-open-kernel-dkms firmware-nvidia-gsp nvidia-smi nvidia-kernel-support
   # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
   apt-get install -y --no-install-recommends rdma-core ibverbs-utils infiniband-diags
-  # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers.
-  local build
-  for build in /lib/modules/*/build /usr/lib/modules/*/build; do
-    if [ -e "$build" ]; then
-      dkms autoinstall -k "$(basename "$(dirname "$build")")"
+  # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers, and
+  # a kernel with modules but no headers, or a build that installed nothing, stops the script.
+  if [ -z "${NODEIMAGE_MODULES_PREBUILT:-}" ]; then
+    local kdir kver built=0 seen=" "
+    for kdir in /usr/lib/modules/* /lib/modules/*; do
+      [ -d "$kdir" ] || continue
+      kver=$(basename "$kdir")
+      case "$seen" in *" $kver "*) continue ;; esac
+      seen="$seen$kver "
+      if [ ! -e "$kdir/build" ]; then
+        echo "provision.sh: kernel $kver has no headers ($kdir/build): DKMS cannot build for it" >&2
+        exit 1
+      fi
+      dkms autoinstall -k "$kver"
+      if dkms status -k "$kver" | grep -q ': installed'; then
+        built=$((built + 1))
+      fi
+    done
+    if [ "$built" -eq 0 ]; then
+      echo "provision.sh: DKMS installed no module for any kernel of this image" >&2
+      exit 1
     fi
-  done
+  fi
   # The machine owner key's private part ends with this phase: modules are built and signed.
-  rm -f /var/lib/dkms/mok.key
+  rm -f /run/nodeimage-mok/mok.key
   apt-get clean
   rm -rf /var/lib/apt/lists/*
 }

@@ -39,41 +39,41 @@ remove_packages() {
 
 # fetch_key URL FINGERPRINT FILE binary|armor: the key at URL, refused unless it holds exactly one
 # primary key and that key has FINGERPRINT ("-": a site's repository whose key is not pinned).
+# What is installed is gpg's export of that key from a keyring of its own, never the file as
+# served, so nothing the check did not see (another armor block, trailing data) gets in.
 fetch_key() {
   local url=$1 fingerprint=$2 file=$3 form=$4 tmp found
   tmp=$(mktemp -d)
   curl -fsSL "$url" -o "$tmp/key"
-  if grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$tmp/key"; then
-    gpg --homedir "$tmp" --batch --quiet --dearmor -o "$tmp/key.gpg" "$tmp/key"
-  else
-    cp "$tmp/key" "$tmp/key.gpg"
-  fi
-  if [ "$fingerprint" != - ]; then
-    found=$(gpg --homedir "$tmp" --batch --with-colons --show-keys "$tmp/key.gpg" 2>/dev/null |
-      awk -F: '$1 == "pub" { want = 1; next } $1 == "fpr" && want { print $10; want = 0 }')
-    if [ "$found" != "$fingerprint" ]; then
-      echo "provision.sh: the key at $url is not the pinned one: expected $fingerprint, found ${found:-no key}" >&2
-      rm -rf "$tmp"
-      exit 1
-    fi
+  gpg --homedir "$tmp" --batch --quiet --import "$tmp/key"
+  found=$(gpg --homedir "$tmp" --batch --with-colons --list-keys 2>/dev/null |
+    awk -F: '$1 == "pub" { want = 1; next } $1 == "fpr" && want { print $10; want = 0 }')
+  if [ "$fingerprint" != - ] && [ "$found" != "$fingerprint" ]; then
+    echo "provision.sh: the key at $url is not the pinned one: expected $fingerprint, found ${found:-no key}" >&2
+    rm -rf "$tmp"
+    exit 1
   fi
   if [ "$form" = binary ]; then
-    install -m 0644 "$tmp/key.gpg" "$file"
+    gpg --homedir "$tmp" --batch --export >"$tmp/export"
   else
-    install -m 0644 "$tmp/key" "$file"
+    gpg --homedir "$tmp" --batch --armor --export >"$tmp/export"
   fi
+  install -m 0644 "$tmp/export" "$file"
   stamp "$file"
   rm -rf "$tmp"
 }
 
-# install_release_package URL: a vendor's repository-defining package, installed only when its
-# signature verifies with the keys imported before it.
+# install_release_package URL FINGERPRINT: a vendor's repository-defining package, installed only
+# when rpm verifies its header signature with the key of FINGERPRINT (imported before it): an
+# unsigned package, or one signed by any other key rpm knows, is refused.
 install_release_package() {
-  local url=$1 tmp
+  local url=$1 fingerprint=$2 tmp keyid
   tmp=$(mktemp -d)
   curl -fsSL "$url" -o "$tmp/release.rpm"
-  if ! rpm -K "$tmp/release.rpm"; then
-    echo "provision.sh: $url is not signed by a pinned key" >&2
+  keyid=${fingerprint: -8}
+  keyid=${keyid,,}
+  if ! rpm -Kv "$tmp/release.rpm" | grep -q "Header V[0-9] .*key ID $keyid: OK"; then
+    echo "provision.sh: $url is not signed by the pinned key $fingerprint" >&2
     rm -rf "$tmp"
     exit 1
   fi
@@ -94,23 +94,34 @@ selinux_boolean_on() {
 }
 
 # make_mok NAME: a machine owner key that DKMS signs the modules it builds with. The private key
-# is removed when the packages phase ends (and if the script stops before), so no image layer
-# keeps it; the certificate stays for enrolment (mokutil --import).
+# lives under /run (a tmpfs on a booted system, so no disk block keeps it) and is removed when
+# the packages phase ends, or the script stops before: no image layer keeps it. The certificate
+# stays for enrolment (mokutil --import). A second run finds the certificate without its key:
+# modules built then could not be signed with the key nodes enrolled, so it stops instead
+# (unless the modules were built before, in an image-mode builder stage: NODEIMAGE_MODULES_PREBUILT).
 make_mok() {
   local name=$1
   write_file /etc/dkms/framework.conf.d/nodeimage-mok.conf 0644 root root \
-    "mok_signing_key=/var/lib/dkms/mok.key
+    "mok_signing_key=/run/nodeimage-mok/mok.key
 mok_certificate=/var/lib/dkms/mok.pub
 "
-  if [ -f /var/lib/dkms/mok.pub ]; then
+  if [ -f /var/lib/dkms/mok.pub ] && [ -f /run/nodeimage-mok/mok.key ]; then
     return 0
   fi
-  install -d -m 0755 /var/lib/dkms
-  trap 'rm -f /var/lib/dkms/mok.key' EXIT
+  if [ -f /var/lib/dkms/mok.pub ] && [ -n "${NODEIMAGE_MODULES_PREBUILT:-}" ]; then
+    return 0
+  fi
+  if [ -f /var/lib/dkms/mok.pub ]; then
+    echo "provision.sh: the machine owner key certificate /var/lib/dkms/mok.pub is here without its private key, removed after the first run; build the image again from its base to sign new modules" >&2
+    exit 1
+  fi
+  install -d -m 0700 "$(dirname /run/nodeimage-mok/mok.key)"
+  install -d -m 0755 "$(dirname /var/lib/dkms/mok.pub)"
+  trap 'rm -f /run/nodeimage-mok/mok.key' EXIT
   (umask 077 && openssl req -new -x509 -newkey rsa:2048 -nodes -sha256 -days 36500 \
     -subj "/CN=$name" -addext "basicConstraints=critical,CA:FALSE" \
     -addext "extendedKeyUsage=codeSigning,1.3.6.1.4.1.2312.16.1.2" \
-    -keyout /var/lib/dkms/mok.key -outform DER -out /var/lib/dkms/mok.pub)
+    -keyout /run/nodeimage-mok/mok.key -outform DER -out /var/lib/dkms/mok.pub)
   stamp /var/lib/dkms/mok.pub
 }
 
@@ -125,7 +136,7 @@ phase_repositories() {
   # vendor repository epel: NVIDIA gpu-driver-container rhel9/install.sh (epel-release-latest-9); fingerprint computed from RPM-GPG-KEY-EPEL-9 in rpm-software-management/distribution-gpg-keys <https://github.com/NVIDIA/gpu-driver-container/blob/06a208ca9747c82b1ba99b76ecdcf2469b0a0207/rhel9/install.sh> (read 2026-11-27)
   fetch_key https://dl.fedoraproject.org/pub/epel/RPM-GPG-KEY-EPEL-9 FF8AD1344597106ECE813B918A3872BF3228467C /etc/pki/rpm-gpg/RPM-GPG-KEY-epel armor
   rpm --import /etc/pki/rpm-gpg/RPM-GPG-KEY-epel
-  install_release_package https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm
+  install_release_package https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm FF8AD1344597106ECE813B918A3872BF3228467C
   # vendor repository nvidia-cuda: NVIDIA gpu-driver-container, rhel9/install.sh (cuda-rhel9.repo, D42D0685.pub); key fingerprint: NVIDIA cuda-repo-management SIGNATURES.md <https://github.com/NVIDIA/gpu-driver-container/blob/06a208ca9747c82b1ba99b76ecdcf2469b0a0207/rhel9/install.sh> (read 2026-11-27)
   fetch_key https://developer.download.nvidia.com/compute/cuda/repos/rhel9/x86_64/D42D0685.pub 610C7B14E068A878070DA4E99CD0A493D42D0685 /etc/pki/rpm-gpg/RPM-GPG-KEY-nvidia-cuda armor
   rpm --import /etc/pki/rpm-gpg/RPM-GPG-KEY-nvidia-cuda
@@ -167,15 +178,31 @@ phase_packages() {
   dnf install -y --setopt=install_weak_deps=False rdma-core libibverbs-utils infiniband-diags
   # packages.remove
   remove_packages telnet rsh
-  # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers.
-  local build
-  for build in /lib/modules/*/build /usr/lib/modules/*/build; do
-    if [ -e "$build" ]; then
-      dkms autoinstall -k "$(basename "$(dirname "$build")")"
+  # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers, and
+  # a kernel with modules but no headers, or a build that installed nothing, stops the script.
+  if [ -z "${NODEIMAGE_MODULES_PREBUILT:-}" ]; then
+    local kdir kver built=0 seen=" "
+    for kdir in /usr/lib/modules/* /lib/modules/*; do
+      [ -d "$kdir" ] || continue
+      kver=$(basename "$kdir")
+      case "$seen" in *" $kver "*) continue ;; esac
+      seen="$seen$kver "
+      if [ ! -e "$kdir/build" ]; then
+        echo "provision.sh: kernel $kver has no headers ($kdir/build): DKMS cannot build for it" >&2
+        exit 1
+      fi
+      dkms autoinstall -k "$kver"
+      if dkms status -k "$kver" | grep -q ': installed'; then
+        built=$((built + 1))
+      fi
+    done
+    if [ "$built" -eq 0 ]; then
+      echo "provision.sh: DKMS installed no module for any kernel of this image" >&2
+      exit 1
     fi
-  done
+  fi
   # The machine owner key's private part ends with this phase: modules are built and signed.
-  rm -f /var/lib/dkms/mok.key
+  rm -f /run/nodeimage-mok/mok.key
   dnf clean all
   rm -rf /var/cache/dnf
 }

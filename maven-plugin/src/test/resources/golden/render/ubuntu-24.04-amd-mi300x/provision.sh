@@ -39,51 +39,59 @@ remove_packages() {
 
 # fetch_key URL FINGERPRINT FILE binary|armor: the key at URL, refused unless it holds exactly one
 # primary key and that key has FINGERPRINT ("-": a site's repository whose key is not pinned).
+# What is installed is gpg's export of that key from a keyring of its own, never the file as
+# served, so nothing the check did not see (another armor block, trailing data) gets in.
 fetch_key() {
   local url=$1 fingerprint=$2 file=$3 form=$4 tmp found
   tmp=$(mktemp -d)
   curl -fsSL "$url" -o "$tmp/key"
-  if grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$tmp/key"; then
-    gpg --homedir "$tmp" --batch --quiet --dearmor -o "$tmp/key.gpg" "$tmp/key"
-  else
-    cp "$tmp/key" "$tmp/key.gpg"
-  fi
-  if [ "$fingerprint" != - ]; then
-    found=$(gpg --homedir "$tmp" --batch --with-colons --show-keys "$tmp/key.gpg" 2>/dev/null |
-      awk -F: '$1 == "pub" { want = 1; next } $1 == "fpr" && want { print $10; want = 0 }')
-    if [ "$found" != "$fingerprint" ]; then
-      echo "provision.sh: the key at $url is not the pinned one: expected $fingerprint, found ${found:-no key}" >&2
-      rm -rf "$tmp"
-      exit 1
-    fi
+  gpg --homedir "$tmp" --batch --quiet --import "$tmp/key"
+  found=$(gpg --homedir "$tmp" --batch --with-colons --list-keys 2>/dev/null |
+    awk -F: '$1 == "pub" { want = 1; next } $1 == "fpr" && want { print $10; want = 0 }')
+  if [ "$fingerprint" != - ] && [ "$found" != "$fingerprint" ]; then
+    echo "provision.sh: the key at $url is not the pinned one: expected $fingerprint, found ${found:-no key}" >&2
+    rm -rf "$tmp"
+    exit 1
   fi
   if [ "$form" = binary ]; then
-    install -m 0644 "$tmp/key.gpg" "$file"
+    gpg --homedir "$tmp" --batch --export >"$tmp/export"
   else
-    install -m 0644 "$tmp/key" "$file"
+    gpg --homedir "$tmp" --batch --armor --export >"$tmp/export"
   fi
+  install -m 0644 "$tmp/export" "$file"
   stamp "$file"
   rm -rf "$tmp"
 }
 
 # make_mok NAME: a machine owner key that DKMS signs the modules it builds with. The private key
-# is removed when the packages phase ends (and if the script stops before), so no image layer
-# keeps it; the certificate stays for enrolment (mokutil --import).
+# lives under /run (a tmpfs on a booted system, so no disk block keeps it) and is removed when
+# the packages phase ends, or the script stops before: no image layer keeps it. The certificate
+# stays for enrolment (mokutil --import). A second run finds the certificate without its key:
+# modules built then could not be signed with the key nodes enrolled, so it stops instead
+# (unless the modules were built before, in an image-mode builder stage: NODEIMAGE_MODULES_PREBUILT).
 make_mok() {
   local name=$1
   write_file /etc/dkms/framework.conf.d/nodeimage-mok.conf 0644 root root \
-    "mok_signing_key=/var/lib/dkms/mok.key
+    "mok_signing_key=/run/nodeimage-mok/mok.key
 mok_certificate=/var/lib/dkms/mok.pub
 "
-  if [ -f /var/lib/dkms/mok.pub ]; then
+  if [ -f /var/lib/dkms/mok.pub ] && [ -f /run/nodeimage-mok/mok.key ]; then
     return 0
   fi
-  install -d -m 0755 /var/lib/dkms
-  trap 'rm -f /var/lib/dkms/mok.key' EXIT
+  if [ -f /var/lib/dkms/mok.pub ] && [ -n "${NODEIMAGE_MODULES_PREBUILT:-}" ]; then
+    return 0
+  fi
+  if [ -f /var/lib/dkms/mok.pub ]; then
+    echo "provision.sh: the machine owner key certificate /var/lib/dkms/mok.pub is here without its private key, removed after the first run; build the image again from its base to sign new modules" >&2
+    exit 1
+  fi
+  install -d -m 0700 "$(dirname /run/nodeimage-mok/mok.key)"
+  install -d -m 0755 "$(dirname /var/lib/dkms/mok.pub)"
+  trap 'rm -f /run/nodeimage-mok/mok.key' EXIT
   (umask 077 && openssl req -new -x509 -newkey rsa:2048 -nodes -sha256 -days 36500 \
     -subj "/CN=$name" -addext "basicConstraints=critical,CA:FALSE" \
     -addext "extendedKeyUsage=codeSigning,1.3.6.1.4.1.2312.16.1.2" \
-    -keyout /var/lib/dkms/mok.key -outform DER -out /var/lib/dkms/mok.pub)
+    -keyout /run/nodeimage-mok/mok.key -outform DER -out /var/lib/dkms/mok.pub)
   stamp /var/lib/dkms/mok.pub
 }
 
@@ -119,20 +127,36 @@ phase_packages() {
   # packages.install
   apt-get install -y --no-install-recommends ca-certificates chrony auditd kmod openssh-server
   # amd dkms driver, branch 7.0, dkms modules: AMD Instinct Data Center GPU Documentation (amdgpu-docs), package-manager-ubuntu.rst and conf.py (amdgpu 30.10.1; apt install amdgpu-dkms); key fingerprint as reported for rocm.gpg.key in ROCm issue 1762 <https://github.com/ROCm/amdgpu-docs/blob/67902e24b764e1e4799e9f1b1c5ed7142ed33247/docs/install/detailed-install/package-manager/package-manager-ubuntu.rst> (read 2026-11-27)
-  apt-get install -y --no-install-recommends amdgpu-dkms rocm
+  apt-get install -y --no-install-recommends linux-headers-generic amdgpu-dkms rocm
   # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
   apt-get install -y --no-install-recommends rdma-core ibverbs-utils infiniband-diags
   # packages.remove
   remove_packages telnet rsh-client ftp
-  # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers.
-  local build
-  for build in /lib/modules/*/build /usr/lib/modules/*/build; do
-    if [ -e "$build" ]; then
-      dkms autoinstall -k "$(basename "$(dirname "$build")")"
+  # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers, and
+  # a kernel with modules but no headers, or a build that installed nothing, stops the script.
+  if [ -z "${NODEIMAGE_MODULES_PREBUILT:-}" ]; then
+    local kdir kver built=0 seen=" "
+    for kdir in /usr/lib/modules/* /lib/modules/*; do
+      [ -d "$kdir" ] || continue
+      kver=$(basename "$kdir")
+      case "$seen" in *" $kver "*) continue ;; esac
+      seen="$seen$kver "
+      if [ ! -e "$kdir/build" ]; then
+        echo "provision.sh: kernel $kver has no headers ($kdir/build): DKMS cannot build for it" >&2
+        exit 1
+      fi
+      dkms autoinstall -k "$kver"
+      if dkms status -k "$kver" | grep -q ': installed'; then
+        built=$((built + 1))
+      fi
+    done
+    if [ "$built" -eq 0 ]; then
+      echo "provision.sh: DKMS installed no module for any kernel of this image" >&2
+      exit 1
     fi
-  done
+  fi
   # The machine owner key's private part ends with this phase: modules are built and signed.
-  rm -f /var/lib/dkms/mok.key
+  rm -f /run/nodeimage-mok/mok.key
   apt-get clean
   rm -rf /var/lib/apt/lists/*
 }

@@ -39,45 +39,40 @@ remove_packages() {
 
 # fetch_key URL FINGERPRINT FILE binary|armor: the key at URL, refused unless it holds exactly one
 # primary key and that key has FINGERPRINT ("-": a site's repository whose key is not pinned).
+# What is installed is gpg's export of that key from a keyring of its own, never the file as
+# served, so nothing the check did not see (another armor block, trailing data) gets in.
 fetch_key() {
   local url=$1 fingerprint=$2 file=$3 form=$4 tmp found
   tmp=$(mktemp -d)
   curl -fsSL "$url" -o "$tmp/key"
-  if grep -q -- '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$tmp/key"; then
-    gpg --homedir "$tmp" --batch --quiet --dearmor -o "$tmp/key.gpg" "$tmp/key"
-  else
-    cp "$tmp/key" "$tmp/key.gpg"
-  fi
-  if [ "$fingerprint" != - ]; then
-    found=$(gpg --homedir "$tmp" --batch --with-colons --show-keys "$tmp/key.gpg" 2>/dev/null |
-      awk -F: '$1 == "pub" { want = 1; next } $1 == "fpr" && want { print $10; want = 0 }')
-    if [ "$found" != "$fingerprint" ]; then
-      echo "provision.sh: the key at $url is not the pinned one: expected $fingerprint, found ${found:-no key}" >&2
-      rm -rf "$tmp"
-      exit 1
-    fi
+  gpg --homedir "$tmp" --batch --quiet --import "$tmp/key"
+  found=$(gpg --homedir "$tmp" --batch --with-colons --list-keys 2>/dev/null |
+    awk -F: '$1 == "pub" { want = 1; next } $1 == "fpr" && want { print $10; want = 0 }')
+  if [ "$fingerprint" != - ] && [ "$found" != "$fingerprint" ]; then
+    echo "provision.sh: the key at $url is not the pinned one: expected $fingerprint, found ${found:-no key}" >&2
+    rm -rf "$tmp"
+    exit 1
   fi
   if [ "$form" = binary ]; then
-    install -m 0644 "$tmp/key.gpg" "$file"
+    gpg --homedir "$tmp" --batch --export >"$tmp/export"
   else
-    install -m 0644 "$tmp/key" "$file"
+    gpg --homedir "$tmp" --batch --armor --export >"$tmp/export"
   fi
+  install -m 0644 "$tmp/export" "$file"
   stamp "$file"
   rm -rf "$tmp"
 }
 
-# enable_components COMPONENT...: adds them to every line of the base image's own apt sources
-# (one-line and deb822 files) that lacks them; files nodeimage wrote are left alone.
+# enable_components COMPONENT...: adds them to the lines of the base image's own apt sources
+# (/etc/apt/sources.list, debian.sources, ubuntu.sources) that lack them; a flat repository
+# ("... /") and every other file are left alone.
 enable_components() {
   local f
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list.d/ubuntu.sources; do
     [ -f "$f" ] || continue
-    if head -n 1 "$f" | grep -q '^# Written by nodeimage'; then
-      continue
-    fi
     awk -v want="$*" '
       BEGIN { n = split(want, add, " ") }
-      /^deb[ \t]/ || /^deb-src[ \t]/ || /^Components:/ {
+      ((/^deb[ \t]/ || /^deb-src[ \t]/) && substr($NF, length($NF)) != "/") || /^Components:/ {
         line = $0
         for (i = 1; i <= n; i++) {
           found = 0
