@@ -281,7 +281,9 @@ public final class ProvisionScript {
         }
         if (!moks.isEmpty()) {
             s.append("  # The machine owner key's private part ends with this phase: modules are built and signed.\n")
-                    .append("  rm -f ").append(sh(Step.ModuleSigningKey.PRIVATE_KEY)).append('\n');
+                    .append("  rm -f ").append(sh(Step.ModuleSigningKey.PRIVATE_KEY)).append('\n')
+                    .append("  rmdir ").append(sh(Step.ModuleSigningKey.PRIVATE_KEY.replaceAll("/[^/]*$", "")))
+                    .append(" 2>/dev/null || true\n");
         }
         // Caches go in the same layer that filled them.
         s.append(apt ? "  apt-get clean\n  rm -rf /var/lib/apt/lists/*\n" : "  dnf clean all\n  rm -rf /var/cache/dnf\n");

@@ -163,6 +163,7 @@ final class ShellFunctions {
                         -subj "/CN=$name" -addext "basicConstraints=critical,CA:FALSE" \\
                         -addext "extendedKeyUsage=codeSigning,1.3.6.1.4.1.2312.16.1.2" \\
                         -keyout %1$s -outform DER -out %2$s)
+                      chmod 0644 %2$s
                       stamp %2$s
                     }
 

@@ -92,6 +92,7 @@ mok_certificate=/var/lib/dkms/mok.pub
     -subj "/CN=$name" -addext "basicConstraints=critical,CA:FALSE" \
     -addext "extendedKeyUsage=codeSigning,1.3.6.1.4.1.2312.16.1.2" \
     -keyout /run/nodeimage-mok/mok.key -outform DER -out /var/lib/dkms/mok.pub)
+  chmod 0644 /var/lib/dkms/mok.pub
   stamp /var/lib/dkms/mok.pub
 }
 
@@ -157,6 +158,7 @@ phase_packages() {
   fi
   # The machine owner key's private part ends with this phase: modules are built and signed.
   rm -f /run/nodeimage-mok/mok.key
+  rmdir /run/nodeimage-mok 2>/dev/null || true
   apt-get clean
   rm -rf /var/lib/apt/lists/*
 }
