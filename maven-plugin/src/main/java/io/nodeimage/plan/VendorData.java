@@ -131,8 +131,8 @@ public record VendorData(
             String name,
             @Required @Doc("The repository that carries it, or 'distribution' for the base image's own archive.")
             @Shape(NAME) String from,
-            @Doc("The package's version is the driver's: a profile's driver.version pins it (apt: version*, "
-                    + "dnf: name-version*).") Boolean pin) {
+            @Doc("The package's version is the driver's: held to the profile's driver.version, else to its branch "
+                    + "(apt: name=580.*, dnf: name-580.*).") Boolean pin) {
 
         public PackageRef {
             pin = pin != null && pin;

@@ -201,9 +201,10 @@ final class VendorSteps {
                                         + "your project's vendor folder (docs/profiles.md, 'Vendor data')"));
                 repositories.putIfAbsent(r.name(), r);
             }
-            // The profile's driver version pins the packages whose version is the driver's (a prefix: the
-            // distributions add their own revision).
-            String pin = version != null && ref.pin() ? version + "*" : null;
+            // Packages whose version is the driver's are held to the profile's driver version, else to its
+            // branch: IMEX and Fabric Manager must match the driver, and the repositories carry every branch.
+            // A prefix: the distributions add their own revision.
+            String pin = !ref.pin() ? null : version != null ? version + "*" : branch != null ? branch + ".*" : null;
             out.add(new Step.Package(name, pin, ref.from()));
         }
         return out;

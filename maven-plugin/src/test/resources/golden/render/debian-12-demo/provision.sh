@@ -141,6 +141,8 @@ kernel.kptr_restrict = 2
 kernel.dmesg_restrict = 1
 # sysctl
 kernel.unprivileged_bpf_disabled = 1
+# sysctl
+fs.suid_dumpable = 0
 '
 }
 

@@ -115,7 +115,7 @@ phase_packages() {
   # packages.install
   apt-get install -y --no-install-recommends ca-certificates kmod
   # nvidia open driver, branch 535, dkms modules: Debian packages, bookworm: nvidia-open-kernel-dkms 535.261.03-1 (contrib), nvidia-smi and nvidia-kernel-support (non-free), firmware-nvidia-gsp (non-free-firmware) <https://packages.debian.org/bookworm/nvidia-open-kernel-dkms> (read 2026-11-27)
-  apt-get install -y --no-install-recommends linux-headers-amd64 nvidia-open-kernel-dkms firmware-nvidia-gsp nvidia-smi nvidia-kernel-support
+  apt-get install -y --no-install-recommends linux-headers-amd64 'nvidia-open-kernel-dkms=535.*' 'firmware-nvidia-gsp=535.*' 'nvidia-smi=535.*' 'nvidia-kernel-support=535.*'
   # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
   apt-get install -y --no-install-recommends rdma-core ibverbs-utils infiniband-diags
   # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers, and
@@ -236,6 +236,8 @@ kernel.kptr_restrict = 2
 kernel.dmesg_restrict = 1
 # sysctl
 kernel.unprivileged_bpf_disabled = 1
+# sysctl
+fs.suid_dumpable = 0
 '
 }
 

@@ -170,9 +170,9 @@ phase_packages() {
   dnf install -y --setopt=install_weak_deps=False ca-certificates chrony audit kmod openssh-server
   # nvidia open driver, branch 580, dkms modules: NVIDIA Driver Installation Guide, Kernel Modules (Table 5: open GPU kernel modules; RHEL 8/9 dnf module enable nvidia-driver:<branch>-open; RHEL 10 dnf versionlock) <https://docs.nvidia.com/datacenter/tesla/driver-installation-guide/620/kernel-modules.html> (read 2026-11-27)
   dnf -y module enable nvidia-driver:580-open
-  dnf install -y --setopt=install_weak_deps=False dkms nvidia-open
+  dnf install -y --setopt=install_weak_deps=False dkms 'nvidia-open-580.*'
   # fabric-manager: NVIDIA gpu-driver-container commit 78fa4ac, 'add driver 580.65.06' (package names from branch 580: nvidia-fabricmanager, nvidia-imex, libnvidia-nscq; nvlsm for NVLink 5) <https://github.com/NVIDIA/gpu-driver-container/commit/78fa4ac0e7c3c01c40ad5061bd4969f1454145d2> (read 2026-11-27)
-  dnf install -y --setopt=install_weak_deps=False nvidia-fabricmanager
+  dnf install -y --setopt=install_weak_deps=False 'nvidia-fabricmanager-580.*'
   # container-toolkit: NVIDIA Container Toolkit, Installing the NVIDIA Container Toolkit (install-guide.md; apt list stable/deb/$(ARCH) /, rpm stable/rpm/nvidia-container-toolkit.repo); key: NVIDIA nvidia-docker gpgkey, fingerprint computed from it <https://github.com/NVIDIA/cloud-native-docs/blob/52dcb7b8d956784344e241df476de17094a4574c/container-toolkit/install-guide.md> (read 2026-11-27)
   dnf install -y --setopt=install_weak_deps=False nvidia-container-toolkit
   # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)

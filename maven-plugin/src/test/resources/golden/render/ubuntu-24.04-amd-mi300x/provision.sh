@@ -253,6 +253,8 @@ kernel.dmesg_restrict = 1
 # sysctl
 kernel.unprivileged_bpf_disabled = 1
 # sysctl
+fs.suid_dumpable = 0
+# sysctl
 kernel.numa_balancing = 0
 '
 }

@@ -119,9 +119,9 @@ phase_packages() {
   # packages.install
   apt-get install -y --no-install-recommends ca-certificates chrony auditd kmod openssh-server
   # nvidia open driver, branch 580, precompiled modules: Ubuntu Packages: linux-modules-nvidia-<branch>-server-open-<flavour> (signed precompiled modules), nvidia-headless-no-dkms-<branch>-server-open, nvidia-utils-<branch>-server, nvidia-dkms-<branch>-server-open <https://packages.ubuntu.com/plucky/nvidia-dkms-550-server-open> (read 2026-11-27)
-  apt-get install -y --no-install-recommends linux-modules-nvidia-580-server-open-generic nvidia-headless-no-dkms-580-server-open nvidia-utils-580-server
+  apt-get install -y --no-install-recommends linux-modules-nvidia-580-server-open-generic 'nvidia-headless-no-dkms-580-server-open=580.*' 'nvidia-utils-580-server=580.*'
   # fabric-manager: Ubuntu Packages (jammy): virtual package nvidia-fabricmanager, provided by nvidia-fabricmanager-<branch> for 450 to 590 <https://packages.ubuntu.com/jammy/nvidia-fabricmanager> (read 2026-11-27)
-  apt-get install -y --no-install-recommends nvidia-fabricmanager-580
+  apt-get install -y --no-install-recommends 'nvidia-fabricmanager-580=580.*'
   # fabric-manager: NVIDIA gpu-driver-container ubuntu24.04/nvidia-driver (_ensure_nvlink5_prerequisites: waits for mlx5_core and ib_umad, starts Fabric Manager with nvlsm) <https://github.com/NVIDIA/gpu-driver-container/blob/06a208ca9747c82b1ba99b76ecdcf2469b0a0207/ubuntu24.04/nvidia-driver> (read 2026-11-27)
   apt-get install -y --no-install-recommends nvlsm infiniband-diags
   # container-toolkit: NVIDIA Container Toolkit, Installing the NVIDIA Container Toolkit (install-guide.md; apt list stable/deb/$(ARCH) /, rpm stable/rpm/nvidia-container-toolkit.repo); key: NVIDIA nvidia-docker gpgkey, fingerprint computed from it <https://github.com/NVIDIA/cloud-native-docs/blob/52dcb7b8d956784344e241df476de17094a4574c/container-toolkit/install-guide.md> (read 2026-11-27)
@@ -229,6 +229,8 @@ kernel.kptr_restrict = 2
 kernel.dmesg_restrict = 1
 # sysctl
 kernel.unprivileged_bpf_disabled = 1
+# sysctl
+fs.suid_dumpable = 0
 '
 }
 

@@ -134,9 +134,9 @@ phase_packages() {
   # packages.install
   apt-get install -y --no-install-recommends ca-certificates chrony auditd kmod openssh-server
   # nvidia open driver, branch 580, precompiled modules: Ubuntu Packages: linux-modules-nvidia-<branch>-server-open-<flavour> (signed precompiled modules), nvidia-headless-no-dkms-<branch>-server-open, nvidia-utils-<branch>-server, nvidia-dkms-<branch>-server-open <https://packages.ubuntu.com/plucky/nvidia-dkms-550-server-open> (read 2026-11-27)
-  apt-get install -y --no-install-recommends linux-modules-nvidia-580-server-open-nvidia-64k nvidia-headless-no-dkms-580-server-open nvidia-utils-580-server
+  apt-get install -y --no-install-recommends linux-modules-nvidia-580-server-open-nvidia-64k 'nvidia-headless-no-dkms-580-server-open=580.*' 'nvidia-utils-580-server=580.*'
   # imex: NVIDIA gpu-driver-container commit 78fa4ac, 'add driver 580.65.06' (package names from branch 580: nvidia-fabricmanager, nvidia-imex, libnvidia-nscq; nvlsm for NVLink 5) <https://github.com/NVIDIA/gpu-driver-container/commit/78fa4ac0e7c3c01c40ad5061bd4969f1454145d2> (read 2026-11-27)
-  apt-get install -y --no-install-recommends nvidia-imex
+  apt-get install -y --no-install-recommends 'nvidia-imex=580.*'
   # container-toolkit: NVIDIA Container Toolkit, Installing the NVIDIA Container Toolkit (install-guide.md; apt list stable/deb/$(ARCH) /, rpm stable/rpm/nvidia-container-toolkit.repo); key: NVIDIA nvidia-docker gpgkey, fingerprint computed from it <https://github.com/NVIDIA/cloud-native-docs/blob/52dcb7b8d956784344e241df476de17094a4574c/container-toolkit/install-guide.md> (read 2026-11-27)
   apt-get install -y --no-install-recommends nvidia-container-toolkit
   # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
@@ -241,6 +241,8 @@ kernel.kptr_restrict = 2
 kernel.dmesg_restrict = 1
 # sysctl
 kernel.unprivileged_bpf_disabled = 1
+# sysctl
+fs.suid_dumpable = 0
 '
 }
 
