@@ -14,6 +14,10 @@ def pem = new File(out, 'module-signing-mok.pem')
 assert der.isFile() && pem.text.startsWith('-----BEGIN CERTIFICATE-----')
 def cert = java.security.cert.CertificateFactory.getInstance('X.509').generateCertificate(new FileInputStream(der))
 assert cert.subjectX500Principal.name == 'CN=nodeimage CI MOK debian-12-nvidia'
+// The long DKMS step showed its progress while it ran, and its whole output is kept beside the reports.
+assert log =~ /\[debian-12-nvidia\] Step 6\/13 \([0-9]+m?[0-9]*s\): /
+assert log =~ /\[debian-12-nvidia\] Step 6\/13 took [0-9]+m[0-9]{2}s/
+assert new File(out, 'build-output.log').text.contains('Building initial module for 6.1.0-')
 def build = new JsonSlurper().parse(new File(out, 'build.json'))
 assert build.image == 'it-gpu/debian-12-nvidia:1.0'
 

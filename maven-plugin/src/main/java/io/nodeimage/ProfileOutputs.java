@@ -20,8 +20,8 @@ public final class ProfileOutputs {
     public enum Stage {
         /** Render's files are named by the renderer itself (it knows every format); see {@link #remove}. */
         RENDER(List.of()),
-        BUILD(List.of(BUILD_RECORD, "module-signing-mok.der", "module-signing-mok.pem", "module-signing-mok-bootc.der",
-                "module-signing-mok-bootc.pem")),
+        BUILD(List.of(BUILD_RECORD, "build-output.log", "build-output-bootc.log", "module-signing-mok.der",
+                "module-signing-mok.pem", "module-signing-mok-bootc.der", "module-signing-mok-bootc.pem")),
         VERIFY(List.of(FACTS, "report.json", "junit.xml", "report.sarif", "summary.md", VERIFICATION)),
         CERTIFY(List.of(CERTIFICATE, CERTIFICATE_SUMMARY));
 

@@ -174,8 +174,8 @@ public final class BuildService {
         Map<String, String> labels = labels(profileDigest);
         ImageBuilder builder = new ImageBuilder(docker);
         String image = imageName(repository, p.name(), tag);
-        String id = builder.build(new ImageBuilder.Request(p.name(), context, context.resolve(CONTAINERFILE), image, labels,
-                stamp.sourceDateEpoch()), log);
+        String id = buildLogged(builder, new ImageBuilder.Request(p.name(), context, context.resolve(CONTAINERFILE), image,
+                labels, stamp.sourceDateEpoch()), log, dir.resolve(OUTPUT_LOG));
         List<String> notes = new ArrayList<>();
         String bootcImage = null;
         String bootcId = null;
@@ -184,8 +184,8 @@ public final class BuildService {
             String base = p.profile().base().bootc();
             if (base != null && DockerEngine.imageId(docker, base) != null) {
                 bootcImage = imageName(repository, p.name() + "-bootc", tag);
-                bootcId = builder.build(new ImageBuilder.Request(p.name() + "-bootc", context, bootc, bootcImage, labels,
-                        stamp.sourceDateEpoch()), log);
+                bootcId = buildLogged(builder, new ImageBuilder.Request(p.name() + "-bootc", context, bootc, bootcImage, labels,
+                        stamp.sourceDateEpoch()), log, dir.resolve(BOOTC_OUTPUT_LOG));
             } else {
                 notes.add("bootc image not built: its base " + base + " is not in the engine (pull or load it first)");
             }
@@ -200,6 +200,19 @@ public final class BuildService {
         Built built = new Built(p.name(), image, id, bootcImage, bootcId, notes);
         AtomicFiles.write(dir.resolve(RECORD), record(built, profileDigest, labels));
         return built;
+    }
+
+    /** Everything the build printed, beside the reports, whether it succeeded or not. */
+    public static final String OUTPUT_LOG = "build-output.log";
+    public static final String BOOTC_OUTPUT_LOG = "build-output-bootc.log";
+
+    private static String buildLogged(ImageBuilder builder, ImageBuilder.Request request, Consumer<String> log, Path file) {
+        StringBuilder transcript = new StringBuilder();
+        try {
+            return builder.build(request, log, transcript);
+        } finally {
+            AtomicFiles.write(file, transcript.toString());
+        }
     }
 
     /** Beside the build record, written from the image: the certificate of the MOK the build generated. */

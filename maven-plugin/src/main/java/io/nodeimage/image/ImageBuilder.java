@@ -16,13 +16,19 @@ import java.util.function.Consumer;
  * Builds one Containerfile with the engine: host networking for the steps (the engine here has no
  * bridge, and package downloads need a network), no pull of a newer base (BuildService has checked
  * that the base is in the engine, which would otherwise pull it), labels added,
- * SOURCE_DATE_EPOCH passed as a build argument. Each step's first line goes to {@code steps}; a failed
- * step throws with that step's whole output.
+ * SOURCE_DATE_EPOCH passed as a build argument. Each step's first line goes to {@code steps}, and while a
+ * step runs, its latest output line with the time it has taken, at most every {@value #PROGRESS_SECONDS}
+ * seconds (a DKMS build is silent for minutes otherwise); a failed step throws with that step's output.
+ * The whole output is kept for the build's log file.
  */
 public final class ImageBuilder {
 
     /** A build that does not end in this time is stopped: builds here install packages, not compile worlds. */
     private static final long TIMEOUT_MINUTES = 60;
+    /** How often a running step's progress is shown, at most. */
+    static final int PROGRESS_SECONDS = 15;
+    /** The log file keeps this much output; a build that says more is cut, and says so. */
+    static final int LOG_LIMIT = 16 * 1024 * 1024;
 
     private final DockerClient docker;
 
@@ -36,7 +42,12 @@ public final class ImageBuilder {
 
     /** @return the image id (sha256:...) */
     public String build(Request r, Consumer<String> steps) {
-        StepLog log = new StepLog(r.profile(), steps);
+        return build(r, steps, new StringBuilder());
+    }
+
+    /** As {@link #build(Request, Consumer)}, with every line the build printed appended to {@code transcript}. */
+    public String build(Request r, Consumer<String> steps, StringBuilder transcript) {
+        StepLog log = new StepLog(r.profile(), steps, System::nanoTime, transcript);
         var cmd = docker.buildImageCmd()
                 .withBaseDirectory(r.context().toFile())
                 .withDockerfile(r.containerfile().toFile())
@@ -58,17 +69,25 @@ public final class ImageBuilder {
         }
     }
 
-    /** Keeps the current step's output, and passes each step's first line on. */
-    private static final class StepLog extends BuildImageResultCallback {
+    /** Keeps the current step's output, passes each step's first line on, and its progress while it runs. */
+    static final class StepLog extends BuildImageResultCallback {
         private final String profile;
         private final Consumer<String> steps;
+        private final java.util.function.LongSupplier nanos;
+        private final StringBuilder transcript;
         private final List<String> lines = new ArrayList<>();
         private final StringBuilder partial = new StringBuilder();
         String step = "(before the first step)";
+        private long stepStarted;
+        private long lastShown;
 
-        StepLog(String profile, Consumer<String> steps) {
+        StepLog(String profile, Consumer<String> steps, java.util.function.LongSupplier nanos, StringBuilder transcript) {
             this.profile = profile;
             this.steps = steps;
+            this.nanos = nanos;
+            this.transcript = transcript;
+            this.stepStarted = nanos.getAsLong();
+            this.lastShown = stepStarted;
         }
 
         @Override
@@ -87,14 +106,39 @@ public final class ImageBuilder {
             super.onNext(item);
         }
 
-        private synchronized void line(String line) {
+        synchronized void line(String line) {
+            long now = nanos.getAsLong();
+            if (transcript.length() < LOG_LIMIT) {
+                transcript.append(line).append('\n');
+                if (transcript.length() >= LOG_LIMIT) {
+                    transcript.append("(the log stops here: the build printed more than ").append(LOG_LIMIT).append(" bytes)\n");
+                }
+            }
             if (line.startsWith("Step ")) {
+                long took = (now - stepStarted) / 1_000_000_000L;
+                if (took >= PROGRESS_SECONDS) {
+                    steps.accept("[" + profile + "] " + step.replaceAll(" : .*", "") + " took " + elapsed(took));
+                }
                 step = line;
                 lines.clear();
+                stepStarted = now;
+                lastShown = now;
                 steps.accept("[" + profile + "] " + line);
-            } else if (lines.size() < 400) {
+                return;
+            }
+            if (lines.size() < 400) {
                 lines.add(line);
             }
+            if (!line.isBlank() && now - lastShown >= PROGRESS_SECONDS * 1_000_000_000L) {
+                lastShown = now;
+                String shown = line.strip();
+                steps.accept("[" + profile + "] " + step.replaceAll(" : .*", "") + " (" + elapsed((now - stepStarted) / 1_000_000_000L)
+                        + "): " + (shown.length() > 160 ? shown.substring(0, 160) + "..." : shown));
+            }
+        }
+
+        private static String elapsed(long seconds) {
+            return seconds >= 60 ? seconds / 60 + "m" + String.format("%02d", seconds % 60) + "s" : seconds + "s";
         }
 
         synchronized String output() {
