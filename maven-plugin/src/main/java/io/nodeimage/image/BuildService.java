@@ -246,9 +246,7 @@ public final class BuildService {
                         + io.nodeimage.plan.Step.ModuleSigningKey.CERTIFICATE + ") is not an X.509 certificate: "
                         + e.getMessage(), "render again and rebuild; a provision.sh edited by hand must leave it as make_mok wrote it");
             }
-            String pem = "-----BEGIN CERTIFICATE-----\n"
-                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                    .encodeToString(der.get()) + "\n-----END CERTIFICATE-----\n";
+            String pem = io.nodeimage.profile.PemCertificates.pem(der.get());
             String derFile = "module-signing-mok" + suffix + ".der";
             String pemFile = "module-signing-mok" + suffix + ".pem";
             AtomicFiles.write(dir.resolve(derFile), der.get());

@@ -3,7 +3,6 @@ package io.nodeimage.plan;
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.profile.PemCertificates;
 import io.nodeimage.profile.Profile;
-import io.nodeimage.profile.Profile.Family;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,7 +37,6 @@ public final class Planner {
 
     public Plan plan(Profile p) {
         List<Step> steps = new ArrayList<>();
-        Family family = p.os().family();
         Baseline expanded = Baseline.of(p);
         List<Baseline.Item> baseline = expanded.items();
         checkBaselineAgainstLoads(p, baseline);

@@ -104,12 +104,12 @@ public final class VendorCatalog {
         Problems own = new Problems();
         YNode root = SafeYaml.parse(bytes, shown, own);
         if (root != null) {
-            if (!(root instanceof YNode.Mapping)) {
+            if (!(root instanceof YNode.Mapping doc)) {
                 own.add(root.location(), "", "vendor data is a YAML mapping, but this document is " + YNode.describe(root),
                         "start from the catalog's nodeimage/vendor files");
             } else {
-                expect(root, "apiVersion", "nodeimage/v1", own);
-                expect(root, "kind", "VendorData", own);
+                own.requireValue(doc, "apiVersion", "nodeimage/v1");
+                own.requireValue(doc, "kind", "VendorData");
                 VendorData data = new YamlBinder(own, false).bindDocument(root, VendorData.class);
                 if (own.isEmpty()) {
                     files.add(new File(shown, data));
@@ -118,16 +118,6 @@ public final class VendorCatalog {
         }
         problems.addAll(own.list());
         digest.append(shown).append('\n').append(Digests.sha256(bytes)).append('\n');
-    }
-
-    private static void expect(YNode doc, String key, String value, Problems problems) {
-        Optional<YNode> node = YNode.at(doc, key);
-        if (node.isEmpty()) {
-            problems.add(doc.location(), "", "missing required key '" + key + "'", "add '" + key + ": " + value + "'");
-        } else if (!(node.get() instanceof YNode.Scalar s) || !value.equals(s.text())) {
-            problems.add(node.get().location(), key, "expected '" + value + "', found " + YNode.describe(node.get()),
-                    "write '" + key + ": " + value + "'");
-        }
     }
 
     /** Every file's name and content digest: part of what a render depends on. */

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -88,13 +87,7 @@ final class VendorSteps {
                     driver.branches()) + ")", "write driver.branch: \"" + driver.branches().get(0) + "\"");
         }
         if (build == ModuleBuild.DKMS) {
-            dkms = true;
-            if (profile.secureBoot().mok() == null) {
-                throw new ConfigurationException("profile " + profile.name() + ": the " + a.vendor().yamlName()
-                        + " driver's modules are built in the image by DKMS, and nothing signs them for Secure Boot",
-                        "add 'secureBoot: {mok: generated}' (a machine owner key made by the build; enrol its certificate), "
-                                + "or 'secureBoot: {mok: none}' for nodes that boot without Secure Boot");
-            }
+            requireSigning("the " + a.vendor().yamlName() + " driver's modules are");
             if (profile.kernel().modules().load().stream().anyMatch(m -> Planner.normal(m).equals("nvidia_peermem"))
                     && !profile.network().rdma()) {
                 throw new ConfigurationException("profile " + profile.name() + ": nvidia_peermem is loaded but no RDMA "
@@ -125,6 +118,17 @@ final class VendorSteps {
             feature(a, a.persistenced(), VendorData.Feature.PERSISTENCED, branch);
             feature(a, a.containerToolkit(), VendorData.Feature.CONTAINER_TOOLKIT, branch);
             feature(a, a.cdi(), VendorData.Feature.CDI, branch);
+        }
+    }
+
+    /** Modules DKMS builds in the image need a Secure Boot choice: who signs them, or that nobody does. */
+    private void requireSigning(String whose) {
+        dkms = true;
+        if (profile.secureBoot().mok() == null) {
+            throw new ConfigurationException("profile " + profile.name() + ": " + whose
+                    + " built in the image by DKMS, and nothing signs them for Secure Boot",
+                    "add 'secureBoot: {mok: generated}' (a machine owner key made by the build; enrol its certificate), "
+                            + "or 'secureBoot: {mok: none}' for nodes that boot without Secure Boot");
         }
     }
 
@@ -169,12 +173,7 @@ final class VendorSteps {
         String because = (why == null ? addon.feature().yamlName() : why) + ": " + addon.source().cite();
         boolean builds = addon.modules() == ModuleBuild.DKMS;
         if (builds) {
-            dkms = true;
-            if (profile.secureBoot().mok() == null) {
-                throw new ConfigurationException("profile " + profile.name() + ": " + addon.feature().yamlName()
-                        + " builds kernel modules in the image with DKMS, and nothing signs them for Secure Boot",
-                        "add 'secureBoot: {mok: generated}', or 'secureBoot: {mok: none}' for nodes without Secure Boot");
-            }
+            requireSigning("the modules of " + addon.feature().yamlName() + " are");
         }
         if (!addon.packages().isEmpty()) {
             installs.add(new Step.InstallPackages(packages(addon.packages(), branch, null), because, builds));
@@ -248,21 +247,14 @@ final class VendorSteps {
         String key = r.key().url();
         String release = r.releasePackage();
         String mirror = mirrors.get(r.name());
-        if (mirror != null && release != null) {
-            // The release package would point at the vendor's servers: the mirror gets a repository file
-            // of its own, with the same pinned key.
-            return new Step.AddRepository(r.name(), mirror.replaceAll("/+$", "") + "/",
-                    rebase(key, release.replaceAll("/[^/]*$", ""), mirror.replaceAll("/+$", "")), r.key().fingerprint(),
-                    r.suite(), r.components(), r.signs().contains(VendorData.Signed.PACKAGES),
-                    r.signs().contains(VendorData.Signed.METADATA), null,
-                    because + "; served by the site mirror " + mirror.replaceAll("/+$", ""));
-        }
         if (mirror != null) {
             String base = mirror.replaceAll("/+$", "");
-            String vendorBase = Optional.ofNullable(url).orElse(release).replaceAll("/[^/]*$", "");
-            url = url == null ? null : base + "/";
+            String vendorBase = (url != null ? url : release).replaceAll("/[^/]*$", "");
+            url = base + "/";
             key = rebase(key, vendorBase, base);
-            release = release == null ? null : rebase(release, vendorBase, base);
+            // A release package would point at the vendor's servers: the mirror gets a repository file of its
+            // own, with the same pinned key.
+            release = null;
             because = because + "; served by the site mirror " + base;
         }
         return new Step.AddRepository(r.name(), url, key, r.key().fingerprint(), r.suite(), r.components(),

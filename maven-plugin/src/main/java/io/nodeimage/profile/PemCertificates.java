@@ -55,9 +55,7 @@ public final class PemCertificates {
                 throw new IllegalArgumentException("certificate " + (blocks.size() + 1)
                         + " does not parse as X.509 (" + e.getMessage() + ")");
             }
-            String body = Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                    .encodeToString(der);
-            blocks.add(new Block("-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n", certificate));
+            blocks.add(new Block(pem(der), certificate));
             end = m.end();
         }
         String rest = text.substring(end);
@@ -77,5 +75,12 @@ public final class PemCertificates {
         }
         return "'" + first + "' " + (after == 0 ? "comes before the first certificate" : "follows certificate " + after)
                 + "; only CERTIFICATE blocks may be given";
+    }
+
+    /** One DER certificate as a PEM block, 64 characters a line, as openssl writes it. */
+    public static String pem(byte[] der) {
+        return "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END CERTIFICATE-----\n";
     }
 }

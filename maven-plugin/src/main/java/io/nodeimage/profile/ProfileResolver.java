@@ -206,8 +206,8 @@ public final class ProfileResolver {
      */
     private static boolean header(YNode.Mapping doc, ProfileSources.Source source, Problems problems) {
         int before = problems.size();
-        expect(doc, "apiVersion", API_VERSION, problems);
-        expect(doc, "kind", KIND, problems);
+        problems.requireValue(doc, "apiVersion", API_VERSION);
+        problems.requireValue(doc, "kind", KIND);
         boolean profile = problems.size() == before;
         Optional<YNode> name = doc.get("name");
         if (name.isEmpty()) {
@@ -220,13 +220,4 @@ public final class ProfileResolver {
         return profile;
     }
 
-    private static void expect(YNode.Mapping doc, String key, String value, Problems problems) {
-        Optional<YNode> node = doc.get(key);
-        if (node.isEmpty()) {
-            problems.add(doc.location(), "", "missing required key '" + key + "'", "add '" + key + ": " + value + "'");
-        } else if (!(node.get() instanceof YNode.Scalar s) || !s.text().equals(value)) {
-            problems.add(node.get().location(), key, "expected '" + value + "', found " + YNode.describe(node.get()),
-                    "write '" + key + ": " + value + "'");
-        }
-    }
 }

@@ -26,8 +26,6 @@ final class BootcEmitter {
      */
     static final String DKMS_DIR = "extra";
     /** DKMS 3's default certificate (DER) for module signing; the private key beside it never leaves the builder. */
-    static final String MOK_CERTIFICATE = io.nodeimage.plan.Step.ModuleSigningKey.CERTIFICATE;
-    static final String MOK_KEY = io.nodeimage.plan.Step.ModuleSigningKey.PRIVATE_KEY;
     /** The default kernel's packages in RHEL bootc images (kernel is a meta package over the others). */
     static final List<String> DEFAULT_KERNEL = List.of(
             "kernel", "kernel-core", "kernel-modules", "kernel-modules-core", "kernel-modules-extra");
@@ -58,8 +56,8 @@ final class BootcEmitter {
             + "if [ \"${#built[@]}\" -eq 0 ]; then echo \"DKMS built no module for $kver\" >&2; exit 1; fi; "
             + "for ko in \"${built[@]}\"; do "
             + "cp -a \"/usr/lib/modules/$kver/" + DKMS_DIR + "/${ko##*/}\" \"" + STAGING + "/modules/$kver/" + DKMS_DIR + "/\"; done; "
-            + "if [ -f " + MOK_CERTIFICATE + " ]; then cp -a " + MOK_CERTIFICATE + " " + STAGING + "/dkms/; fi; "
-            + "rm -f " + MOK_KEY;
+            + "if [ -f " + Step.ModuleSigningKey.CERTIFICATE + " ]; then cp -a " + Step.ModuleSigningKey.CERTIFICATE + " " + STAGING + "/dkms/; fi; "
+            + "rm -f " + Step.ModuleSigningKey.PRIVATE_KEY;
 
     /** After the builder's modules are copied in: module dependencies for the one kernel, before the initramfs is made. */
     static final String DEPMOD_SCRIPT = "set -euo pipefail; " + ONE_KERNEL + "; depmod -a \"$kver\"";

@@ -24,7 +24,7 @@ class BootcEmitterTest {
             assertThat(bootc.lines().filter(l -> l.startsWith("COPY --from=driver-builder")))
                     .as(profile.getKey()).allMatch(l -> l.contains(" " + BootcEmitter.STAGING + "/"))
                     .noneMatch(l -> l.contains("mok.key"));
-            assertThat(BootcEmitter.BUILDER_SCRIPT).endsWith("rm -f " + BootcEmitter.MOK_KEY);
+            assertThat(BootcEmitter.BUILDER_SCRIPT).endsWith("rm -f " + io.nodeimage.plan.Step.ModuleSigningKey.PRIVATE_KEY);
             checked++;
         }
         assertThat(checked).isGreaterThan(1);

@@ -9,8 +9,14 @@ public final class SiteVendor {
     private SiteVendor() {
     }
 
-    public static VendorCatalog catalog() {
-        return VendorCatalog.load(RepositoryFiles.root().resolve("maven-plugin/src/test/resources/site-vendor"), null,
-                VendorCatalog.class.getClassLoader());
+    private static VendorCatalog catalog;
+
+    /** Loaded once: the tests plan every catalog profile with it, several times over. */
+    public static synchronized VendorCatalog catalog() {
+        if (catalog == null) {
+            catalog = VendorCatalog.load(RepositoryFiles.root().resolve("maven-plugin/src/test/resources/site-vendor"),
+                    null, VendorCatalog.class.getClassLoader());
+        }
+        return catalog;
     }
 }
