@@ -200,18 +200,11 @@ public final class Inspector {
             return t;
         });
         try {
-            // The kernels' own keys first: module signatures are verified against them as they stream by.
-            Map<String, List<java.security.cert.X509Certificate>> keys = kernelImageKeys(files, findings);
+            // /boot first: module signatures are verified against the kernels' own keys as they stream by.
+            Boot boot = boot(files, findings);
             List<java.security.cert.X509Certificate> all = new ArrayList<>();
-            keys.values().forEach(all::addAll);
-            List<Facts.KernelTree> trees = kernels(files, findings, new Parser(pool, moduleReader.trusting(all)));
-            List<Facts.KernelTree> out = new ArrayList<>();
-            for (Facts.KernelTree k : trees) {
-                List<java.security.cert.X509Certificate> own = keys.get(k.version());
-                out.add(own == null ? k : new Facts.KernelTree(k.version(), k.path(), k.aliases(), k.modules(), k.builtin(),
-                        k.config(), KernelKeys.keys(own)));
-            }
-            return out;
+            boot.keys().values().forEach(all::addAll);
+            return kernels(files, findings, new Parser(pool, moduleReader.trusting(all)), boot);
         } finally {
             pool.shutdownNow();
         }
@@ -280,7 +273,7 @@ public final class Inspector {
         }
     }
 
-    private List<Facts.KernelTree> kernels(ContainerFiles files, List<Facts.Finding> findings, Parser parser)
+    private List<Facts.KernelTree> kernels(ContainerFiles files, List<Facts.Finding> findings, Parser parser, Boot boot)
             throws IOException {
         Map<String, TreeBuilder> byPath = new LinkedHashMap<>();
         List<String> firstRootListing = null;
@@ -339,15 +332,15 @@ public final class Inspector {
                 continue;
             }
             t.modules.sort((a, b) -> a.path().compareTo(b.path()));
+            // /boot's config, read in the same walk as the kernel image; a link there is followed here.
+            byte[] configFile = boot.configs().get(t.version);
+            Optional<byte[]> config = configFile != null ? Optional.of(configFile)
+                    : readQuietly(files, "/boot/config-" + t.version);
+            List<java.security.cert.X509Certificate> keys = boot.keys().get(t.version);
             out.add(new Facts.KernelTree(t.version, t.path, List.copyOf(t.aliases), List.copyOf(t.modules),
-                    List.copyOf(t.builtin), Map.copyOf(t.config)));
-        }
-        for (Facts.KernelTree k : out) {
-            readQuietly(files, "/boot/config-" + k.version()).ifPresent(b -> {
-                Map<String, String> config = kernelConfig(new String(b, StandardCharsets.UTF_8));
-                out.set(out.indexOf(k), new Facts.KernelTree(k.version(), k.path(), k.aliases(), k.modules(),
-                        k.builtin(), config));
-            });
+                    List.copyOf(t.builtin),
+                    config.map(b -> kernelConfig(new String(b, StandardCharsets.UTF_8))).orElse(Map.copyOf(t.config)),
+                    keys == null ? null : KernelKeys.keys(keys)));
         }
         return out;
     }
@@ -355,16 +348,28 @@ public final class Inspector {
     /** A kernel image is a few to tens of megabytes; a bigger file under /boot is not one. */
     private static final long KERNEL_IMAGE_LIMIT = 128L * 1024 * 1024;
 
+    /** What /boot says of each kernel version: its image's built-in keys and its config file. */
+    private record Boot(Map<String, List<java.security.cert.X509Certificate>> keys, Map<String, byte[]> configs) {
+    }
+
     /**
-     * The built-in keys of each kernel image under /boot ({@code vmlinuz-<version>}), by version. An image
-     * that cannot be read is a finding, and its kernel's keys stay unknown.
+     * One walk of /boot: the built-in keys of each kernel image ({@code vmlinuz-<version>}) and each
+     * {@code config-<version>}, by version. An image that cannot be read is a finding, and its kernel's keys
+     * stay unknown.
      */
-    private static Map<String, List<java.security.cert.X509Certificate>> kernelImageKeys(ContainerFiles files,
-            List<Facts.Finding> findings) throws IOException {
+    private static Boot boot(ContainerFiles files, List<Facts.Finding> findings) throws IOException {
         Map<String, List<java.security.cert.X509Certificate>> out = new java.util.TreeMap<>();
+        Map<String, byte[]> configs = new java.util.TreeMap<>();
         files.walk("/boot", (path, entry, in) -> {
             String name = path.substring(path.lastIndexOf('/') + 1);
-            if (!path.equals("/boot/" + name) || !name.startsWith("vmlinuz-") || !entry.isFile()) {
+            if (!path.equals("/boot/" + name) || !entry.isFile()) {
+                return;
+            }
+            if (name.startsWith("config-") && entry.getSize() <= SMALL_FILE) {
+                configs.put(name.substring("config-".length()), in.readNBytes((int) entry.getSize()));
+                return;
+            }
+            if (!name.startsWith("vmlinuz-")) {
                 return;
             }
             if (entry.getSize() > KERNEL_IMAGE_LIMIT) {
@@ -381,7 +386,7 @@ public final class Inspector {
                 }
             }
         });
-        return out;
+        return new Boot(out, configs);
     }
 
     private static final class SameTree extends RuntimeException {
