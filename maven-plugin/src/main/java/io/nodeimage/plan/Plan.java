@@ -55,6 +55,11 @@ public record Plan(String profile, String description, Profile.Os os, String bas
         return out;
     }
 
+    /** The site's archive mirror, when the profile names one. */
+    public java.util.Optional<Step.UseArchive> archive() {
+        return steps(Step.UseArchive.class).stream().findFirst();
+    }
+
     /** Every kernel argument, in plan order. */
     public List<String> kernelArguments() {
         List<String> out = new ArrayList<>();
@@ -76,7 +81,12 @@ public record Plan(String profile, String description, Profile.Os os, String bas
     }
 
     private static String summary(Step s) {
-        if (s instanceof Step.TrustCertificate t) {
+        if (s instanceof Step.UseArchive a) {
+            return "use the site's archive mirror instead of the base image's sources: " + String.join(", ",
+                    a.sources().stream().map(x -> x.role().id() + " " + x.url() + (x.suites().isEmpty() ? ""
+                            : " (" + String.join(" ", x.suites()) + "; " + String.join(" ", x.components()) + ")"))
+                            .toList()) + ", checked with " + a.keyring();
+        } else if (s instanceof Step.TrustCertificate t) {
             return "trust certificate " + t.fileName();
         } else if (s instanceof Step.AddRepository r) {
             return "add repository " + r.name() + " " + (r.url() != null ? r.url() : r.releasePackage())

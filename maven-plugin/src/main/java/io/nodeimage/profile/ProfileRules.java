@@ -81,7 +81,59 @@ final class ProfileRules {
         unique(tree, p.trust().certificates().stream().map(Profile.Certificate::name).toList(), "name",
                 "trust", "certificates");
         checkMirrors(p, tree);
+        checkArchive(p, tree);
         checkCertificates(p, tree);
+    }
+
+    /**
+     * archive: the keys the family takes (Debian/Ubuntu an archive root and suite, RHEL repository base URLs),
+     * a suite where the release has no known one, and plain HTTP only where the profile allows it.
+     */
+    private void checkArchive(Profile p, YNode.Mapping tree) {
+        Profile.Archive a = p.archive();
+        Family family = p.os().family();
+        if (a == null || family == null) {
+            return;
+        }
+        boolean rhel = family == Family.RHEL;
+        List<String> own = rhel ? List.of("baseos", "appstream", "codeready") : List.of("url", "security", "suite", "components");
+        for (String key : List.of("url", "security", "suite", "components", "baseos", "appstream", "codeready")) {
+            if (!own.contains(key) && YNode.at(tree, "archive", key).isPresent()) {
+                add(tree, "'" + key + "' is " + (rhel ? "a Debian/Ubuntu" : "a RHEL") + " archive key; this profile is "
+                        + family.yamlName(), rhel ? "give the repositories' base URLs as baseos, appstream (and codeready)"
+                        : "give the archive's root as url (and security)", "archive", key);
+            }
+        }
+        if (rhel) {
+            for (String key : List.of("baseos", "appstream")) {
+                if ((key.equals("baseos") ? a.baseos() : a.appstream()) == null) {
+                    add(tree, "a RHEL archive needs the " + key + " repository's base URL",
+                            "add " + key + ": with the URL of the mirror's directory that holds repodata/", "archive");
+                }
+            }
+        } else {
+            if (a.url() == null) {
+                add(tree, "a " + family.yamlName() + " archive needs its root URL",
+                        "add url: with the mirror's directory that holds dists/ and pool/", "archive");
+            }
+            if (family == Family.DEBIAN && a.security() == null) {
+                add(tree, "Debian's security updates are an archive of their own (debian-security)",
+                        "add security: with the URL of your mirror of it", "archive");
+            }
+            if (a.suite() == null && Codenames.of(family, p.os().release()).isEmpty() && p.os().release() != null) {
+                add(tree, "nodeimage knows no suite for " + family.yamlName() + " " + p.os().release(),
+                        "add suite: with the release's code name", "archive");
+            }
+        }
+        if (!a.allowHttp()) {
+            a.urls().forEach((key, url) -> {
+                if (url.startsWith("http://")) {
+                    add(tree, "'" + url + "' is plain HTTP", "use https:// or mirror://, or set archive.allowHttp: true "
+                            + "where the site allows an unencrypted mirror (apt and dnf still check the distribution's "
+                            + "signatures)", "archive", key);
+                }
+            });
+        }
     }
 
     /** Each trust.certificates[].pem holds only certificates the JDK parses; update-ca-* would skip others quietly. */
@@ -113,21 +165,25 @@ final class ProfileRules {
         for (int i = 0; i < p.repositories().size(); i++) {
             Profile.Repository r = p.repositories().get(i);
             for (String key : List.of("url", "key")) {
-                String url = key.equals("url") ? r.url() : r.key();
-                String id = mirrorId(url);
-                if (id == null || mirrorIds.contains(id)) {
-                    continue;
-                }
-                String configured = mirrorIds.isEmpty() ? "no mirrors are configured"
-                        : "configured mirrors: " + String.join(", ", mirrorIds);
-                String suggestion = DidYouMean.closest(id, mirrorIds)
-                        .map(s -> "did you mean 'mirror://" + s + "/'? ").orElse("");
-                add(tree, "repository '" + r.name() + "' uses mirror '" + id + "', which is not configured",
-                        suggestion + configured + "; set <mirrors><" + id + ">https://...</" + id
-                                + "></mirrors> in the plugin's configuration (validate and render share it)",
-                        "repositories", i, key);
+                mirror(tree, "repository '" + r.name() + "'", key.equals("url") ? r.url() : r.key(), "repositories", i, key);
             }
         }
+        if (p.archive() != null) {
+            p.archive().urls().forEach((key, url) -> mirror(tree, "archive." + key, url, "archive", key));
+        }
+    }
+
+    private void mirror(YNode.Mapping tree, String who, String url, Object... path) {
+        String id = mirrorId(url);
+        if (id == null || mirrorIds.contains(id)) {
+            return;
+        }
+        String configured = mirrorIds.isEmpty() ? "no mirrors are configured"
+                : "configured mirrors: " + String.join(", ", mirrorIds);
+        String suggestion = DidYouMean.closest(id, mirrorIds).map(s -> "did you mean 'mirror://" + s + "/'? ").orElse("");
+        add(tree, who + " uses mirror '" + id + "', which is not configured",
+                suggestion + configured + "; set <mirrors><" + id + ">https://...</" + id
+                        + "></mirrors> in the plugin's configuration (validate and render share it)", path);
     }
 
     /** The id of a mirror://ID/PATH URL; null for any other URL. */

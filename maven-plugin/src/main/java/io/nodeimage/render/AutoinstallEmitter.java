@@ -34,6 +34,7 @@ final class AutoinstallEmitter {
         }
         s.append("autoinstall:\n  version: 1\n  locale: en_US.UTF-8\n  keyboard:\n    layout: us\n  timezone: Etc/UTC\n");
         s.append("  source:\n    id: ubuntu-server-minimal\n");
+        plan.archive().ifPresent(a -> s.append(ArchiveSources.autoinstall(a)));
         s.append("  storage:\n    layout:\n      name: lvm\n");
         s.append("  ssh:\n    install-server: true\n    allow-pw: false\n");
         plan.steps(Step.InstallPackages.class).stream().filter(p -> p.because().equals("kernel.package")).findFirst()

@@ -38,6 +38,7 @@ final class KickstartEmitter {
         if (!plan.kernelArguments().isEmpty()) {
             s.append("bootloader --append=\"").append(String.join(" ", plan.kernelArguments())).append("\"\n");
         }
+        plan.archive().ifPresent(a -> s.append(ArchiveSources.kickstart(a)));
         s.append("zerombr\nclearpart --all --initlabel\nautopart --type=lvm\nreboot\n\n");
         s.append("# Distribution packages; vendor packages follow in %post, once provision.sh has added their repositories.\n");
         s.append("%packages --exclude-weakdeps\n@^minimal-environment\n");

@@ -130,15 +130,21 @@ public final class ProvisionScript {
     }
 
     /**
-     * CA certificates into the system trust store, before the repositories phase fetches anything.
-     * ca-certificates comes from the archive the base image already knows when it is missing (Debian
-     * minbase): a site whose archive mirror itself needs the CA must use a base image that has it.
+     * The site's archive mirror in place of the base image's sources, then CA certificates into the system
+     * trust store, before the repositories phase fetches anything. ca-certificates comes from the archive when
+     * it is missing (Debian minbase); from an https archive mirror, apt checks that install with the site's CAs.
      */
     private static void trust(StringBuilder s, Plan plan, boolean apt) {
         open(s, "trust");
         List<Step.TrustCertificate> certificates = plan.steps(Step.TrustCertificate.class);
+        Step.UseArchive archive = plan.archive().orElse(null);
+        if (archive != null) {
+            ArchiveSources.provision(s, plan, archive, apt, !certificates.isEmpty());
+        }
         if (!certificates.isEmpty()) {
-            if (apt) {
+            if (apt && archive != null && archive.https()) {
+                ArchiveSources.bootstrapCaCertificates(s, certificates);
+            } else if (apt) {
                 s.append("  if ! command -v update-ca-certificates >/dev/null 2>&1; then\n")
                         .append("    export DEBIAN_FRONTEND=noninteractive\n")
                         .append("    apt-get update\n    apt-get install -y --no-install-recommends ca-certificates\n")
@@ -158,7 +164,7 @@ public final class ProvisionScript {
         if (!certificates.isEmpty()) {
             s.append(apt ? "  update-ca-certificates\n" : "  update-ca-trust extract\n");
         }
-        close(s, certificates.isEmpty());
+        close(s, certificates.isEmpty() && archive == null);
     }
 
     private static void repositories(StringBuilder s, Plan plan, boolean apt) {

@@ -70,6 +70,25 @@ final class ShellFunctions {
 
                     """);
         }
+        if (!apt && plan.archive().isPresent()) {
+            s.append("""
+                    # set_aside_base_repositories: the repository files of the base image (ubi.repo, redhat.repo, ...)
+                    # renamed *.repo.nodeimage-off, so dnf reads the site archive mirror instead, and the dnf plugin of
+                    # subscription-manager turned off, which would write the Red Hat CDN repositories back (redhat.repo)
+                    # at each run. Run once, before nodeimage writes any repository file.
+                    set_aside_base_repositories() {
+                      local f
+                      for f in /etc/yum.repos.d/*.repo; do
+                        [ -e "$f" ] || continue
+                        mv -f "$f" "$f.nodeimage-off"
+                      done
+                      if [ -f /etc/dnf/plugins/subscription-manager.conf ]; then
+                        sed -i 's/^enabled[[:space:]]*=.*/enabled=0/' /etc/dnf/plugins/subscription-manager.conf
+                      fi
+                    }
+
+                    """);
+        }
         if (!plan.steps(Step.EnableComponents.class).isEmpty()) {
             s.append("""
                     # enable_components COMPONENT...: adds them to the lines of the base image's own apt sources

@@ -68,6 +68,13 @@ public enum Syntax {
     /** A repository location: https, or mirror://ID/PATH resolved against the site's mirrors. */
     URL("(https://|mirror://)[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%+-]*)*", 1024,
             "an https:// URL or mirror://<mirror id>/<path>"),
+    /**
+     * The distribution archive's location: {@link #URL}'s forms, or http:// for an internal mirror without TLS,
+     * which the profile must allow (archive.allowHttp); apt and dnf still check what they fetch with the
+     * distribution's keys.
+     */
+    ARCHIVE_URL("(https?://|mirror://)[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%+-]*)*", 1024,
+            "an https:// URL, mirror://<mirror id>/<path>, or http:// where archive.allowHttp allows it"),
     /** An identifier such as a model name or benchmark id. */
     WORD("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}", 64, "a word of letters, digits and '.', '_', '+', '-'"),
     /** A calendar day; the binder also checks that the day exists. */

@@ -142,6 +142,10 @@ class ProfileResolverTest {
                         + "</mirrors> in the plugin's configuration (validate and render share it)");
         assertThat(new ProfileResolver(f.sources(), Set.of()).check(List.of("node")).problems())
                 .hasSize(3).allSatisfy(p -> assertThat(p.hint()).contains("no mirrors are configured"));
+        ProfileFixtures archive = fixtures().profile("archived", MINIMAL_BODY + "archive: {url: \"mirror://ubuntoo/ubuntu\"}\n");
+        assertThat(new ProfileResolver(archive.sources(), Set.of("nvidia", "ubuntu")).check(List.of("archived")).problems())
+                .singleElement().satisfies(p -> assertThat(p.format()).startsWith("profiles/archived.yaml:6:16: archive.url: "
+                        + "archive.url uses mirror 'ubuntoo', which is not configured; did you mean 'mirror://ubuntu/'?"));
         // Goals that never resolve mirror:// URLs do not judge them.
         assertThat(f.problems("node")).isEmpty();
         assertThat(new ProfileResolver(f.sources(), Set.of("nvidia", "nvidai", "nope")).check(List.of("node"))

@@ -10,6 +10,9 @@ import java.util.Map;
 /** Every non-abstract bundled profile (with the test site vendor folder) rendered in every format it asks for, for the tests to check. */
 final class CatalogRenders {
 
+    /** The test site's mirrors, which its site profiles name (mirror://site/...); no catalog repository has the name. */
+    static final Map<String, String> MIRRORS = Map.of("site", "https://mirror.example.internal/");
+
     private static Map<String, Map<String, String>> cache;
 
     private CatalogRenders() {
@@ -27,7 +30,7 @@ final class CatalogRenders {
             List<ResolvedProfile> profiles = new ProfileResolver(sources).resolveAll(sources.allNames());
             Map<String, Map<String, String>> out = new LinkedHashMap<>();
             // The test site's vendor folder supplies what the catalog leaves to sites (RHEL 10's CUDA key).
-            Renderer renderer = new Renderer(Map.of(), false, io.nodeimage.support.SiteVendor.catalog());
+            Renderer renderer = new Renderer(MIRRORS, false, io.nodeimage.support.SiteVendor.catalog());
             for (ResolvedProfile p : profiles) {
                 if (!p.profile().isAbstract()) {
                     out.put(p.name(), renderer.render(p));
