@@ -41,9 +41,13 @@ final class ProfileRules {
     /** The mirror ids the build configures; null where the caller does not know them (nothing is checked). */
     private final Set<String> mirrorIds;
 
-    ProfileRules(Problems problems, Set<String> mirrorIds) {
+    /** Ids of mirrors whose base URL is http://. */
+    private final Set<String> plainHttpMirrors;
+
+    ProfileRules(Problems problems, Set<String> mirrorIds, Set<String> plainHttpMirrors) {
         this.problems = problems;
         this.mirrorIds = mirrorIds == null ? null : new TreeSet<>(mirrorIds);
+        this.plainHttpMirrors = Set.copyOf(plainHttpMirrors);
     }
 
     void check(Profile p, YNode.Mapping tree) {
@@ -127,8 +131,11 @@ final class ProfileRules {
         }
         if (!a.allowHttp()) {
             a.urls().forEach((key, url) -> {
-                if (url.startsWith("http://")) {
-                    add(tree, "'" + url + "' is plain HTTP", "use https:// or mirror://, or set archive.allowHttp: true "
+                String id = mirrorId(url);
+                String through = id != null && plainHttpMirrors.contains(id) ? " through mirror '" + id + "'" : null;
+                if (url.startsWith("http://") || through != null) {
+                    add(tree, "'" + url + "' is plain HTTP" + (through == null ? "" : through), "use https:// or mirror://"
+                            + (through == null ? "" : " with an https:// mirror") + ", or set archive.allowHttp: true "
                             + "where the site allows an unencrypted mirror (apt and dnf still check the distribution's "
                             + "signatures)", "archive", key);
                 }

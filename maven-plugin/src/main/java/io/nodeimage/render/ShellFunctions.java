@@ -5,8 +5,9 @@ import io.nodeimage.plan.Step;
 
 /**
  * The shell functions provision.sh defines for the steps that need more than one command: a pinned
- * repository key, a vendor's release package, components of the base image's own archive, a port in the
- * firewall, an SELinux boolean, the machine owner key for DKMS. Each takes its values as arguments, so
+ * repository key, a vendor's release package, the base image's repositories set aside for a site archive
+ * mirror, components of the base image's own archive, a port in the firewall, an SELinux boolean, the
+ * machine owner key for DKMS. Each takes its values as arguments, so
  * every call site quotes them through {@link Quoting}; none is emitted for a plan that does not call it.
  * (The plugin descriptor's Java parser, qdox 2.2, fails on a text-block line with an apostrophe inside a
  * double-quoted string: the messages here are worded without one.)
