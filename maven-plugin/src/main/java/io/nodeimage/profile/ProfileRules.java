@@ -85,62 +85,8 @@ final class ProfileRules {
         unique(tree, p.trust().certificates().stream().map(Profile.Certificate::name).toList(), "name",
                 "trust", "certificates");
         checkMirrors(p, tree);
-        checkArchive(p, tree);
+        new ArchiveRules(this, plainHttpMirrors).check(p, tree);
         checkCertificates(p, tree);
-    }
-
-    /**
-     * archive: the keys the family takes (Debian/Ubuntu an archive root and suite, RHEL repository base URLs),
-     * a suite where the release has no known one, and plain HTTP only where the profile allows it.
-     */
-    private void checkArchive(Profile p, YNode.Mapping tree) {
-        Profile.Archive a = p.archive();
-        Family family = p.os().family();
-        if (a == null || family == null) {
-            return;
-        }
-        boolean rhel = family == Family.RHEL;
-        List<String> own = rhel ? List.of("baseos", "appstream", "codeready") : List.of("url", "security", "suite", "components");
-        for (String key : List.of("url", "security", "suite", "components", "baseos", "appstream", "codeready")) {
-            if (!own.contains(key) && YNode.at(tree, "archive", key).isPresent()) {
-                add(tree, "'" + key + "' is " + (rhel ? "a Debian/Ubuntu" : "a RHEL") + " archive key; this profile is "
-                        + family.yamlName(), rhel ? "give the repositories' base URLs as baseos, appstream (and codeready)"
-                        : "give the archive's root as url (and security)", "archive", key);
-            }
-        }
-        if (rhel) {
-            for (String key : List.of("baseos", "appstream")) {
-                if ((key.equals("baseos") ? a.baseos() : a.appstream()) == null) {
-                    add(tree, "a RHEL archive needs the " + key + " repository's base URL",
-                            "add " + key + ": with the URL of the mirror's directory that holds repodata/", "archive");
-                }
-            }
-        } else {
-            if (a.url() == null) {
-                add(tree, "a " + family.yamlName() + " archive needs its root URL",
-                        "add url: with the mirror's directory that holds dists/ and pool/", "archive");
-            }
-            if (family == Family.DEBIAN && a.security() == null) {
-                add(tree, "Debian's security updates are an archive of their own (debian-security)",
-                        "add security: with the URL of your mirror of it", "archive");
-            }
-            if (a.suite() == null && Codenames.of(family, p.os().release()).isEmpty() && p.os().release() != null) {
-                add(tree, "nodeimage knows no suite for " + family.yamlName() + " " + p.os().release(),
-                        "add suite: with the release's code name", "archive");
-            }
-        }
-        if (!a.allowHttp()) {
-            a.urls().forEach((key, url) -> {
-                String id = mirrorId(url);
-                String through = id != null && plainHttpMirrors.contains(id) ? " through mirror '" + id + "'" : null;
-                if (url.startsWith("http://") || through != null) {
-                    add(tree, "'" + url + "' is plain HTTP" + (through == null ? "" : through), "use https:// or mirror://"
-                            + (through == null ? "" : " with an https:// mirror") + ", or set archive.allowHttp: true "
-                            + "where the site allows an unencrypted mirror (apt and dnf still check the distribution's "
-                            + "signatures)", "archive", key);
-                }
-            });
-        }
     }
 
     /** Each trust.certificates[].pem holds only certificates the JDK parses; update-ca-* would skip others quietly. */
@@ -314,7 +260,7 @@ final class ProfileRules {
     }
 
     /** Adds a problem at the deepest node of the path that exists in the merged tree. */
-    private void add(YNode.Mapping tree, String message, String hint, Object... path) {
+    void add(YNode.Mapping tree, String message, String hint, Object... path) {
         Location location = tree.location();
         List<Object> walked = new ArrayList<>();
         for (Object step : path) {
