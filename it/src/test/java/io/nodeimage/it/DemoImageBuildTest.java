@@ -74,10 +74,10 @@ class DemoImageBuildTest {
     void configurationFilesAreInPlace() throws Exception {
         assertThat(run(demo, "cat", "/etc/sysctl.d/60-nodeimage.conf"))
                 .contains("kernel.kptr_restrict = 2")
-                .contains("# CIS Debian Linux 12 Benchmark v1.1.0 3.3.10\nnet.ipv4.tcp_syncookies = 1");
+                .contains("# CIS-DEBIAN12-3.3.10 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.10)\nnet.ipv4.tcp_syncookies = 1");
         assertThat(run(demo, "cat", "/etc/modprobe.d/nodeimage-options.conf")).contains("options loop max_loop=16");
         assertThat(run(demo, "cat", "/etc/modprobe.d/nodeimage-disable.conf"))
-                .contains("# CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.1\nblacklist cramfs\ninstall cramfs /bin/false");
+                .contains("# CIS-DEBIAN12-1.1.1.1 (CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.1)\nblacklist cramfs\ninstall cramfs /bin/false");
         assertThat(run(demo, "stat", "-c", "%a %U", "/etc/ssh/sshd_config.d/50-nodeimage-hardening.conf"))
                 .isEqualTo("600 root\n");
         // The banner the CIS Banner item points sshd at is written with it.

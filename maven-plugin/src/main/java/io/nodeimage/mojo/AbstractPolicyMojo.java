@@ -89,8 +89,6 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
     @Parameter(property = PropertyNames.WAIVERS_MAX_DAYS, defaultValue = "0")
     int waiverMaxDays;
 
-    @Parameter(defaultValue = "${project.version}", readonly = true)
-    String projectVersion;
 
     /** The day judged: {@code asOf}, else today. */
     LocalDate today() {

@@ -87,7 +87,7 @@ public class CertifyMojo extends AbstractPolicyMojo {
             sets.stream().filter(s -> s.commit() == null).flatMap(s -> s.policies().stream()).map(LoadedPolicy::file)
                     .map(this::sourceFile).forEach(used::add);
             var git = workTree.map(r -> r.with(used));
-            String image = BuildService.imageName(repository, p.name(), tag);
+            String image = BuildService.imageName(repository, p.name(), tag());
             Path dir = outputDirectory.toPath().resolve(p.name());
             Certifier.Certificate c = Certifier.certify(dir, io.nodeimage.yaml.SourceFiles.shown(dir, basedir.toPath()),
                     new Certifier.Current(DockerEngine.imageId(docker, image), Inputs.profileDigest(p), p.sources(), sets,

@@ -133,7 +133,7 @@ public class VerifyMojo extends AbstractPolicyMojo {
                     profile == null ? null : Inputs.profileDigest(profile), dir, getLog()::info));
         } else {
             for (ResolvedProfile p : profiles) {
-                String built = BuildService.imageName(repository, p.name(), tag);
+                String built = BuildService.imageName(repository, p.name(), tag());
                 outcomes.add(service.verify(built, p.profile(), Inputs.profileDigest(p),
                         outputDirectory.toPath().resolve(p.name()), getLog()::info));
             }

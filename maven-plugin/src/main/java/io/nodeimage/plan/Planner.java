@@ -174,7 +174,7 @@ public final class Planner {
         for (Baseline.Item item : baseline) {
             if (item.kind() == Baseline.Kind.MODULE && loaded.contains(normal(item.key()))) {
                 throw new ConfigurationException("profile " + p.name() + ": the " + p.hardening().baseline().yamlName()
-                        + " baseline disables '" + item.key() + "' (" + item.id() + "), but kernel.modules.load lists it",
+                        + " baseline disables '" + item.key() + "' for " + item.id() + ", but kernel.modules.load lists it",
                         "add \"" + item.id().substring(item.id().lastIndexOf(' ') + 1)
                                 + "\" to hardening.exclude with the reason in review, or stop loading it");
             }

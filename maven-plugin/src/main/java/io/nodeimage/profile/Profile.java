@@ -13,6 +13,7 @@ import static io.nodeimage.yaml.Syntax.MODULE_OPTIONS;
 import static io.nodeimage.yaml.Syntax.NAME;
 import static io.nodeimage.yaml.Syntax.PACKAGE;
 import static io.nodeimage.yaml.Syntax.PATH;
+import static io.nodeimage.yaml.Syntax.RELATIVE_PATH;
 import static io.nodeimage.yaml.Syntax.SERVICE;
 import static io.nodeimage.yaml.Syntax.SYSCTL_KEY;
 import static io.nodeimage.yaml.Syntax.SYSCTL_VALUE;
@@ -365,7 +366,9 @@ public record Profile(
 
     public record Certificate(
             @Required @Doc("A name for the certificate, used for its file name in the trust store.") @Shape(NAME) String name,
-            @Required @Doc("One or more PEM CERTIFICATE blocks, each a parseable X.509 certificate.") @Shape(TEXT) String pem) {
+            @Doc("One or more PEM CERTIFICATE blocks, each a parseable X.509 certificate; or give 'source'.") @Shape(TEXT) String pem,
+            @Doc("Instead of 'pem': a PEM file in the project, relative to the project folder, read when the profile is resolved.")
+            @Shape(RELATIVE_PATH) String source) {
     }
 
     public record Repository(
@@ -413,7 +416,10 @@ public record Profile(
             @Doc("Octal mode, quoted: \"0644\".") @Shape(FILE_MODE) String mode,
             @Doc("Owning user.") @Shape(USER) String owner,
             @Doc("Owning group.") @Shape(USER) String group,
-            @Required @Doc("The file's content.") @Shape(TEXT) String content) {
+            @Doc("The file's content; or give 'source'.") @Shape(TEXT) String content,
+            @Doc("Instead of 'content': a text file in the project (at most 1 MiB of UTF-8), relative to the project "
+                    + "folder, read when the profile is resolved; a change to it renders the profile again.")
+            @Shape(RELATIVE_PATH) String source) {
     }
 
     public record User(

@@ -109,14 +109,14 @@ public final class ProfileResolver {
             // Bound even after merge problems (a misused 'key+', a misnamed file), so that a bad key and a
             // bad value in one file are reported in one run; the merged tree leaves the faulty entries out.
             if (chain.isPresent()) {
+                YNode.Mapping tree = new FileSources(sources.projectDirectory(), own).read(chain.get().tree());
                 YamlBinder binder = new YamlBinder(own);
-                Profile profile = binder.bindDocument(chain.get().tree(), Profile.class);
+                Profile profile = binder.bindDocument(tree, Profile.class);
                 if (own.isEmpty()) {
-                    new ProfileRules(own, mirrorIds, plainHttpMirrors).check(profile, chain.get().tree());
+                    new ProfileRules(own, mirrorIds, plainHttpMirrors).check(profile, tree);
                 }
                 if (own.isEmpty()) {
-                    resolved.add(new ResolvedProfile(profile, chain.get().tree(), chain.get().names(),
-                            chain.get().files()));
+                    resolved.add(new ResolvedProfile(profile, tree, chain.get().names(), chain.get().files()));
                 }
             }
             problems.addAll(own.list());

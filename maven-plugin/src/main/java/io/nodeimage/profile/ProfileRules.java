@@ -87,6 +87,18 @@ final class ProfileRules {
         checkMirrors(p, tree);
         new ArchiveRules(this, plainHttpMirrors).check(p, tree);
         checkCertificates(p, tree);
+        for (int i = 0; i < p.files().size(); i++) {
+            if (p.files().get(i).content() == null) {
+                add(tree, "file " + p.files().get(i).path() + " has no content",
+                        "give 'content:' inline, or 'source:' with a file in the project", "files", i);
+            }
+        }
+        for (int i = 0; i < p.trust().certificates().size(); i++) {
+            if (p.trust().certificates().get(i).pem() == null) {
+                add(tree, "certificate '" + p.trust().certificates().get(i).name() + "' has no PEM",
+                        "give 'pem:' inline, or 'source:' with a PEM file in the project", "trust", "certificates", i);
+            }
+        }
     }
 
     /** Each trust.certificates[].pem holds only certificates the JDK parses; update-ca-* would skip others quietly. */

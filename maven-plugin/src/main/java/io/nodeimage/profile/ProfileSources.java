@@ -50,6 +50,11 @@ public final class ProfileSources {
         }
     }
 
+    /** The project folder: what paths in messages and {@code source:} paths are relative to; null without one. */
+    public Path projectDirectory() {
+        return shownFrom;
+    }
+
     /** Sources with the catalog this plugin was shipped with. */
     public static ProfileSources withBundledCatalog(Path profilesDirectory, Path shownFrom) {
         return new ProfileSources(profilesDirectory, shownFrom, ProfileSources.class.getClassLoader());

@@ -81,10 +81,10 @@ public enum Syntax {
     DATE("[0-9]{4}-[0-9]{2}-[0-9]{2}", 10, "a date written YYYY-MM-DD, such as 2027-03-31"),
     /** A rule id, alone (a rule of the same policy) or as policy/rule (any rule a run judges). */
     RULE_REF("([a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?/)?[A-Za-z0-9][A-Za-z0-9._+-]{0,63}", 129,
-            "a rule id such as CIS-UBUNTU2404-1.1.1.1, or policy/rule such as cis-kernel-modules/CIS-UBUNTU2404-1.1.1.1"),
-    /** A file inside a policy set, relative to the policy: no leading '/', no '..'. */
+            "a rule id such as CIS-UBUNTU2404-1.1.1.1, or policy/rule such as cis-kernel-modules-ubuntu2404/CIS-UBUNTU2404-1.1.1.1"),
+    /** A file relative to its document (a policy test) or the project (a profile's source): no leading '/', no '..'. */
     RELATIVE_PATH("[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*(/[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*)*", 512,
-            "a path relative to the policy file, such as certs/site-modules.pem, without '..'"),
+            "a relative path such as certs/site-modules.pem, without a leading '/' or '..'"),
     /**
      * A certificate file a policy trusts, relative to the policy, or the reserved entry for the run's site
      * module signers (io.nodeimage.policy.SiteSigners#ENTRY): a ':' can be in no relative path, so no file

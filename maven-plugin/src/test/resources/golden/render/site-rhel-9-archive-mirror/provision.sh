@@ -260,22 +260,22 @@ phase_modules() {
 # kernel.modules.disable
 blacklist nouveau
 install nouveau /bin/false
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.1
+# CIS-RHEL9-1.1.1.1 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.1)
 blacklist cramfs
 install cramfs /bin/false
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.2
+# CIS-RHEL9-1.1.1.2 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.2)
 blacklist freevxfs
 install freevxfs /bin/false
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.3
+# CIS-RHEL9-1.1.1.3 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.3)
 blacklist hfs
 install hfs /bin/false
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.4
+# CIS-RHEL9-1.1.1.4 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.4)
 blacklist hfsplus
 install hfsplus /bin/false
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.5
+# CIS-RHEL9-1.1.1.5 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.5)
 blacklist jffs2
 install jffs2 /bin/false
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.8
+# CIS-RHEL9-1.1.1.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.8)
 blacklist usb-storage
 install usb-storage /bin/false
 '
@@ -296,47 +296,47 @@ phase_kernel() {
 
 phase_sysctl() {
   write_file /etc/sysctl.d/60-nodeimage.conf 0644 root root '# Kernel parameters set by nodeimage. Hardening: 30 of 42 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 are applied (cis-level1-server).
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.5.1
+# CIS-RHEL9-1.5.1 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.5.1)
 kernel.randomize_va_space = 2
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.5.2
+# CIS-RHEL9-1.5.2 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.5.2)
 kernel.yama.ptrace_scope = 1
 # sysctl
 net.ipv4.conf.all.send_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.2
+# CIS-RHEL9-3.3.2 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.2)
 net.ipv4.conf.default.send_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.3
+# CIS-RHEL9-3.3.3 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.3)
 net.ipv4.icmp_ignore_bogus_error_responses = 1
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.4
+# CIS-RHEL9-3.3.4 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.4)
 net.ipv4.icmp_echo_ignore_broadcasts = 1
 # sysctl
 net.ipv4.conf.all.accept_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.5
+# CIS-RHEL9-3.3.5 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.5)
 net.ipv4.conf.default.accept_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.5
+# CIS-RHEL9-3.3.5 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.5)
 net.ipv6.conf.all.accept_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.5
+# CIS-RHEL9-3.3.5 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.5)
 net.ipv6.conf.default.accept_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.6
+# CIS-RHEL9-3.3.6 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.6)
 net.ipv4.conf.all.secure_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.6
+# CIS-RHEL9-3.3.6 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.6)
 net.ipv4.conf.default.secure_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8
+# CIS-RHEL9-3.3.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8)
 net.ipv4.conf.all.accept_source_route = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8
+# CIS-RHEL9-3.3.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8)
 net.ipv4.conf.default.accept_source_route = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8
+# CIS-RHEL9-3.3.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8)
 net.ipv6.conf.all.accept_source_route = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8
+# CIS-RHEL9-3.3.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8)
 net.ipv6.conf.default.accept_source_route = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.9
+# CIS-RHEL9-3.3.9 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.9)
 net.ipv4.conf.all.log_martians = 1
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.9
+# CIS-RHEL9-3.3.9 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.9)
 net.ipv4.conf.default.log_martians = 1
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.10
+# CIS-RHEL9-3.3.10 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.10)
 net.ipv4.tcp_syncookies = 1
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.11
+# CIS-RHEL9-3.3.11 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.11)
 net.ipv6.conf.all.accept_ra = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.11
+# CIS-RHEL9-3.3.11 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.11)
 net.ipv6.conf.default.accept_ra = 0
 # sysctl
 kernel.kptr_restrict = 2
@@ -348,38 +348,38 @@ kernel.unprivileged_bpf_disabled = 1
 }
 
 phase_files() {
-  # CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.8
+  # CIS-RHEL9-5.1.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.8)
   write_file /etc/issue.net 0644 root root 'Authorized use only. Activity on this system may be monitored and recorded.
 '
   # CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 section 5.1 (SSH server)
   write_file /etc/ssh/sshd_config.d/50-nodeimage-hardening.conf 0600 root root '# SSH daemon settings written by nodeimage. Hardening: 30 of 42 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 are applied (cis-level1-server).
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.8
+# CIS-RHEL9-5.1.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.8)
 Banner /etc/issue.net
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.9
+# CIS-RHEL9-5.1.9 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.9)
 ClientAliveInterval 300
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.9
+# CIS-RHEL9-5.1.9 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.9)
 ClientAliveCountMax 1
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.12
+# CIS-RHEL9-5.1.12 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.12)
 HostbasedAuthentication no
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.13
+# CIS-RHEL9-5.1.13 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.13)
 IgnoreRhosts yes
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.14
+# CIS-RHEL9-5.1.14 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.14)
 LoginGraceTime 60
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.15
+# CIS-RHEL9-5.1.15 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.15)
 LogLevel VERBOSE
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.16
+# CIS-RHEL9-5.1.16 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.16)
 MaxAuthTries 4
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.17
+# CIS-RHEL9-5.1.17 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.17)
 MaxStartups 10:30:60
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.18
+# CIS-RHEL9-5.1.18 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.18)
 MaxSessions 10
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.19
+# CIS-RHEL9-5.1.19 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.19)
 PermitEmptyPasswords no
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.20
+# CIS-RHEL9-5.1.20 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.20)
 PermitRootLogin no
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.21
+# CIS-RHEL9-5.1.21 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.21)
 PermitUserEnvironment no
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.22
+# CIS-RHEL9-5.1.22 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.22)
 UsePAM yes
 '
 }
