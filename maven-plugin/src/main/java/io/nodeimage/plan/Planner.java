@@ -35,6 +35,11 @@ public final class Planner {
         this(mirrors, VendorCatalog.bundled());
     }
 
+    /** The plan of a resolved profile, knowing the file and line of every value the profile wrote. */
+    public Plan plan(io.nodeimage.profile.ResolvedProfile resolved) {
+        return plan(resolved.profile()).withOrigins(Origins.of(resolved));
+    }
+
     public Plan plan(Profile p) {
         List<Step> steps = new ArrayList<>();
         Baseline expanded = Baseline.of(p);

@@ -50,7 +50,7 @@ final class BlueprintEmitter {
             if (step == kernel) {
                 continue;
             }
-            s.append("\n# ").append(step.because()).append('\n');
+            s.append("\n# ").append(plan.origin(step)).append('\n');
             for (Step.Package p : step.packages()) {
                 s.append("[[packages]]\nname = ").append(toml(p.name())).append("\nversion = ")
                         .append(toml(p.version() == null ? "*" : p.version())).append("\n");
@@ -72,22 +72,22 @@ final class BlueprintEmitter {
                     .append('\n');
         }
         List<String[]> files = new ArrayList<>();
-        addFile(files, ProvisionScript.DISABLE_CONF, ProvisionScript.disableConf(plan.steps(Step.DisableModule.class)));
-        addFile(files, ProvisionScript.OPTIONS_CONF, ProvisionScript.optionsConf(plan.steps(Step.ModuleOptions.class)));
-        addFile(files, ProvisionScript.LOAD_CONF, ProvisionScript.loadConf(plan.steps(Step.LoadModules.class)));
+        addFile(files, ProvisionScript.DISABLE_CONF, ProvisionScript.disableConf(plan));
+        addFile(files, ProvisionScript.OPTIONS_CONF, ProvisionScript.optionsConf(plan));
+        addFile(files, ProvisionScript.LOAD_CONF, ProvisionScript.loadConf(plan));
         addFile(files, ProvisionScript.SYSCTL_CONF, ProvisionScript.sysctlConf(plan));
         for (String[] f : files) {
             s.append("\n[[customizations.files]]\npath = ").append(toml(f[0])).append("\nmode = \"0644\"\nuser = \"root\"\n")
                     .append("group = \"root\"\ndata = ").append(toml(f[1])).append('\n');
         }
         for (Step.WriteFile f : plan.steps(Step.WriteFile.class)) {
-            s.append("\n# ").append(f.because()).append("\n[[customizations.files]]\npath = ").append(toml(f.path()))
+            s.append("\n# ").append(plan.origin(f)).append("\n[[customizations.files]]\npath = ").append(toml(f.path()))
                     .append("\nmode = ").append(toml(f.mode().length() == 3 ? "0" + f.mode() : f.mode()))
                     .append("\nuser = ").append(toml(f.owner())).append("\ngroup = ").append(toml(f.group()))
                     .append("\ndata = ").append(toml(f.content())).append('\n');
         }
         for (Step.CreateUser u : plan.steps(Step.CreateUser.class)) {
-            s.append("\n[[customizations.user]]\nname = ").append(toml(u.name())).append('\n');
+            s.append("\n# ").append(plan.origin(u)).append("\n[[customizations.user]]\nname = ").append(toml(u.name())).append('\n');
             if (u.uid() != null) {
                 s.append("uid = ").append(u.uid()).append('\n');
             }

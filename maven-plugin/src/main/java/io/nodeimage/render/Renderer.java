@@ -51,7 +51,7 @@ public final class Renderer {
                     + "digest, but base.image is " + profile.base().image(),
                     "write base.image as name:tag@sha256:<digest>, or render without nodeimage.strict");
         }
-        Plan plan = planner.plan(profile);
+        Plan plan = planner.plan(resolved);
         String script = ProvisionScript.render(plan);
         Map<String, String> files = new TreeMap<>();
         files.put(PLAN_FILE, plan.describe());

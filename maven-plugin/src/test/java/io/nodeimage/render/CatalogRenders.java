@@ -20,8 +20,10 @@ final class CatalogRenders {
 
     /** The catalog's profiles, and a site profile for each abstract GPU target that needs site data. */
     static ProfileSources sources() {
-        return ProfileSources.withBundledCatalog(
-                io.nodeimage.support.RepositoryFiles.root().resolve("maven-plugin/src/test/resources/site-profiles"), null);
+        // Shown relative to the test resources: rendered comments name "site-profiles/<name>.yaml:<line>"
+        // on every machine, as a project's render names its own files relative to the project.
+        java.nio.file.Path resources = io.nodeimage.support.RepositoryFiles.root().resolve("maven-plugin/src/test/resources");
+        return ProfileSources.withBundledCatalog(resources.resolve("site-profiles"), resources);
     }
 
     static synchronized Map<String, Map<String, String>> all() {

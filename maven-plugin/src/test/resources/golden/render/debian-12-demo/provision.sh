@@ -3,8 +3,14 @@
 # Hardening: 33 of 41 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Debian Linux 12 Benchmark v1.1.0 are applied (cis-level1-server).
 # Do not edit: change the profile and render again. Every phase is idempotent.
 # Usage: provision.sh [phase...]; phases: trust repositories packages modules kernel sysctl files users services initramfs
-set -euo pipefail
+set -eEuo pipefail
 umask 022
+
+# Names the line that failed; nodeimage's build reads it to point at the profile line behind it.
+failed_at() {
+  echo "provision.sh: line $1 failed (exit status $2)" >&2
+}
+trap 'failed_at "$LINENO" "$?"' ERR
 
 # Files written here carry SOURCE_DATE_EPOCH as their time when it is set (reproducible layers).
 stamp() {
@@ -48,9 +54,9 @@ phase_repositories() {
 phase_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  # packages.install
+  # packages.install: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:10, nodeimage-profiles:nodeimage/profiles/debian-12-demo.yaml:16
   apt-get install -y --no-install-recommends ca-certificates kmod procps
-  # packages.remove
+  # packages.remove: nodeimage-profiles:nodeimage/profiles/debian-12-demo.yaml:19
   remove_packages tzdata
   apt-get clean
   rm -rf /var/lib/apt/lists/*
@@ -59,7 +65,7 @@ phase_packages() {
 phase_modules() {
   write_file /etc/modprobe.d/nodeimage-disable.conf 0644 root root '# Modules disabled by nodeimage: blacklisted (no loading by alias) and
 # their install command replaced, so an explicit modprobe fails too.
-# kernel.modules.disable
+# kernel.modules.disable: nodeimage-profiles:nodeimage/profiles/debian-12-demo.yaml:13
 blacklist nouveau
 install nouveau /bin/false
 # CIS-DEBIAN12-1.1.1.1 (CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.1)
@@ -82,6 +88,7 @@ blacklist usb-storage
 install usb-storage /bin/false
 '
   write_file /etc/modprobe.d/nodeimage-options.conf 0644 root root '# Module options set by nodeimage.
+# kernel.modules.options: nodeimage-profiles:nodeimage/profiles/debian-12-demo.yaml:14
 options loop max_loop=16
 '
   rm -f /etc/modules-load.d/nodeimage.conf
@@ -109,7 +116,7 @@ net.ipv4.icmp_echo_ignore_broadcasts = 1
 net.ipv6.conf.all.accept_redirects = 0
 # CIS-DEBIAN12-3.3.5 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.5)
 net.ipv6.conf.default.accept_redirects = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-demo.yaml:21
 net.ipv4.conf.all.accept_redirects = 0
 # CIS-DEBIAN12-3.3.5 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.5)
 net.ipv4.conf.default.accept_redirects = 0
@@ -135,13 +142,13 @@ net.ipv4.tcp_syncookies = 1
 net.ipv6.conf.all.accept_ra = 0
 # CIS-DEBIAN12-3.3.11 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.11)
 net.ipv6.conf.default.accept_ra = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:12
 kernel.kptr_restrict = 2
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:13
 kernel.dmesg_restrict = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:14
 kernel.unprivileged_bpf_disabled = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:17
 fs.suid_dumpable = 0
 '
 }

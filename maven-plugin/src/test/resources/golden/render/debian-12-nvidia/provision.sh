@@ -3,8 +3,14 @@
 # Hardening: 33 of 41 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Debian Linux 12 Benchmark v1.1.0 are applied (cis-level1-server).
 # Do not edit: change the profile and render again. Every phase is idempotent.
 # Usage: provision.sh [phase...]; phases: trust repositories packages modules kernel sysctl files users services initramfs
-set -euo pipefail
+set -eEuo pipefail
 umask 022
+
+# Names the line that failed; nodeimage's build reads it to point at the profile line behind it.
+failed_at() {
+  echo "provision.sh: line $1 failed (exit status $2)" >&2
+}
+trap 'failed_at "$LINENO" "$?"' ERR
 
 # Files written here carry SOURCE_DATE_EPOCH as their time when it is set (reproducible layers).
 stamp() {
@@ -110,9 +116,9 @@ phase_packages() {
   # secureBoot.mok: generated (DKMS modules signed for Secure Boot)
   command -v openssl >/dev/null 2>&1 || apt-get install -y --no-install-recommends openssl
   make_mok 'nodeimage CI MOK debian-12-nvidia'
-  # kernel.package
+  # kernel.package: nodeimage-profiles:nodeimage/profiles/debian-12-nvidia.yaml:11
   apt-get install -y --no-install-recommends linux-image-amd64
-  # packages.install
+  # packages.install: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:10
   apt-get install -y --no-install-recommends ca-certificates kmod
   # nvidia open driver, branch 535, dkms modules: Debian packages, bookworm: nvidia-open-kernel-dkms 535.261.03-1 (contrib), nvidia-smi and nvidia-kernel-support (non-free), firmware-nvidia-gsp (non-free-firmware) <https://packages.debian.org/bookworm/nvidia-open-kernel-dkms> (read 2026-11-27)
   apt-get install -y --no-install-recommends linux-headers-amd64 'nvidia-open-kernel-dkms=535.*' 'firmware-nvidia-gsp=535.*' 'nvidia-smi=535.*' 'nvidia-kernel-support=535.*'
@@ -151,7 +157,7 @@ phase_packages() {
 phase_modules() {
   write_file /etc/modprobe.d/nodeimage-disable.conf 0644 root root '# Modules disabled by nodeimage: blacklisted (no loading by alias) and
 # their install command replaced, so an explicit modprobe fails too.
-# kernel.modules.disable
+# kernel.modules.disable: nodeimage-profiles:nodeimage/profiles/debian-12-nvidia.yaml:15
 blacklist nouveau
 install nouveau /bin/false
 # CIS-DEBIAN12-1.1.1.1 (CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.1)
@@ -174,9 +180,11 @@ blacklist usb-storage
 install usb-storage /bin/false
 '
   write_file /etc/modprobe.d/nodeimage-options.conf 0644 root root '# Module options set by nodeimage.
+# kernel.modules.options: nodeimage-profiles:nodeimage/profiles/debian-12-nvidia.yaml:19
 options nvidia-current-open NVreg_EnableGpuFirmware=1
 '
   write_file /etc/modules-load.d/nodeimage.conf 0644 root root '# Modules loaded at boot, set by nodeimage.
+# kernel.modules.load: nodeimage-profiles:nodeimage/profiles/debian-12-nvidia.yaml:13
 nvidia
 nvidia_uvm
 '
@@ -230,13 +238,13 @@ net.ipv4.tcp_syncookies = 1
 net.ipv6.conf.all.accept_ra = 0
 # CIS-DEBIAN12-3.3.11 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.11)
 net.ipv6.conf.default.accept_ra = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:12
 kernel.kptr_restrict = 2
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:13
 kernel.dmesg_restrict = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:14
 kernel.unprivileged_bpf_disabled = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:17
 fs.suid_dumpable = 0
 '
 }

@@ -3,8 +3,14 @@
 # Hardening: 33 of 43 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 are applied (cis-level1-server).
 # Do not edit: change the profile and render again. Every phase is idempotent.
 # Usage: provision.sh [phase...]; phases: trust repositories packages modules kernel sysctl files users services initramfs
-set -euo pipefail
+set -eEuo pipefail
 umask 022
+
+# Names the line that failed; nodeimage's build reads it to point at the profile line behind it.
+failed_at() {
+  echo "provision.sh: line $1 failed (exit status $2)" >&2
+}
+trap 'failed_at "$LINENO" "$?"' ERR
 
 # Files written here carry SOURCE_DATE_EPOCH as their time when it is set (reproducible layers).
 stamp() {
@@ -135,7 +141,7 @@ rw==
     apt-get clean
     rm -rf /var/lib/apt/lists/* /tmp/nodeimage-archive-ca.pem
   fi
-  # trust.certificates.site-root
+  # trust.certificates.site-root: site-profiles/site-ubuntu-24.04-archive-mirror.yaml:14
   write_file /usr/local/share/ca-certificates/site-root.crt 0644 root root '-----BEGIN CERTIFICATE-----
 MIIBrTCCAVOgAwIBAgIUQZ3S3GoCUhZhwEcvVjrZA46IWuEwCgYIKoZIzj0EAwIw
 IzEhMB8GA1UEAwwYbm9kZWltYWdlIHRlc3Qgc2l0ZSByb290MCAXDTI2MTEyNzE3
@@ -171,7 +177,7 @@ deb [signed-by=/etc/apt/keyrings/nvidia-container-toolkit.gpg] https://nvidia.gi
 phase_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  # packages.install
+  # packages.install: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:10
   apt-get install -y --no-install-recommends ca-certificates chrony auditd kmod openssh-server
   # nvidia open driver, branch 580, precompiled modules: Ubuntu Packages: linux-modules-nvidia-<branch>-server-open-<flavour> (signed precompiled modules), nvidia-headless-no-dkms-<branch>-server-open, nvidia-utils-<branch>-server, nvidia-dkms-<branch>-server-open <https://packages.ubuntu.com/plucky/nvidia-dkms-550-server-open> (read 2026-11-27)
   apt-get install -y --no-install-recommends linux-modules-nvidia-580-server-open-generic 'nvidia-headless-no-dkms-580-server-open=580.*' 'nvidia-utils-580-server=580.*'
@@ -181,7 +187,7 @@ phase_packages() {
   apt-get install -y --no-install-recommends nvidia-container-toolkit
   # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
   apt-get install -y --no-install-recommends rdma-core ibverbs-utils infiniband-diags
-  # packages.remove
+  # packages.remove: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:11
   remove_packages telnet rsh-client ftp
   apt-get clean
   rm -rf /var/lib/apt/lists/*
@@ -190,7 +196,7 @@ phase_packages() {
 phase_modules() {
   write_file /etc/modprobe.d/nodeimage-disable.conf 0644 root root '# Modules disabled by nodeimage: blacklisted (no loading by alias) and
 # their install command replaced, so an explicit modprobe fails too.
-# kernel.modules.disable
+# kernel.modules.disable: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-hopper.yaml:21
 blacklist nouveau
 install nouveau /bin/false
 # CIS-UBUNTU2404-1.1.1.1 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.1)
@@ -213,9 +219,11 @@ blacklist usb-storage
 install usb-storage /bin/false
 '
   write_file /etc/modprobe.d/nodeimage-options.conf 0644 root root '# Module options set by nodeimage.
+# kernel.modules.options: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-hopper.yaml:24
 options nvidia NVreg_EnableGpuFirmware=1
 '
   write_file /etc/modules-load.d/nodeimage.conf 0644 root root '# Modules loaded at boot, set by nodeimage.
+# kernel.modules.load: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-hopper.yaml:19
 nvidia
 nvidia_uvm
 nvidia_modeset
@@ -239,7 +247,7 @@ phase_sysctl() {
 kernel.randomize_va_space = 2
 # CIS-UBUNTU2404-1.5.2 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.5.2)
 kernel.yama.ptrace_scope = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:20
 net.ipv4.conf.all.send_redirects = 0
 # CIS-UBUNTU2404-3.3.2 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.2)
 net.ipv4.conf.default.send_redirects = 0
@@ -251,7 +259,7 @@ net.ipv4.icmp_echo_ignore_broadcasts = 1
 net.ipv6.conf.all.accept_redirects = 0
 # CIS-UBUNTU2404-3.3.5 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.5)
 net.ipv6.conf.default.accept_redirects = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:19
 net.ipv4.conf.all.accept_redirects = 0
 # CIS-UBUNTU2404-3.3.5 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.5)
 net.ipv4.conf.default.accept_redirects = 0
@@ -277,13 +285,13 @@ net.ipv4.tcp_syncookies = 1
 net.ipv6.conf.all.accept_ra = 0
 # CIS-UBUNTU2404-3.3.11 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.11)
 net.ipv6.conf.default.accept_ra = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:13
 kernel.kptr_restrict = 2
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:14
 kernel.dmesg_restrict = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:15
 kernel.unprivileged_bpf_disabled = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:18
 fs.suid_dumpable = 0
 '
 }
@@ -347,7 +355,7 @@ phase_services() {
     echo 'provision.sh: systemctl is missing, so units cannot be enabled; install systemd' >&2
     exit 1
   fi
-  # services.enable and accelerators
+  # services.enable and accelerators: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:22
   systemctl enable nvidia-fabricmanager nvidia-persistenced nvidia-cdi-refresh.path chrony auditd
 }
 

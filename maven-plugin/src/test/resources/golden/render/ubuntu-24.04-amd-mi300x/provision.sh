@@ -3,8 +3,14 @@
 # Hardening: 33 of 43 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 are applied (cis-level1-server).
 # Do not edit: change the profile and render again. Every phase is idempotent.
 # Usage: provision.sh [phase...]; phases: trust repositories packages modules kernel sysctl files users services initramfs
-set -euo pipefail
+set -eEuo pipefail
 umask 022
+
+# Names the line that failed; nodeimage's build reads it to point at the profile line behind it.
+failed_at() {
+  echo "provision.sh: line $1 failed (exit status $2)" >&2
+}
+trap 'failed_at "$LINENO" "$?"' ERR
 
 # Files written here carry SOURCE_DATE_EPOCH as their time when it is set (reproducible layers).
 stamp() {
@@ -125,13 +131,13 @@ phase_packages() {
   # secureBoot.mok: generated (DKMS modules signed for Secure Boot)
   command -v openssl >/dev/null 2>&1 || apt-get install -y --no-install-recommends openssl
   make_mok 'nodeimage MOK ubuntu-24.04-amd-mi300x'
-  # packages.install
+  # packages.install: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:10
   apt-get install -y --no-install-recommends ca-certificates chrony auditd kmod openssh-server
   # amd dkms driver, branch 7.0, dkms modules: AMD Instinct Data Center GPU Documentation (amdgpu-docs), package-manager-ubuntu.rst and conf.py (amdgpu 30.10.1; apt install amdgpu-dkms); key fingerprint as reported for rocm.gpg.key in ROCm issue 1762 <https://github.com/ROCm/amdgpu-docs/blob/67902e24b764e1e4799e9f1b1c5ed7142ed33247/docs/install/detailed-install/package-manager/package-manager-ubuntu.rst> (read 2026-11-27)
   apt-get install -y --no-install-recommends linux-headers-generic amdgpu-dkms rocm
   # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
   apt-get install -y --no-install-recommends rdma-core ibverbs-utils infiniband-diags
-  # packages.remove
+  # packages.remove: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:11
   remove_packages telnet rsh-client ftp
   # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers, and
   # a kernel with modules but no headers, or a build that installed nothing, stops the script.
@@ -187,6 +193,7 @@ install usb-storage /bin/false
 '
   rm -f /etc/modprobe.d/nodeimage-options.conf
   write_file /etc/modules-load.d/nodeimage.conf 0644 root root '# Modules loaded at boot, set by nodeimage.
+# kernel.modules.load: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-amd-mi300x.yaml:13
 amdgpu
 '
 }
@@ -208,7 +215,7 @@ phase_sysctl() {
 kernel.randomize_va_space = 2
 # CIS-UBUNTU2404-1.5.2 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.5.2)
 kernel.yama.ptrace_scope = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:20
 net.ipv4.conf.all.send_redirects = 0
 # CIS-UBUNTU2404-3.3.2 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.2)
 net.ipv4.conf.default.send_redirects = 0
@@ -220,7 +227,7 @@ net.ipv4.icmp_echo_ignore_broadcasts = 1
 net.ipv6.conf.all.accept_redirects = 0
 # CIS-UBUNTU2404-3.3.5 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.5)
 net.ipv6.conf.default.accept_redirects = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:19
 net.ipv4.conf.all.accept_redirects = 0
 # CIS-UBUNTU2404-3.3.5 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.5)
 net.ipv4.conf.default.accept_redirects = 0
@@ -246,15 +253,15 @@ net.ipv4.tcp_syncookies = 1
 net.ipv6.conf.all.accept_ra = 0
 # CIS-UBUNTU2404-3.3.11 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.11)
 net.ipv6.conf.default.accept_ra = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:13
 kernel.kptr_restrict = 2
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:14
 kernel.dmesg_restrict = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:15
 kernel.unprivileged_bpf_disabled = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:18
 fs.suid_dumpable = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-amd-mi300x.yaml:16
 kernel.numa_balancing = 0
 '
 }
@@ -311,7 +318,7 @@ phase_services() {
     echo 'provision.sh: systemctl is missing, so units cannot be enabled; install systemd' >&2
     exit 1
   fi
-  # services.enable and accelerators
+  # services.enable and accelerators: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:22
   systemctl enable chrony auditd
 }
 

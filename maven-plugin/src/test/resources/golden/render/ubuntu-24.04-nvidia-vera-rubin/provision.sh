@@ -3,8 +3,14 @@
 # Hardening: 33 of 43 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 are applied (cis-level1-server).
 # Do not edit: change the profile and render again. Every phase is idempotent.
 # Usage: provision.sh [phase...]; phases: trust repositories packages modules kernel sysctl files users services initramfs
-set -euo pipefail
+set -eEuo pipefail
 umask 022
+
+# Names the line that failed; nodeimage's build reads it to point at the profile line behind it.
+failed_at() {
+  echo "provision.sh: line $1 failed (exit status $2)" >&2
+}
+trap 'failed_at "$LINENO" "$?"' ERR
 
 # Files written here carry SOURCE_DATE_EPOCH as their time when it is set (reproducible layers).
 stamp() {
@@ -129,9 +135,9 @@ deb [signed-by=/etc/apt/keyrings/nvidia-container-toolkit.gpg] https://nvidia.gi
 phase_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  # kernel.package
+  # kernel.package: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-vera-rubin.yaml:15
   apt-get install -y --no-install-recommends linux-nvidia-64k
-  # packages.install
+  # packages.install: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:10
   apt-get install -y --no-install-recommends ca-certificates chrony auditd kmod openssh-server
   # nvidia open driver, branch 595, precompiled modules: Ubuntu Packages: linux-modules-nvidia-<branch>-server-open-<flavour> (signed precompiled modules), nvidia-headless-no-dkms-<branch>-server-open, nvidia-utils-<branch>-server, nvidia-dkms-<branch>-server-open <https://packages.ubuntu.com/plucky/nvidia-dkms-550-server-open> (read 2026-11-27)
   apt-get install -y --no-install-recommends linux-modules-nvidia-595-server-open-nvidia-64k 'nvidia-headless-no-dkms-595-server-open=595.*' 'nvidia-utils-595-server=595.*'
@@ -141,7 +147,7 @@ phase_packages() {
   apt-get install -y --no-install-recommends nvidia-container-toolkit
   # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
   apt-get install -y --no-install-recommends rdma-core ibverbs-utils infiniband-diags
-  # packages.remove
+  # packages.remove: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:11
   remove_packages telnet rsh-client ftp
   apt-get clean
   rm -rf /var/lib/apt/lists/*
@@ -150,7 +156,7 @@ phase_packages() {
 phase_modules() {
   write_file /etc/modprobe.d/nodeimage-disable.conf 0644 root root '# Modules disabled by nodeimage: blacklisted (no loading by alias) and
 # their install command replaced, so an explicit modprobe fails too.
-# kernel.modules.disable
+# kernel.modules.disable: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-vera-rubin.yaml:23
 blacklist nouveau
 install nouveau /bin/false
 # CIS-UBUNTU2404-1.1.1.1 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.1)
@@ -174,6 +180,7 @@ install usb-storage /bin/false
 '
   rm -f /etc/modprobe.d/nodeimage-options.conf
   write_file /etc/modules-load.d/nodeimage.conf 0644 root root '# Modules loaded at boot, set by nodeimage.
+# kernel.modules.load: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-vera-rubin.yaml:22
 nvidia
 nvidia_uvm
 nvidia_modeset
@@ -197,7 +204,7 @@ phase_sysctl() {
 kernel.randomize_va_space = 2
 # CIS-UBUNTU2404-1.5.2 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.5.2)
 kernel.yama.ptrace_scope = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:20
 net.ipv4.conf.all.send_redirects = 0
 # CIS-UBUNTU2404-3.3.2 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.2)
 net.ipv4.conf.default.send_redirects = 0
@@ -209,7 +216,7 @@ net.ipv4.icmp_echo_ignore_broadcasts = 1
 net.ipv6.conf.all.accept_redirects = 0
 # CIS-UBUNTU2404-3.3.5 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.5)
 net.ipv6.conf.default.accept_redirects = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:19
 net.ipv4.conf.all.accept_redirects = 0
 # CIS-UBUNTU2404-3.3.5 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.5)
 net.ipv4.conf.default.accept_redirects = 0
@@ -235,13 +242,13 @@ net.ipv4.tcp_syncookies = 1
 net.ipv6.conf.all.accept_ra = 0
 # CIS-UBUNTU2404-3.3.11 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.11)
 net.ipv6.conf.default.accept_ra = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:13
 kernel.kptr_restrict = 2
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:14
 kernel.dmesg_restrict = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:15
 kernel.unprivileged_bpf_disabled = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:18
 fs.suid_dumpable = 0
 '
 }
@@ -305,7 +312,7 @@ phase_services() {
     echo 'provision.sh: systemctl is missing, so units cannot be enabled; install systemd' >&2
     exit 1
   fi
-  # services.enable and accelerators
+  # services.enable and accelerators: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:22
   systemctl enable nvidia-imex nvidia-persistenced nvidia-cdi-refresh.path chrony auditd
   # imex: NVIDIA IMEX Service for NVLink Networks, IMEX Service Config Options (SERVER_PORT default 50000, IMEX_NODE_CONFIG_FILE default /etc/nvidia-imex/nodes_config.cfg) <https://docs.nvidia.com/multi-node-nvlink-systems/imex-guide/config.html> (read 2026-11-27)
   open_port 50000/tcp
