@@ -65,7 +65,13 @@ public final class PolicySets {
             for (int i = 0; i < lp.policy().waivers().size(); i++) {
                 String rule = lp.policy().waivers().get(i).rule();
                 if (ProfilePolicy.names(rule)) {
-                    // Made per image from its profile: verify lists the waivers that waived nothing.
+                    // Made per image from its profile: only the key can be checked here; verify lists the
+                    // waivers that waived nothing.
+                    String key = ProfilePolicy.key(rule);
+                    if (!ProfilePolicy.KEYS.contains(key)) {
+                        problems.add(lp.waiverLocations().get(i), "rule", "waives '" + rule + "', but '" + key
+                                + "' is not a profile key verify makes rules from", DidYouMean.hint(key, ProfilePolicy.KEYS));
+                    }
                     continue;
                 }
                 String owner = rule.contains("/") ? rule.substring(0, rule.indexOf('/')) : null;

@@ -65,6 +65,18 @@ public final class ProfilePolicy {
         return new PolicySet(SET, resolved.name(), null, List.of(of(resolved)));
     }
 
+    /** The profile keys rules are made from, as their ids name them. */
+    public static final List<String> KEYS = List.of("kernel.package", "packages.install", "packages.remove",
+            "kernel.modules.disable", "kernel.cmdline", "sysctl", "services.enable", "services.disable", "services.mask",
+            "files", "accelerators.driver");
+
+    /** The profile key a rule reference names: sysctl for profile:sysctl/kernel.kptr_restrict. */
+    public static String key(String ruleRef) {
+        String rest = ruleRef.substring(RULE_PREFIX.length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
+    }
+
     /** Whether a rule reference (a waiver's) names a rule of this policy. */
     public static boolean names(String ruleRef) {
         return ruleRef.startsWith(RULE_PREFIX);

@@ -251,6 +251,28 @@ class ProfilePolicyTest {
     }
 
     @Test
+    void everyCatalogProfilesRulesCanBeWaivedAndNameAKnownKey(@TempDir Path dir) {
+        ProfileSources sources = ProfileSources.withBundledCatalog(dir, dir);
+        int rules = 0;
+        for (ResolvedProfile p : new ProfileResolver(sources).resolveAll(sources.catalogNames())) {
+            for (Policy.Rule r : ProfilePolicy.of(p).policy().rules()) {
+                assertThat(io.nodeimage.yaml.Syntax.RULE_REF.accepts(r.id())).as(p.name() + ": " + r.id()).isTrue();
+                assertThat(ProfilePolicy.KEYS).as(r.id()).contains(ProfilePolicy.key(r.id()));
+                rules++;
+            }
+        }
+        assertThat(rules).isGreaterThan(150);
+        String typo = "apiVersion: nodeimage/v1\nkind: Waivers\nname: w\nwaivers:\n"
+                + "  - {rule: \"profile:sysctls/kernel.kptr_restrict\", reason: r, expires: 2027-01-31, approvedBy: a}\n";
+        LoadedPolicy file = PolicyLoader.load(SafeYaml.parse(typo.getBytes(StandardCharsets.UTF_8), "w.yaml"), "w.yaml", "w",
+                new Problems()).orElseThrow();
+        assertThat(PolicySets.crossCheck(List.of(new PolicySet(PolicySets.PROJECT, "1", null, List.of(file))), true))
+                .extracting(Problem::format).singleElement().asString()
+                .contains("waives 'profile:sysctls/kernel.kptr_restrict', but 'sysctls' is not a profile key verify makes "
+                        + "rules from", "did you mean 'sysctl'?");
+    }
+
+    @Test
     void rhelKernelArgumentsGetNoRuleForTheyLiveInBootEntriesFactsDoNotRead(@TempDir Path dir) {
         ResolvedProfile rhel = new ProfileResolver(ProfileSources.withBundledCatalog(dir, dir)).resolve("rhel-9-nvidia-hopper");
         assertThat(rhel.profile().kernel().cmdline()).contains("iommu=pt");
