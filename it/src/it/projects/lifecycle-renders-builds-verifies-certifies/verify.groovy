@@ -30,7 +30,7 @@ assert st.predicateType == 'urn:nodeimage:certificate:v1'
 assert st.subject[0].name == "it-lifecycle/site-node:${tag}"
 assert 'sha256:' + st.subject[0].digest.sha256 == build.imageId
 assert 'sha256:' + st.predicate.profile.digest.sha256 == build.labels['io.nodeimage.profile.digest']
-assert st.predicate.policySets*.name == ['project', 'secops', 'nodeimage-policies']
+assert st.predicate.policySets*.name == ['project', 'secops', 'nodeimage-policies', 'profile']
 def secopsHead = ['git', 'rev-parse', 'HEAD'].execute(null, new File(basedir, '../lifecycle-secops-policies')).text.trim()
 assert st.predicate.policySets[1].version == 'v2.1.0' && st.predicate.policySets[1].commit == secopsHead
 assert st.predicate.results.find { it.rule == 'SEC-001' }.status == 'pass'

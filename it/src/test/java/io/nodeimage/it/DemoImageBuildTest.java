@@ -129,6 +129,34 @@ class DemoImageBuildTest {
     }
 
     @Test
+    void eachImageHoldsWhatItsOwnProfileAsksAndAnImageWithoutItFailsNamingTheProfileKey() throws Exception {
+        ProfileSources sources = ProfileSources.withBundledCatalog(work.resolve("profiles"), work);
+        ResolvedProfile hostile = new ProfileResolver(sources).resolve("demo-hostile");
+        var settings = new io.nodeimage.report.VerifyService.Settings(io.nodeimage.policy.Policy.Severity.HIGH,
+                java.time.LocalDate.now(), false, io.nodeimage.policy.Waivers.Limits.NONE, null);
+        var service = new io.nodeimage.report.VerifyService(List.of(), settings)
+                .with(io.nodeimage.policy.ProfilePolicy.set(hostile));
+        String file = "profile:files/etc/nodeimage-hostile.txt";
+
+        var built = service.judge(HOSTILE_TAG, hostile.profile()).results();
+        assertThat(built).extracting(r -> r.ruleId()).contains(file, "profile:packages.remove/tzdata",
+                "profile:sysctl/net.ipv4.conf.all.accept_redirects");
+        assertThat(built).allSatisfy(r -> assertThat(r.status()).as(r.ruleId() + ": " + r.message())
+                .isIn(io.nodeimage.policy.RuleResult.Status.PASS, io.nodeimage.policy.RuleResult.Status.NOT_APPLICABLE));
+        assertThat(built).filteredOn(r -> r.ruleId().equals(file)).singleElement()
+                .satisfies(r -> assertThat(r.evidence()).containsExactly("/etc/nodeimage-hostile.txt file 0640 root:root"));
+
+        // The demo image, judged as if it were made from demo-hostile: it lacks the file that profile writes.
+        var demoAsHostile = service.judge(DEMO_TAG, hostile.profile()).results();
+        assertThat(demoAsHostile).filteredOn(r -> r.status() == io.nodeimage.policy.RuleResult.Status.FAIL).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.ruleId()).isEqualTo(file);
+                    assertThat(r.message()).isEqualTo("/etc/nodeimage-hostile.txt does not exist");
+                    assertThat(r.location().toString()).isEqualTo("profiles/demo-hostile.yaml:8:11");
+                });
+    }
+
+    @Test
     void containersFromTheImageRunUnprivileged() throws Exception {
         assertThat(run(demo, "id", "-u")).isEqualTo("65534\n");
     }

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
 public final class ProfileSources {
 
     public static final String CATALOG_ROOT = "nodeimage/profiles/";
-    private static final String CATALOG_SHOWN = "nodeimage-profiles:" + CATALOG_ROOT;
+    /** How the bundled catalog's files are shown: in messages, and as the locations of profile rules. */
+    public static final String CATALOG_SHOWN = "nodeimage-profiles:" + CATALOG_ROOT;
 
     private final Map<String, Path> projectFiles = new TreeMap<>();
     private final List<Problem> folderProblems = new ArrayList<>();

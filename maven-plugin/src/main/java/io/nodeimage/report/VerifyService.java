@@ -92,6 +92,16 @@ public final class VerifyService {
         this.trust = new ModuleTrust(certificates);
     }
 
+    /**
+     * The same run with one more set judged: the image's own profile as a policy
+     * ({@link io.nodeimage.policy.ProfilePolicy#set}), which differs per image.
+     */
+    public VerifyService with(PolicySet extra) {
+        List<PolicySet> all = new java.util.ArrayList<>(sets);
+        all.add(extra);
+        return new VerifyService(all, settings);
+    }
+
     public static Policy.Severity severity(String name) {
         return severity("failOn", name);
     }
