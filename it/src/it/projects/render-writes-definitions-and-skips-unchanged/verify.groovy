@@ -14,7 +14,7 @@ assert script.contains("baseurl=https://mirror.example.internal/nvidia/cuda-rhel
 assert script.contains("dnf -y module enable nvidia-driver:580-open")
 assert script.contains("dnf install -y --setopt=install_weak_deps=False dkms 'nvidia-open-580.*'")
 assert script.contains("make_mok 'nodeimage MOK site-h100-rhel'")
-assert script.contains("# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.1\nblacklist cramfs\ninstall cramfs /bin/false")
+assert script.contains("# CIS-RHEL9-1.1.1.1 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.1)\nblacklist cramfs\ninstall cramfs /bin/false")
 assert new File(out, 'Containerfile').text.startsWith('# Containerfile for profile site-h100-rhel (rhel 9.6 x86_64)')
 // First run renders, second finds nothing changed.
 assert log.contains('site-h100-rhel: rendered 50-nodeimage-kargs.toml, Containerfile')

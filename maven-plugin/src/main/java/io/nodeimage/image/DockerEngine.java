@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import org.testcontainers.dockerclient.DockerClientProviderStrategy;
+import org.testcontainers.dockerclient.EnvironmentAndSystemPropertyClientProviderStrategy;
 
 /** The Docker engine, found as Testcontainers finds it; an engine that does not answer gets one message and a hint. */
 public final class DockerEngine {
@@ -42,8 +43,15 @@ public final class DockerEngine {
     private static synchronized DockerClient connect() {
         if (client == null) {
             List<DockerClientProviderStrategy> strategies = new ArrayList<>();
-            ServiceLoader.load(DockerClientProviderStrategy.class, DockerClientProviderStrategy.class.getClassLoader())
-                    .forEach(strategies::add);
+            if (System.getenv("DOCKER_HOST") != null) {
+                // DOCKER_HOST (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) names the engine. Testcontainers
+                // would try the strategy it saved in ~/.testcontainers.properties first (a local socket, once
+                // a local engine answered there), so the build could read one engine and stream from another.
+                strategies.add(new EnvironmentAndSystemPropertyClientProviderStrategy());
+            } else {
+                ServiceLoader.load(DockerClientProviderStrategy.class, DockerClientProviderStrategy.class.getClassLoader())
+                        .forEach(strategies::add);
+            }
             DockerClient found = DockerClientProviderStrategy.getFirstValidStrategy(strategies).getDockerClient();
             found.pingCmd().exec();
             client = found;
