@@ -45,7 +45,7 @@ public final class InspectService {
     public static Facts facts(String image, java.util.Set<String> extraPaths, ModuleTrust trust,
                               ModuleFactsCache cache) {
         // Two containers of the image: the module trees stream from one while the rest is read from the other.
-        try (ContainerFiles files = ContainerFiles.open(image); ContainerFiles trees = ContainerFiles.open(image)) {
+        try (EngineFiles files = EngineFiles.open(image); EngineFiles trees = EngineFiles.open(image)) {
             Facts facts = new Inspector(new ModuleReader(trust, cache)).inspect(image, files, trees,
                     files.architecture(), extraPaths);
             cache.save();

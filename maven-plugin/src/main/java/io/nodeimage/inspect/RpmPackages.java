@@ -14,7 +14,7 @@ import java.util.Optional;
 final class RpmPackages {
 
     /** Where rpm keeps its database: RHEL 10 and Fedora moved it under /usr, leaving a link at /var. */
-    private static final List<String> DATABASES = List.of("/usr/lib/sysimage/rpm", "/var/lib/rpm");
+    static final List<String> DATABASES = List.of("/usr/lib/sysimage/rpm", "/var/lib/rpm");
     private static final List<String> DATABASE_FILES = List.of("rpmdb.sqlite", "Packages", "Packages.db");
     /** Epoch only where set, as rpm -q prints it, so versions compare as rpm compares them. */
     static final String QUERY_FORMAT = "%{NAME}\\t%|EPOCH?{%{EPOCH}:}|%{VERSION}-%{RELEASE}\\t%{ARCH}\\n";
@@ -23,14 +23,20 @@ final class RpmPackages {
     private RpmPackages() {
     }
 
-    static List<Facts.Package> read(ContainerFiles files, List<Facts.Finding> findings) throws IOException {
+    static List<Facts.Package> read(ImageFiles files, List<Facts.Finding> findings) throws IOException {
         Optional<String> database = database(files);
         if (database.isEmpty()) {
             return new ArrayList<>();
         }
-        ContainerFiles.Run run;
+        Optional<ImageTools> tools = files.tools();
+        if (tools.isEmpty()) {
+            findings.add(new Facts.Finding(database.get(), "an rpm database; its packages are listed by the image's own rpm, "
+                    + "which runs only in an engine: not listed when the image is read from its layers"));
+            return new ArrayList<>();
+        }
+        ImageTools.Run run;
         try {
-            run = files.run(List.of("rpm", "--dbpath", database.get(), "-qa", "--qf", QUERY_FORMAT), TIMEOUT);
+            run = tools.get().run(List.of("rpm", "--dbpath", database.get(), "-qa", "--qf", QUERY_FORMAT), TIMEOUT);
         } catch (IOException e) {
             findings.add(new Facts.Finding(database.get(), "an rpm database, but rpm could not list it: " + e.getMessage()));
             return new ArrayList<>();
@@ -55,7 +61,7 @@ final class RpmPackages {
     }
 
     /** The first database directory holding a database file; links are skipped (they show the other). */
-    private static Optional<String> database(ContainerFiles files) throws IOException {
+    private static Optional<String> database(ImageFiles files) throws IOException {
         for (String dir : DATABASES) {
             if (files.stat(dir).filter(e -> e.isDirectory()).isEmpty()) {
                 continue;
