@@ -167,16 +167,27 @@ public final class Inspector {
 
     // ---- file metadata
 
+    /**
+     * Paths an engine writes into every container it creates (Docker's init layer: empty hosts, hostname
+     * and resolv.conf over the image's, an mtab link, .dockerenv, console): through an engine the image's
+     * own entries there cannot be seen, and a node writes its own at boot. Left out of the file facts on
+     * every source, so that the facts of one image are the same whatever it is read from.
+     */
+    static final Set<String> ENGINE_MADE = Set.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/mtab",
+            "/.dockerenv", "/dev/console", "/dev/pts", "/dev/shm");
+
     private static List<Facts.FileEntry> fileEntries(ImageFiles files, List<KeptFiles.Kept> etc,
                                                      Set<String> extraPaths) throws IOException {
         Map<Long, String> users = ids(etc, "/etc/passwd");
         Map<Long, String> groups = ids(etc, "/etc/group");
         TreeMap<String, Facts.FileEntry> out = new TreeMap<>();
         for (KeptFiles.Kept k : etc) {
-            out.put(k.path(), entry(k.path(), k.entry(), users, groups));
+            if (!ENGINE_MADE.contains(k.path())) {
+                out.put(k.path(), entry(k.path(), k.entry(), users, groups));
+            }
         }
         for (String path : new TreeSet<>(extraPaths)) {
-            if (out.containsKey(path) || path.equals("/etc") || path.startsWith("/etc/")) {
+            if (out.containsKey(path) || ENGINE_MADE.contains(path) || path.equals("/etc") || path.startsWith("/etc/")) {
                 continue;
             }
             files.stat(path).ifPresent(e -> out.put(path, entry(path, e, users, groups)));

@@ -134,8 +134,9 @@ public final class Registry {
                     + "or docker login)" : " with the login given: check it, and that it may pull " + ref.repository()));
         }
         if (code == 404) {
-            throw new LayerException("registry " + ref.host() + " has no " + path.substring(1).replaceFirst("/.*", "")
-                    + " " + path.substring(path.lastIndexOf('/') + 1) + " in " + ref.repository() + ": " + body);
+            throw new LayerException("registry " + ref.host() + " has no " + (path.startsWith("/manifests/") ? "manifest "
+                    : "blob ") + path.substring(path.lastIndexOf('/') + 1) + " in " + ref.repository()
+                    + "; check the reference (docker://<registry>/<repository>[:<tag>|@<digest>])");
         }
         throw new LayerException("registry " + ref.host() + " answered " + code + " for " + uri.getPath() + ": " + body);
     }
