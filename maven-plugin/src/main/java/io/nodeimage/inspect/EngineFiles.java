@@ -56,13 +56,32 @@ public final class EngineFiles implements ImageFiles {
         return architecture;
     }
 
-    /** Creates (never starts) a container of the image in the engine DOCKER_HOST names. */
-    public static EngineFiles open(String image) {
-        if (!image.matches("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,511}")) {
-            throw new ConfigurationException("'" + image + "' is not an image name",
-                    "name an image as the engine does: repository[:tag], or an id; or a source such as "
-                            + "oci:<dir>, docker-archive:<file> or docker://<reference>");
+    /**
+     * The image's files in the engine DOCKER_HOST names: through a container that is created, never
+     * started; or, from Podman, through the image's export read as its layers. Podman's archive API
+     * writes the container's user as the owner of every entry (names survive in the tar header's user and
+     * group names, but not for owners without a name), so owners would depend on the engine.
+     */
+    public static ImageFiles open(String image) {
+        validate(image);
+        Optional<EngineSocket> socket = EngineSocket.find();
+        if (socket.isPresent()) {
+            try {
+                Optional<ImageFiles> podman = PodmanExport.open(socket.get(), image);
+                if (podman.isPresent()) {
+                    return podman.get();
+                }
+            } catch (IOException e) {
+                throw new ConfigurationException("no Docker engine answers at " + socket.get().path() + ", so image "
+                        + image + " cannot be read: " + e.getMessage(), "start the engine (or set DOCKER_HOST), then run again", e);
+            }
         }
+        return container(image);
+    }
+
+    /** Creates (never starts) a container of the image in the engine DOCKER_HOST names, and reads through its archive API. */
+    public static EngineFiles container(String image) {
+        validate(image);
         Optional<EngineSocket> socket = EngineSocket.find();
         if (socket.isPresent()) {
             try {
@@ -75,13 +94,21 @@ public final class EngineFiles implements ImageFiles {
         return throughClient(DockerEngine.client("image " + image + " cannot be read"), image);
     }
 
+    private static void validate(String image) {
+        if (!image.matches("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,511}")) {
+            throw new ConfigurationException("'" + image + "' is not an image name",
+                    "name an image as the engine does: repository[:tag], or an id; or a source such as "
+                            + "oci:<dir>, docker-archive:<file> or docker://<reference>");
+        }
+    }
+
     static ConfigurationException notPresent(String image) {
         return new ConfigurationException("image " + image + " is not present in the Docker engine",
                 "build it first (nodeimage:build), or name a local image with -Dnodeimage.image=<name>, "
                         + "or an image outside the engine as oci:<dir>, docker-archive:<file> or docker://<reference>");
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode engineAnswer(EngineSocket.Answer answer, String shown)
+    static com.fasterxml.jackson.databind.JsonNode engineAnswer(EngineSocket.Answer answer, String shown)
             throws IOException {
         try {
             return Json.read(answer.body(), shown);

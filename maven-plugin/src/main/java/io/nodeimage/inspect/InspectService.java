@@ -105,8 +105,10 @@ public final class InspectService {
 
     private static Facts fromEngine(String image, java.util.Set<String> extraPaths, ModuleTrust trust,
                                     ModuleFactsCache cache) {
-        // Two containers of the image: the module trees stream from one while the rest is read from the other.
-        try (EngineFiles files = EngineFiles.open(image); EngineFiles trees = EngineFiles.open(image)) {
+        // Two containers of the image: the module trees stream from one while the rest is read from the other
+        // (an image read from its export is in memory and a spool file already: one reader).
+        try (ImageFiles files = EngineFiles.open(image);
+             ImageFiles trees = files instanceof EngineFiles ? EngineFiles.container(image) : null) {
             Facts facts = new Inspector(new ModuleReader(trust, cache)).inspect(image, files, trees,
                     files.architecture(), extraPaths);
             cache.save();

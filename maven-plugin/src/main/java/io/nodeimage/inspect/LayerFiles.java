@@ -9,22 +9,36 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
  * An image's files read from its layers ({@link LayerTree}): an OCI layout, a {@code docker save}
- * archive or a registry, with no engine. Owners, groups and modes are those of the layers' tar headers;
- * nothing of the image can run, so {@link #tools()} is empty.
+ * archive or a registry, with no engine (its {@link #tools()} are empty: nothing of the image can run), or
+ * an image Podman exports (its tools run in Podman). Owners, groups and modes are those of the layers' tar
+ * headers.
  */
 public final class LayerFiles implements ImageFiles {
 
     private final LayerTree tree;
     private final TreeWalk walker;
+    private final ImageTools tools;
 
-    private LayerFiles(LayerTree tree) {
+    private LayerFiles(LayerTree tree, ImageTools tools) {
         this.tree = tree;
         this.walker = new TreeWalk(tree);
+        this.tools = tools;
     }
 
-    /** Streams each layer once, keeping the content of what inspect reads ({@link Inspector#reads}). */
+    /** Streams each layer once, keeping the content of what inspect reads ({@link Inspector#contentRoots}). */
     public static LayerFiles read(ImageLayers image, LayerTree.Wanted wanted, LayerTree.Limits limits) throws IOException {
-        return new LayerFiles(LayerTree.read(image, wanted, limits));
+        return new LayerFiles(LayerTree.read(image, wanted, limits), null);
+    }
+
+    /** As {@link #read}, for an image an engine exported: its tools run in the engine. */
+    static LayerFiles read(ImageLayers image, LayerTree.Wanted wanted, LayerTree.Limits limits, ImageTools tools)
+            throws IOException {
+        return new LayerFiles(LayerTree.read(image, wanted, limits), tools);
+    }
+
+    @Override
+    public Optional<ImageTools> tools() {
+        return Optional.ofNullable(tools);
     }
 
     @Override
