@@ -46,7 +46,11 @@ public final class Registry {
     private final String source;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
+    /** For the first HTTPS try on this machine: a plain-HTTP server may not answer a TLS hello at all. */
+    private final HttpClient probe = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
     private String scheme;
+    private boolean schemeKnown;
     private volatile String authorization;
 
     private Registry(RegistryReference ref, Options options, String source) {
@@ -108,20 +112,23 @@ public final class Registry {
     private HttpResponse<InputStream> get(String path, String accept) throws IOException {
         URI uri = URI.create(base() + "/v2/" + ref.repository() + path);
         HttpResponse<InputStream> answer;
+        boolean trying = !schemeKnown && ref.loopback() && scheme.equals("https");
         try {
-            answer = send(uri, accept, true);
-        } catch (javax.net.ssl.SSLException e) {
-            if (!ref.loopback() || scheme.equals("http")) {
-                throw new LayerException("TLS with registry " + ref.host() + " failed (" + e.getMessage() + "); its "
-                        + "certificate must be trusted by the JDK's trust store");
+            answer = send(trying ? probe : http, uri, accept);
+        } catch (javax.net.ssl.SSLException | java.net.http.HttpConnectTimeoutException e) {
+            if (!trying) {
+                throw new LayerException((e instanceof javax.net.ssl.SSLException ? "TLS with registry " + ref.host()
+                        + " failed (" + e.getMessage() + "); its certificate must be trusted by the JDK's trust store"
+                        : "registry " + ref.host() + " does not answer: " + e.getMessage()));
             }
             // A registry on this machine without TLS, as engines allow.
             scheme = "http";
             uri = URI.create(base() + "/v2/" + ref.repository() + path);
-            answer = send(uri, accept, true);
+            answer = send(http, uri, accept);
         }
+        schemeKnown = true;
         if (answer.statusCode() == 401 && authenticate(answer)) {
-            answer = send(uri, accept, true);
+            answer = send(http, uri, accept);
         }
         int code = answer.statusCode();
         if (code == 200) {
@@ -146,17 +153,17 @@ public final class Registry {
     }
 
     /** Sends a GET, following redirects (blob stores); a login goes only to the registry's own host. */
-    private HttpResponse<InputStream> send(URI uri, String accept, boolean withLogin) throws IOException {
+    private HttpResponse<InputStream> send(HttpClient client, URI uri, String accept) throws IOException {
         URI at = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(at).GET().header("Accept", accept);
             String auth = authorization;
-            if (withLogin && auth != null && at.getAuthority().equals(uri.getAuthority())) {
+            if (auth != null && at.getAuthority().equals(uri.getAuthority())) {
                 request.header("Authorization", auth);
             }
             HttpResponse<InputStream> answer;
             try {
-                answer = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                answer = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LayerException("interrupted while reading " + source);
