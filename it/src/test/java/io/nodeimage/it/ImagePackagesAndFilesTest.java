@@ -77,6 +77,17 @@ class ImagePackagesAndFilesTest {
         assertThat(facts.files()).extracting(Facts.FileEntry::path).isSorted()
                 .allMatch(p -> p.startsWith("/etc") || Set.of("/opt/secret", "/srv/data").contains(p));
 
+        // From its layers (no engine, so no rpm to run): rpm's SQLite database read by nodeimage lists
+        // the same packages as the image's own rpm did, and the facts are the same apart from the name.
+        Path saved = context.resolve("image.tar");
+        Process save = new ProcessBuilder("docker", "save", "-o", saved.toString(), TAG).redirectErrorStream(true).start();
+        String printed = new String(save.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(save.waitFor()).as(printed).isZero();
+        String source = "docker-archive:" + saved;
+        Facts fromLayers = InspectService.facts(source, Set.of("/opt/secret", "/srv/data", "/nonexistent"));
+        assertThat(io.nodeimage.inspect.FactsJson.write(fromLayers).replace(source, TAG))
+                .isEqualTo(io.nodeimage.inspect.FactsJson.write(facts));
+
         Map<String, RuleResult> results = new Evaluator(LocalDate.now())
                 .evaluate(PolicyLoader.load(null, null, true).policies().stream()
                                 .filter(p -> p.policy().name().equals("container-hardening")).toList(),

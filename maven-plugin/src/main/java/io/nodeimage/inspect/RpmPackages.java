@@ -30,9 +30,7 @@ final class RpmPackages {
         }
         Optional<ImageTools> tools = files.tools();
         if (tools.isEmpty()) {
-            findings.add(new Facts.Finding(database.get(), "an rpm database; its packages are listed by the image's own rpm, "
-                    + "which runs only in an engine: not listed when the image is read from its layers"));
-            return new ArrayList<>();
+            return withoutRpm(files, database.get(), findings);
         }
         ImageTools.Run run;
         try {
@@ -47,6 +45,46 @@ final class RpmPackages {
             return new ArrayList<>();
         }
         return parse(run.stdout());
+    }
+
+    /** rpm's SQLite database (RHEL 9 and later, Fedora) can hold no more than this. */
+    private static final int SQLITE_LIMIT = 512 * 1024 * 1024;
+
+    /**
+     * Without an engine, nothing of the image runs: the SQLite database (rpm 4.16 and later: RHEL 9, 10,
+     * Fedora) is read here, as rpm -qa would list it; Berkeley DB (RHEL 8) and ndb databases are a finding.
+     */
+    private static List<Facts.Package> withoutRpm(ImageFiles files, String dir, List<Facts.Finding> findings)
+            throws IOException {
+        String sqlite = dir + "/rpmdb.sqlite";
+        Optional<byte[]> bytes = files.read(sqlite, SQLITE_LIMIT);
+        if (bytes.isEmpty()) {
+            findings.add(new Facts.Finding(dir, "an rpm database that is not SQLite (RHEL 8's Berkeley DB, or ndb): "
+                    + "its packages are listed by the image's own rpm, which runs only in an engine"));
+            return new ArrayList<>();
+        }
+        if (files.stat(sqlite + "-wal").filter(e -> e.getSize() > 0).isPresent()) {
+            findings.add(new Facts.Finding(sqlite + "-wal", "the rpm database has changes not yet written into it "
+                    + "(a write-ahead log): its packages are listed by the image's own rpm, which runs only in an engine"));
+            return new ArrayList<>();
+        }
+        try {
+            return sqlite(bytes.get());
+        } catch (ModuleFormatException e) {
+            findings.add(new Facts.Finding(sqlite, "an rpm database that cannot be read: " + e.getMessage()));
+            return new ArrayList<>();
+        }
+    }
+
+    /** The packages of rpm's SQLite database: the header blob of each row of its Packages table. */
+    static List<Facts.Package> sqlite(byte[] database) throws ModuleFormatException {
+        List<Facts.Package> out = new ArrayList<>();
+        for (List<Object> row : SqliteTable.rows(database, "Packages")) {
+            if (row.size() >= 2 && row.get(1) instanceof byte[] blob) {
+                out.add(RpmHeader.read(blob));
+            }
+        }
+        return out;
     }
 
     static List<Facts.Package> parse(String output) {
