@@ -108,11 +108,20 @@ public final class LayerTree implements AutoCloseable {
     private final Path spoolFile;
     private final FileChannel spool;
     private long entries;
+    /** Every wanted root and each folder above one: only an entry at one of these can move where a root leads. */
+    private final Set<String> rootPaths = new java.util.HashSet<>();
+    /** Where the wanted roots lead through the links applied so far; null when an entry may have moved one. */
+    private List<String> resolvedRoots;
 
     private LayerTree(ImageLayers image, Wanted wanted, Limits limits) throws IOException {
         this.image = image;
         this.wanted = wanted;
         this.limits = limits;
+        for (String r : wanted.contentRoots()) {
+            for (String p = r; p.lastIndexOf('/') >= 0 && !p.isEmpty(); p = p.substring(0, p.lastIndexOf('/'))) {
+                rootPaths.add(p);
+            }
+        }
         this.spoolFile = Files.createTempFile("nodeimage-layers-", ".spool");
         spoolFile.toFile().deleteOnExit();
         this.spool = FileChannel.open(spoolFile, StandardOpenOption.READ, StandardOpenOption.WRITE,
@@ -231,6 +240,11 @@ public final class LayerTree implements AutoCloseable {
         }
         int slash = path.lastIndexOf('/');
         String name = path.substring(slash + 1);
+        String named = name.startsWith(WHITEOUT) && !name.equals(OPAQUE)
+                ? path.substring(0, slash + 1) + name.substring(WHITEOUT.length()) : path;
+        if (rootPaths.contains(named) || name.equals(OPAQUE) && rootPaths.contains(path.substring(0, slash))) {
+            resolvedRoots = null;
+        }
         Node parent = directory(path.substring(0, slash), layer.index());
         if (name.equals(OPAQUE)) {
             purgeLower(parent, layer.index());
@@ -326,10 +340,15 @@ public final class LayerTree implements AutoCloseable {
         if (wanted.content(path)) {
             return true;
         }
-        for (String r : wanted.contentRoots()) {
-            Optional<String> real = realPath(r);
-            if (real.isPresent() && !real.get().equals(r)
-                    && (path.equals(real.get()) || path.startsWith(real.get() + "/"))) {
+        if (resolvedRoots == null) {
+            List<String> real = new ArrayList<>();
+            for (String r : wanted.contentRoots()) {
+                realPath(r).filter(p -> !p.equals(r)).ifPresent(real::add);
+            }
+            resolvedRoots = real;
+        }
+        for (String real : resolvedRoots) {
+            if (path.equals(real) || path.startsWith(real + "/")) {
                 return true;
             }
         }

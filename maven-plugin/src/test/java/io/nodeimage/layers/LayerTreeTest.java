@@ -159,6 +159,20 @@ class LayerTreeTest {
     }
 
     @Test
+    void aWantedRootBehindALinkKeepsWhereTheLinkLeads() throws IOException {
+        // Merged /usr: /lib is a link, and /lib/modules is what inspect asks for; a later layer moves nothing.
+        byte[] base = Tars.tar().symlink("lib", "usr/lib").dir("usr/lib/modules", 0755).bytes();
+        byte[] upper = Tars.tar().file("usr/lib/modules/6.1/modules.dep", "dep").file("usr/lib/other", "o").bytes();
+        try (LayerTree tree = LayerTree.read(image(base, upper), new LayerTree.Wanted(Set.of("/lib/modules")),
+                LayerTree.Limits.DEFAULT)) {
+            assertThat(walk(tree, "/lib/modules/6.1/modules.dep")).containsValue("f 0644 0:0 dep");
+            assertThat(opens).hasValue(2);
+            assertThat(walk(tree, "/usr/lib/other")).containsValue("f 0644 0:0 o");
+            assertThat(opens).as("not kept: read again from its layer").hasValue(3);
+        }
+    }
+
+    @Test
     void aLayerWhoseBytesAreNotItsDigestIsAnErrorNamingIt() {
         byte[] good = Tars.gzip(Tars.tar().file("etc/a", "a").bytes());
         ImageLayers image = image(good);
