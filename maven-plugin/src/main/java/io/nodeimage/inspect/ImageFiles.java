@@ -85,20 +85,7 @@ public interface ImageFiles extends AutoCloseable {
 
     /** A link's target as an absolute path inside the image (absolute targets are the image's own root). */
     static String resolveLink(String linkPath, String target) {
-        String base = target.startsWith("/") ? "" : linkPath.substring(0, linkPath.lastIndexOf('/'));
-        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
-        for (String part : (base + "/" + target).split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                // Above the root is the root: a link cannot lead out of the image.
-                parts.pollLast();
-            } else {
-                parts.addLast(part);
-            }
-        }
-        return "/" + String.join("/", parts);
+        return io.nodeimage.layers.ImagePaths.resolve(linkPath, target);
     }
 
     @Override

@@ -52,9 +52,10 @@ final class Digest {
         private final String overLimit;
         long count;
 
+        /** @param like the digest expected, for its algorithm; null to count only (nothing to check against) */
         Counting(InputStream in, String like, long limit, String overLimit) {
             super(in);
-            this.md = algorithm(like == null ? "sha256:" : like);
+            this.md = like == null ? null : algorithm(like);
             this.prefix = like == null ? "sha256:" : like.substring(0, like.indexOf(':') + 1);
             this.limit = limit;
             this.overLimit = overLimit;
@@ -70,7 +71,9 @@ final class Digest {
         public int read(byte[] b, int off, int len) throws IOException {
             int n = in.read(b, off, len);
             if (n > 0) {
-                md.update(b, off, n);
+                if (md != null) {
+                    md.update(b, off, n);
+                }
                 count += n;
                 if (count > limit) {
                     throw new LayerException(overLimit);
@@ -95,8 +98,9 @@ final class Digest {
             }
         }
 
+        /** The digest of what passed; null when counting only. */
         String digest() {
-            return prefix + HexFormat.of().formatHex(md.digest());
+            return md == null ? null : prefix + HexFormat.of().formatHex(md.digest());
         }
     }
 }

@@ -96,7 +96,7 @@ public final class DockerArchive {
             if (!e.isSymbolicLink()) {
                 return at;
             }
-            at = clean(ImageFilesPaths.resolve("/" + at, e.getLinkName()).substring(1));
+            at = clean(ImagePaths.resolve("/" + at, e.getLinkName()).substring(1));
         }
         throw new LayerException(source + ": member " + name + " is a loop of links");
     }

@@ -1,13 +1,7 @@
 package io.nodeimage.layers;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,9 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * An image's file system as its layers make it, without unpacking it: each layer is streamed once, base
@@ -105,8 +97,8 @@ public final class LayerTree implements AutoCloseable {
     private final Wanted wanted;
     private final Limits limits;
     private final Node root = new Node("", IMPLICIT_DIRECTORY, -1);
-    private final Path spoolFile;
-    private final FileChannel spool;
+    private final LayerStream reader;
+    private final Spool spool;
     private long entries;
     /** Every wanted root and each folder above one: only an entry at one of these can move where a root leads. */
     private final Set<String> rootPaths = new java.util.HashSet<>();
@@ -122,10 +114,8 @@ public final class LayerTree implements AutoCloseable {
                 rootPaths.add(p);
             }
         }
-        this.spoolFile = Files.createTempFile("nodeimage-layers-", ".spool");
-        spoolFile.toFile().deleteOnExit();
-        this.spool = FileChannel.open(spoolFile, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                StandardOpenOption.DELETE_ON_CLOSE);
+        this.reader = new LayerStream(image.source(), limits);
+        this.spool = new Spool(limits.spoolBytes());
     }
 
     /** Streams every layer of the image once, base first, and applies it. */
@@ -150,84 +140,8 @@ public final class LayerTree implements AutoCloseable {
 
     private void apply(Layer layer) throws IOException {
         try (InputStream raw = layer.opener().open()) {
-            stream(layer, raw, (path, entry, tar) -> applyEntry(layer, path, entry, tar));
+            reader.read(layer, raw, (path, entry, tar) -> applyEntry(layer, path, entry, tar));
         }
-    }
-
-    private interface EntryHandler {
-        /** @return false to stop reading entries (the rest of the layer is still read, for its digests) */
-        boolean handle(String path, TarArchiveEntry entry, InputStream tar) throws IOException;
-    }
-
-    /** Reads a layer's entries through both digests and the limits; the digests are checked at its end. */
-    private void stream(Layer layer, InputStream raw, EntryHandler handler) throws IOException {
-        long storedLimit = layer.size() >= 0 ? layer.size() : Long.MAX_VALUE;
-        Digest.Counting stored = new Digest.Counting(raw, layer.digest(), storedLimit,
-                layer.shown() + " has more bytes than the " + layer.size() + " its manifest declares");
-        BufferedInputStream buffered = new BufferedInputStream(stored, 1 << 20);
-        Digest.Counting expanded = new Digest.Counting(expand(buffered, layer), layer.diffId(), limits.layerBytes(),
-                layer.shown() + " expands past " + limits.layerBytes() + " bytes; not read");
-        try {
-            TarArchiveInputStream tar = new TarArchiveInputStream(expanded);
-            boolean more = true;
-            for (TarArchiveEntry e; more && (e = tar.getNextEntry()) != null; ) {
-                more = handler.handle(normalize(layer, e.getName()), e, tar);
-            }
-            expanded.drain();
-            stored.drain();
-        } catch (LayerException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new LayerException(layer.shown() + " of " + image.source() + " is not a readable tar layer: "
-                    + e.getMessage(), e);
-        }
-        if (layer.digest() != null && !stored.digest().equals(layer.digest())) {
-            throw new LayerException(layer.shown() + " of " + image.source() + " is " + stored.digest()
-                    + ": its bytes are not what its digest says");
-        }
-        if (layer.size() >= 0 && stored.count != layer.size()) {
-            throw new LayerException(layer.shown() + " of " + image.source() + " has " + stored.count
-                    + " bytes, its manifest declares " + layer.size());
-        }
-        if (layer.diffId() != null && !expanded.digest().equals(layer.diffId())) {
-            throw new LayerException(layer.shown() + " of " + image.source() + " expands to " + expanded.digest()
-                    + ", its configuration names " + layer.diffId() + ": its bytes are not what its digest says");
-        }
-    }
-
-    /** gzip and zstd layers as OCI and Docker store them, told by their first bytes; anything else is read as tar. */
-    private static InputStream expand(BufferedInputStream in, Layer layer) throws IOException {
-        in.mark(4);
-        byte[] magic = in.readNBytes(4);
-        in.reset();
-        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-            return new GZIPInputStream(in, 1 << 16);
-        }
-        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
-                && (magic[3] & 0xff) == 0xfd) {
-            return new com.github.luben.zstd.ZstdInputStream(in);
-        }
-        return in;
-    }
-
-    /** A tar name as a path in the image: "./usr/lib/" becomes "/usr/lib"; ".." is refused. */
-    private String normalize(Layer layer, String name) throws LayerException {
-        if (name.length() > limits.pathLength()) {
-            throw new LayerException(layer.shown() + " of " + image.source() + " has an entry name longer than "
-                    + limits.pathLength() + " characters");
-        }
-        StringBuilder out = new StringBuilder();
-        for (String part : name.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                throw new LayerException(layer.shown() + " of " + image.source() + " has an entry '" + name
-                        + "' that leaves the image's root; a container runtime refuses such a layer");
-            }
-            out.append('/').append(part);
-        }
-        return out.length() == 0 ? "/" : out.toString();
     }
 
     private boolean applyEntry(Layer layer, String path, TarArchiveEntry e, InputStream tar) throws IOException {
@@ -274,7 +188,7 @@ public final class LayerTree implements AutoCloseable {
         Node node = new Node(name, meta, layer.index());
         if (e.isLink()) {
             // A hard link is the same file as its target (same or lower layer): its header and its bytes.
-            Node target = lookup(normalize(layer, e.getLinkName()));
+            Node target = lookup(reader.normalize(layer, e.getLinkName()));
             if (target == null || target.content == null) {
                 throw new LayerException(layer.shown() + " of " + image.source() + " has a hard link " + path + " to "
                         + e.getLinkName() + ", which is not a regular file of the image");
@@ -356,25 +270,7 @@ public final class LayerTree implements AutoCloseable {
     }
 
     private long keep(Layer layer, InputStream tar, long size) throws IOException {
-        long offset = spool.size();
-        if (offset + size > limits.spoolBytes()) {
-            throw new LayerException(layer.shown() + " of " + image.source() + " brings what inspect keeps past "
-                    + limits.spoolBytes() + " bytes; not read");
-        }
-        byte[] buffer = new byte[(int) Math.min(Math.max(size, 1), 1 << 20)];
-        long position = offset;
-        for (long left = size; left > 0; ) {
-            int n = tar.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                throw new LayerException(layer.shown() + " of " + image.source() + " ends inside a file");
-            }
-            ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-            while (chunk.hasRemaining()) {
-                position += spool.write(chunk, position);
-            }
-            left -= n;
-        }
-        return offset;
+        return spool.keep(tar, size, layer.shown() + " of " + image.source());
     }
 
     // ---- reading the applied tree
@@ -450,7 +346,7 @@ public final class LayerTree implements AutoCloseable {
         if (content.offset < 0) {
             fetch(content, size);
         }
-        return new SpoolStream(spool, content.offset, size);
+        return spool.open(content.offset, size);
     }
 
     /** Reads a file that was not kept from its layer, checking the layer's digests again. */
@@ -458,7 +354,7 @@ public final class LayerTree implements AutoCloseable {
         Layer layer = image.layers().get(content.layer);
         long[] offset = {-1};
         try (InputStream raw = layer.opener().open()) {
-            stream(layer, raw, (path, entry, tar) -> {
+            reader.read(layer, raw, (path, entry, tar) -> {
                 if (path.equals(content.layerPath) && entry.isFile() && entry.getSize() == size) {
                     offset[0] = keep(layer, tar, size);
                     return false;
@@ -479,46 +375,6 @@ public final class LayerTree implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            spool.close();
-        } catch (IOException e) {
-            // Deleted on close, or when the process ends.
-        }
-        try {
-            Files.deleteIfExists(spoolFile);
-        } catch (IOException e) {
-            // Deleted when the process ends.
-        }
-    }
-
-    /** A kept file's bytes, read from the spool at their place. */
-    private static final class SpoolStream extends InputStream {
-        private final FileChannel channel;
-        private long position;
-        private final long end;
-
-        SpoolStream(FileChannel channel, long offset, long length) {
-            this.channel = channel;
-            this.position = offset;
-            this.end = offset + length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (position >= end) {
-                return -1;
-            }
-            int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
-            if (n > 0) {
-                position += n;
-            }
-            return n;
-        }
+        spool.close();
     }
 }
