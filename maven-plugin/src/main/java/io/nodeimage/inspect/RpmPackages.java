@@ -47,8 +47,11 @@ final class RpmPackages {
         return parse(run.stdout());
     }
 
-    /** rpm's SQLite database (RHEL 9 and later, Fedora) can hold no more than this. */
-    private static final int SQLITE_LIMIT = 512 * 1024 * 1024;
+    /**
+     * The largest rpm SQLite database read (it is read into memory): a full RHEL 9 installation's is a few
+     * tens of megabytes.
+     */
+    private static final int SQLITE_LIMIT = 128 * 1024 * 1024;
 
     /**
      * Without an engine, nothing of the image runs: the SQLite database (rpm 4.16 and later: RHEL 9, 10,
@@ -57,6 +60,10 @@ final class RpmPackages {
     private static List<Facts.Package> withoutRpm(ImageFiles files, String dir, List<Facts.Finding> findings)
             throws IOException {
         String sqlite = dir + "/rpmdb.sqlite";
+        if (files.stat(sqlite).filter(e -> e.getSize() > SQLITE_LIMIT).isPresent()) {
+            findings.add(new Facts.Finding(sqlite, "an rpm database larger than " + SQLITE_LIMIT + " bytes: not read"));
+            return new ArrayList<>();
+        }
         Optional<byte[]> bytes = files.read(sqlite, SQLITE_LIMIT);
         if (bytes.isEmpty()) {
             findings.add(new Facts.Finding(dir, "an rpm database that is not SQLite (RHEL 8's Berkeley DB, or ndb): "
