@@ -2,6 +2,7 @@ import groovy.json.JsonSlurper
 
 def log = new File(basedir, 'build.log').text
 def out = new File(basedir, 'target/nodeimage/debian-12-nvidia')
+def tag = '1.0-' + ['git', 'rev-parse', 'HEAD'].execute(null, basedir).text.trim().substring(0, 12)
 
 // The plan configured Debian's non-free components itself and generated the MOK before DKMS ran.
 def plan = new File(out, 'plan.txt').text
@@ -19,14 +20,14 @@ assert log =~ /\[debian-12-nvidia\] Step 6\/13 \([0-9]+m?[0-9]*s\): /
 assert log =~ /\[debian-12-nvidia\] Step 6\/13 took [0-9]+m[0-9]{2}s/
 assert new File(out, 'build-output.log').text.contains('Building initial module for 6.1.0-')
 def build = new JsonSlurper().parse(new File(out, 'build.json'))
-assert build.image == 'it-gpu/debian-12-nvidia:1.0'
+assert build.image == "it-gpu/debian-12-nvidia:${tag}"
 
 // verify (first run): the driver's facts, and the bundled policies pass with the MOK trusted.
-assert log =~ /it-gpu\/debian-12-nvidia:1\.0: [0-9]+ passed, 0 failed, 1 waived, /
+assert log =~ /it-gpu\/debian-12-nvidia:${tag}: [0-9]+ passed, 0 failed, 1 waived, /
 assert log.contains('Site module signers: 1 certificates from target/nodeimage/debian-12-nvidia/module-signing-mok.pem')
-assert log =~ /debian-12-nvidia: certified it-gpu\/debian-12-nvidia:1\.0 \(sha256:[0-9a-f]{64}\)/
+assert log =~ /debian-12-nvidia: certified it-gpu\/debian-12-nvidia:${tag} \(sha256:[0-9a-f]{64}\)/
 // check-certificate: it holds.
-assert log.contains('target/nodeimage/debian-12-nvidia/certificate.intoto.json: holds for it-gpu/debian-12-nvidia:1.0')
+assert log.contains("target/nodeimage/debian-12-nvidia/certificate.intoto.json: holds for it-gpu/debian-12-nvidia:${tag}")
 
 // verify (third run, another MOK trusted): NODE-SB-003 fails on the DKMS-built driver, and only on it.
 def facts = new JsonSlurper().parse(new File(out, 'facts.json'))

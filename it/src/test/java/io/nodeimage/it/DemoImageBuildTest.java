@@ -74,10 +74,10 @@ class DemoImageBuildTest {
     void configurationFilesAreInPlace() throws Exception {
         assertThat(run(demo, "cat", "/etc/sysctl.d/60-nodeimage.conf"))
                 .contains("kernel.kptr_restrict = 2")
-                .contains("# CIS Debian Linux 12 Benchmark v1.1.0 3.3.10\nnet.ipv4.tcp_syncookies = 1");
+                .contains("# CIS-DEBIAN12-3.3.10 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.10)\nnet.ipv4.tcp_syncookies = 1");
         assertThat(run(demo, "cat", "/etc/modprobe.d/nodeimage-options.conf")).contains("options loop max_loop=16");
         assertThat(run(demo, "cat", "/etc/modprobe.d/nodeimage-disable.conf"))
-                .contains("# CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.1\nblacklist cramfs\ninstall cramfs /bin/false");
+                .contains("# CIS-DEBIAN12-1.1.1.1 (CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.1)\nblacklist cramfs\ninstall cramfs /bin/false");
         assertThat(run(demo, "stat", "-c", "%a %U", "/etc/ssh/sshd_config.d/50-nodeimage-hardening.conf"))
                 .isEqualTo("600 root\n");
         // The banner the CIS Banner item points sshd at is written with it.
@@ -126,6 +126,34 @@ class DemoImageBuildTest {
         for (String file : List.of("facts.json", "report.json", "junit.xml", "report.sarif", "summary.md")) {
             assertThat(work.resolve("verify-demo").resolve(file)).isRegularFile();
         }
+    }
+
+    @Test
+    void eachImageHoldsWhatItsOwnProfileAsksAndAnImageWithoutItFailsNamingTheProfileKey() throws Exception {
+        ProfileSources sources = ProfileSources.withBundledCatalog(work.resolve("profiles"), work);
+        ResolvedProfile hostile = new ProfileResolver(sources).resolve("demo-hostile");
+        var settings = new io.nodeimage.report.VerifyService.Settings(io.nodeimage.policy.Policy.Severity.HIGH,
+                java.time.LocalDate.now(), false, io.nodeimage.policy.Waivers.Limits.NONE, null);
+        var service = new io.nodeimage.report.VerifyService(List.of(), settings)
+                .with(io.nodeimage.policy.ProfilePolicy.set(hostile));
+        String file = "profile:files/etc/nodeimage-hostile.txt";
+
+        var built = service.judge(HOSTILE_TAG, hostile.profile()).results();
+        assertThat(built).extracting(r -> r.ruleId()).contains(file, "profile:packages.remove/tzdata",
+                "profile:sysctl/net.ipv4.conf.all.accept_redirects");
+        assertThat(built).allSatisfy(r -> assertThat(r.status()).as(r.ruleId() + ": " + r.message())
+                .isIn(io.nodeimage.policy.RuleResult.Status.PASS, io.nodeimage.policy.RuleResult.Status.NOT_APPLICABLE));
+        assertThat(built).filteredOn(r -> r.ruleId().equals(file)).singleElement()
+                .satisfies(r -> assertThat(r.evidence()).containsExactly("/etc/nodeimage-hostile.txt file 0640 root:root"));
+
+        // The demo image, judged as if it were made from demo-hostile: it lacks the file that profile writes.
+        var demoAsHostile = service.judge(DEMO_TAG, hostile.profile()).results();
+        assertThat(demoAsHostile).filteredOn(r -> r.status() == io.nodeimage.policy.RuleResult.Status.FAIL).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.ruleId()).isEqualTo(file);
+                    assertThat(r.message()).isEqualTo("/etc/nodeimage-hostile.txt does not exist");
+                    assertThat(r.location().toString()).isEqualTo("profiles/demo-hostile.yaml:8:11");
+                });
     }
 
     @Test

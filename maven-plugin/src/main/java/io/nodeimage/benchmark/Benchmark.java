@@ -30,6 +30,9 @@ public record Benchmark(
         @Required @Doc("The table's id; equal to its file name without .yaml.") @Shape(NAME) String id,
         @Required @Doc("The benchmark's name, as its publisher writes it.") String title,
         @Required @Doc("The benchmark's version, such as v1.0.0.") @Shape(WORD) String version,
+        @Required @Doc("How policies and plans name its items: CIS-UBUNTU2404 names item 1.1.1.1 "
+                + "CIS-UBUNTU2404-1.1.1.1, in the plan, the rendered files and the bundled policies alike.")
+        @Shape(WORD) String ruleIdPrefix,
         @Required @Doc("The operating system the benchmark is for.") AppliesTo appliesTo,
         @Required @Doc("Where the ids, titles, levels and counts were read.") Source source,
         @Required @Doc("The sections nodeimage works in, with their item counts.") List<Section> sections,
@@ -45,9 +48,14 @@ public record Benchmark(
         return title + " " + version;
     }
 
-    /** The full citation of one of its items: benchmark, version and item id. */
+    /** The id policies give one of its items, such as CIS-UBUNTU2404-1.1.1.1: one benchmark, one id everywhere. */
+    public String ruleId(Item item) {
+        return ruleIdPrefix + "-" + item.id();
+    }
+
+    /** The full citation of one of its items: its rule id, then benchmark, version and item number. */
     public String cite(Item item) {
-        return name() + " " + item.id();
+        return ruleId(item) + " (" + name() + " " + item.id() + ")";
     }
 
     public Optional<Item> item(String id) {

@@ -55,6 +55,20 @@ public final class BuildService {
         this.parallel = Math.max(1, parallel);
     }
 
+    /** Every profile that failed in one run, each with its own message and hint: one fix per run, not one per profile. */
+    public static final class SeveralFailed extends NodeimageException {
+        private static final long serialVersionUID = 1L;
+
+        SeveralFailed(List<NodeimageException> failed, int built) {
+            super(failed.size() + " profiles failed to build (" + built + " built):" + failed.stream()
+                            .map(f -> System.lineSeparator() + "- " + f.getMessage().replace(System.lineSeparator(),
+                                    System.lineSeparator() + "  ") + (f.hint().isEmpty() ? "" : System.lineSeparator()
+                                    + "  Hint: " + f.hint()))
+                            .collect(java.util.stream.Collectors.joining()),
+                    "fix each profile above and build again; the images of earlier builds keep their tags");
+        }
+    }
+
     public static String imageName(String repository, String profile, String tag) {
         return repository + "/" + profile + ":" + tag;
     }
@@ -86,13 +100,13 @@ public final class BuildService {
                 futures.add(pool.submit(() -> buildOne(p, outputDirectory.resolve(p.name()), log)));
             }
             List<Built> out = new ArrayList<>();
-            NodeimageException first = null;
+            List<NodeimageException> failed = new ArrayList<>();
             for (Future<Built> f : futures) {
                 try {
                     out.add(f.get());
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (e.getCause() instanceof NodeimageException n) {
-                        first = first == null ? n : first;
+                        failed.add(n);
                     } else {
                         throw new IllegalStateException(e.getCause());
                     }
@@ -101,8 +115,11 @@ public final class BuildService {
                     throw new ConfigurationException("interrupted while building", "run the build again", e);
                 }
             }
-            if (first != null) {
-                throw first;
+            if (failed.size() == 1) {
+                throw failed.get(0);
+            }
+            if (!failed.isEmpty()) {
+                throw new SeveralFailed(failed, out.size());
             }
             return out;
         } finally {

@@ -65,7 +65,9 @@ public final class ImageBuilder {
             // The classic builder reports a short id ("Successfully built 0a1b2c3d"); the engine has the full one.
             return id.startsWith("sha256:") ? id : DockerEngine.imageId(docker, r.tag());
         } catch (RuntimeException e) {
-            throw new BuildFailedException(r.profile(), log.step, log.output(), e.getMessage());
+            String output = log.output();
+            throw new BuildFailedException(r.profile(), log.step, output, e.getMessage(),
+                    FailedStep.describe(output, r.context().resolve("provision.sh")).orElse(null));
         }
     }
 
@@ -150,11 +152,14 @@ public final class ImageBuilder {
     public static final class BuildFailedException extends NodeimageException {
         private static final long serialVersionUID = 1L;
 
-        BuildFailedException(String profile, String step, String output, String engineMessage) {
+        /** @param failedStep the step of provision.sh that failed, with the profile lines behind it; null if unknown */
+        BuildFailedException(String profile, String step, String output, String engineMessage, String failedStep) {
             super("building " + profile + " failed at " + step + ": " + engineMessage
                     + (output.isBlank() ? "" : System.lineSeparator() + "Output of that step:" + System.lineSeparator() + output),
-                    "fix the step (the rendered files are under the output directory) and build again; "
-                            + "the images of earlier builds keep their tags");
+                    (failedStep == null ? "fix the step (the rendered files are under the output directory)"
+                            : "what failed is " + failedStep + "; change the profile there (the rendered files say "
+                            + "\"Do not edit\"), render")
+                            + " and build again; the images of earlier builds keep their tags");
         }
     }
 }

@@ -68,12 +68,17 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
     protected String repository;
 
     /**
-     * Tag of the images built for profiles.
+     * Tag of the images built for profiles. When not given: {@code <project version>-<12 hex of the git
+     * commit>}, plus {@code -dirty-<8 hex>} (a digest of the changes) when the work tree has changes, so
+     * two checkouts on one engine never overwrite each other's images; the project version outside git.
      *
      * @since 0.1.0
      */
-    @Parameter(property = PropertyNames.TAG, defaultValue = "${project.version}")
+    @Parameter(property = PropertyNames.TAG)
     protected String tag;
+
+    @Parameter(defaultValue = "${project.version}", readonly = true)
+    protected String projectVersion;
 
     /**
      * Skip every nodeimage goal.
@@ -168,10 +173,24 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
                 .filter(p -> !p.profile().isAbstract()).toList();
     }
 
+    /** The tag given, or the one made from the project version and the git commit (see {@link #tag}). */
+    protected String tag() {
+        if (tag == null || tag.isBlank()) {
+            tag = io.nodeimage.provenance.ImageTags.defaultTag(projectVersion, gitSnapshot());
+        }
+        return tag;
+    }
+
     /** The git repository around the project, read once; empty outside a work tree. */
     java.util.Optional<io.nodeimage.provenance.GitProvenance.Snapshot> gitSnapshot() {
-        return io.nodeimage.provenance.GitProvenance.snapshot(basedir.toPath(), buildDirectory.toPath());
+        if (gitSnapshot == null) {
+            gitSnapshot = io.nodeimage.provenance.GitProvenance.snapshot(basedir.toPath(), buildDirectory.toPath());
+        }
+        return gitSnapshot;
     }
+
+    /** Read once per goal: git status walks the whole work tree. */
+    private java.util.Optional<io.nodeimage.provenance.GitProvenance.Snapshot> gitSnapshot;
 
     /**
      * A source file as shown, back on disk, for git blob ids. Bundled ones ("nodeimage-profiles:...")

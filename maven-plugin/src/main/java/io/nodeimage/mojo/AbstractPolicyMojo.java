@@ -89,8 +89,6 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
     @Parameter(property = PropertyNames.WAIVERS_MAX_DAYS, defaultValue = "0")
     int waiverMaxDays;
 
-    @Parameter(defaultValue = "${project.version}", readonly = true)
-    String projectVersion;
 
     /** The day judged: {@code asOf}, else today. */
     LocalDate today() {
@@ -123,6 +121,20 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
         PolicySets.Read read = readPolicySets(withCatalog);
         PolicySets.require(read.problems(), "policies");
         return read.sets();
+    }
+
+    /**
+     * The sets a profile's image is judged by: these, and the profile's own rules when {@code profilePolicy}
+     * is on (verify, certify and check-certificate must agree, as for the catalog).
+     */
+    static List<PolicySet> forProfile(List<PolicySet> sets, io.nodeimage.profile.ResolvedProfile profile,
+                                      boolean profilePolicy) {
+        if (!profilePolicy || profile == null) {
+            return sets;
+        }
+        List<PolicySet> out = new ArrayList<>(sets);
+        out.add(io.nodeimage.policy.ProfilePolicy.set(profile));
+        return out;
     }
 
     /** Lints every policy, waiver file and policy test, and logs what it found; stops on any problem. */

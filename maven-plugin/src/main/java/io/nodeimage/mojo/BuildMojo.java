@@ -64,7 +64,7 @@ public class BuildMojo extends AbstractNodeimageMojo {
         BuildService.Stamp stamp = new BuildService.Stamp(git.map(GitProvenance.Snapshot::remoteUrl).orElse(null),
                 git.map(GitProvenance.Snapshot::commit).orElse(null), created,
                 created == null ? null : Long.toString(created.getEpochSecond()));
-        BuildService service = new BuildService(DockerEngine.client("the images cannot be built"), repository, tag,
+        BuildService service = new BuildService(DockerEngine.client("the images cannot be built"), repository, tag(),
                 stamp, threads);
         List<BuildService.Built> built = service.build(targets, outputDirectory.toPath(), line -> getLog().info(line));
         for (BuildService.Built b : built) {

@@ -36,6 +36,14 @@ public class CertifyMojo extends AbstractPolicyMojo {
     boolean catalogPolicies;
 
     /**
+     * Judge against the image's own profile too (as verify did).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VERIFY_PROFILE_POLICY, defaultValue = "true")
+    boolean profilePolicy;
+
+    /**
      * Certify although the git work tree has uncommitted changes, or there is no git repository; the
      * certificate then records the dirty paths.
      *
@@ -87,10 +95,11 @@ public class CertifyMojo extends AbstractPolicyMojo {
             sets.stream().filter(s -> s.commit() == null).flatMap(s -> s.policies().stream()).map(LoadedPolicy::file)
                     .map(this::sourceFile).forEach(used::add);
             var git = workTree.map(r -> r.with(used));
-            String image = BuildService.imageName(repository, p.name(), tag);
+            String image = BuildService.imageName(repository, p.name(), tag());
             Path dir = outputDirectory.toPath().resolve(p.name());
             Certifier.Certificate c = Certifier.certify(dir, io.nodeimage.yaml.SourceFiles.shown(dir, basedir.toPath()),
-                    new Certifier.Current(DockerEngine.imageId(docker, image), Inputs.profileDigest(p), p.sources(), sets,
+                    new Certifier.Current(DockerEngine.imageId(docker, image), Inputs.profileDigest(p), p.sources(),
+                            forProfile(sets, p, profilePolicy),
                             git, LocalDate.now(), signers), allowDirty);
             git.filter(GitProvenance::dirty).ifPresent(g -> getLog().warn(p.name() + ": certified a dirty tree ("
                     + g.dirtyPaths().size() + " paths), as allowDirty asks"));

@@ -55,6 +55,14 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
     boolean catalogPolicies;
 
     /**
+     * Judge against the image's own profile too (as verify did).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VERIFY_PROFILE_POLICY, defaultValue = "true")
+    boolean profilePolicy;
+
+    /**
      * Judge again with the image's own modprobe asked too, as verify does; set as verify had it, or the
      * facts (which record modprobe's answers) differ.
      *
@@ -113,9 +121,9 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
         }
         List<PolicySet> sets = policySets(catalogPolicies);
         io.nodeimage.policy.SiteSigners signers = moduleSigners(trustedModuleSigners);
-        VerifyService service = new VerifyService(sets, new VerifyService.Settings(io.nodeimage.policy.Policy.Severity.HIGH,
+        VerifyService.Settings settings = new VerifyService.Settings(io.nodeimage.policy.Policy.Severity.HIGH,
                 LocalDate.now(), false, io.nodeimage.policy.Waivers.Limits.NONE,
-                crossCheck ? io.nodeimage.policy.Policy.Severity.HIGH : null).withModuleSigners(signers));
+                crossCheck ? io.nodeimage.policy.Policy.Severity.HIGH : null).withModuleSigners(signers);
         ProfileSources sources = profileSources();
         List<String> failures = new ArrayList<>();
         for (Path f : files) {
@@ -127,9 +135,10 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
             ResolvedProfile judgedAs = profile;
             io.nodeimage.layers.Registry.Options options = sourceOptions(profile == null ? null
                     : profile.profile().os().arch().yamlName(), plainHttpRegistries);
-            VerifyService judging = service.withSources(options);
+            List<PolicySet> judgedBy = forProfile(sets, profile, profilePolicy);
+            VerifyService run = new VerifyService(judgedBy, settings).withSources(options);
             List<String> differences = CertificateCheck.check(claims, checked, InspectService.imageId(checked, options),
-                    profile, sets, signers, i -> judging.judge(i, judgedAs == null ? null : judgedAs.profile()));
+                    profile, judgedBy, signers, i -> run.judge(i, judgedAs == null ? null : judgedAs.profile()));
             if (differences.isEmpty()) {
                 getLog().info(shown + ": holds for " + checked + " (sha256:" + claims.digest() + ")");
             } else {

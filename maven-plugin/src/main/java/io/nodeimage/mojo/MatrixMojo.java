@@ -57,7 +57,7 @@ public class MatrixMojo extends AbstractNodeimageMojo {
 
     @Override
     void run() {
-        CiMatrix matrix = CiMatrix.of(selectedTargets(), repository, tag, selection());
+        CiMatrix matrix = CiMatrix.of(selectedTargets(), repository, tag(), selection());
         String json = matrix.githubJson();
         AtomicFiles.write(matrixFile.toPath(), json + "\n");
         if (gitlabPipeline != null) {

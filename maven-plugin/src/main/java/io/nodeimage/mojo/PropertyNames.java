@@ -21,6 +21,7 @@ public final class PropertyNames {
     public static final String INSPECT_SKIP = "nodeimage.inspect.skip";
     public static final String VERIFY_SKIP = "nodeimage.verify.skip";
     public static final String VERIFY_CATALOG = "nodeimage.verify.catalog";
+    public static final String VERIFY_PROFILE_POLICY = "nodeimage.verify.profilePolicy";
     public static final String VERIFY_CROSS_CHECK = "nodeimage.verify.crossCheck";
     public static final String VERIFY_CROSS_CHECK_SEVERITY = "nodeimage.verify.crossCheckSeverity";
     public static final String REPOSITORY = "nodeimage.repository";

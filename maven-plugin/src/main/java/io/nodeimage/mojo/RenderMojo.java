@@ -29,7 +29,8 @@ public class RenderMojo extends AbstractNodeimageMojo {
     boolean strict;
 
     /**
-     * Base URLs of the site's mirrors by id, for repository URLs written {@code mirror://<id>/<path>}.
+     * Base URLs of the site's mirrors by id, for repository and archive URLs written {@code mirror://<id>/<path>}
+     * (an archive URL that resolves to {@code http://} needs the profile's {@code archive.allowHttp}).
      *
      * @since 0.1.0
      */

@@ -36,7 +36,8 @@ public class ValidateMojo extends AbstractPolicyMojo {
 
     /**
      * The site's mirrors by id, as render takes them: a {@code mirror://<id>/...} URL naming a mirror not
-     * listed here is a problem at its line. Configure them on the plugin, not on one execution, so
+     * listed here is a problem at its line, and so is an archive URL through an {@code http://} mirror the
+     * profile does not allow ({@code archive.allowHttp}). Configure them on the plugin, not on one execution, so
      * validate and render see the same.
      *
      * @since 0.1.0
@@ -66,7 +67,7 @@ public class ValidateMojo extends AbstractPolicyMojo {
     void run() {
         ProfileSources sources = profileSources();
         ProfileValidation.Report report = ProfileValidation.run(sources, selection(), catalog,
-                mirrors == null ? Set.of() : mirrors.keySet());
+                mirrors == null ? Map.<String, String>of() : mirrors);
         if (report.checked().isEmpty()) {
             getLog().warn("No profiles to validate in " + profilesDirectory
                     + " (set " + PropertyNames.PROFILES + " or " + PropertyNames.VALIDATE_CATALOG + "=true)");

@@ -32,6 +32,18 @@ public class VerifyMojo extends AbstractPolicyMojo {
     boolean catalogPolicies;
 
     /**
+     * Judge each image against its own profile too: every setting the profile asks for that the image's
+     * files show (packages, removed packages, disabled modules, sysctl values, kernel arguments, units,
+     * files with their mode and owners, the driver) is a rule of the policy {@code profile}, its id naming
+     * the profile key ({@code profile:sysctl/kernel.kptr_restrict}). Turn it off to judge an image built
+     * elsewhere by the policies alone.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.VERIFY_PROFILE_POLICY, defaultValue = "true")
+    boolean profilePolicy;
+
+    /**
      * The lowest severity of an unwaived finding that fails the build: info, low, medium, high, critical.
      *
      * @since 0.1.0
@@ -143,12 +155,12 @@ public class VerifyMojo extends AbstractPolicyMojo {
                     : profile.profile().os().arch().yamlName(), plainHttpRegistries));
             Path dir = profile != null ? outputDirectory.toPath().resolve(profile.name())
                     : outputDirectory.toPath().resolve("inspect").resolve(InspectService.safe(image));
-            outcomes.add(service.verify(image, profile == null ? null : profile.profile(),
+            outcomes.add(judgedAs(service, profile).verify(image, profile == null ? null : profile.profile(),
                     profile == null ? null : Inputs.profileDigest(profile), dir, getLog()::info));
         } else {
             for (ResolvedProfile p : profiles) {
-                String built = BuildService.imageName(repository, p.name(), tag);
-                outcomes.add(service.verify(built, p.profile(), Inputs.profileDigest(p),
+                String built = BuildService.imageName(repository, p.name(), tag());
+                outcomes.add(judgedAs(service, p).verify(built, p.profile(), Inputs.profileDigest(p),
                         outputDirectory.toPath().resolve(p.name()), getLog()::info));
             }
         }
@@ -159,5 +171,16 @@ public class VerifyMojo extends AbstractPolicyMojo {
             logVerdict(o.verdict(), o.directory());
         }
         VerifyService.requirePassed(outcomes);
+    }
+
+    /** The run for an image made from the profile: its own rules judged too, unless turned off. */
+    private VerifyService judgedAs(VerifyService service, ResolvedProfile profile) {
+        if (!profilePolicy || profile == null) {
+            return service;
+        }
+        io.nodeimage.policy.PolicySet own = io.nodeimage.policy.ProfilePolicy.set(profile);
+        getLog().info(profile.name() + ": judged against its own profile too: " + own.policies().get(0).policy().rules().size()
+                + " rules (" + PropertyNames.VERIFY_PROFILE_POLICY + "=false turns this off)");
+        return service.with(own);
     }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
  * (family, release, base image, outputs).
  */
 public record Plan(String profile, String description, Profile.Os os, String baseImage, String bootcImage,
-                   List<Profile.Output> outputs, List<Step> steps, Hardening hardening) {
+                   List<Profile.Output> outputs, List<Step> steps, Hardening hardening, Origins origins) {
 
     public Plan {
         Objects.requireNonNull(profile);
@@ -18,6 +18,22 @@ public record Plan(String profile, String description, Profile.Os os, String bas
         Objects.requireNonNull(hardening);
         outputs = List.copyOf(outputs);
         steps = List.copyOf(steps);
+        origins = origins == null ? Origins.NONE : origins;
+    }
+
+    public Plan(String profile, String description, Profile.Os os, String baseImage, String bootcImage,
+                List<Profile.Output> outputs, List<Step> steps, Hardening hardening) {
+        this(profile, description, os, baseImage, bootcImage, outputs, steps, hardening, Origins.NONE);
+    }
+
+    /** This plan, with the profile lines its values were written on (for comments and hints). */
+    public Plan withOrigins(Origins lines) {
+        return new Plan(profile, description, os, baseImage, bootcImage, outputs, steps, hardening, lines);
+    }
+
+    /** Why a step exists, with the profile lines its values come from where the profile wrote them. */
+    public String origin(Step step) {
+        return origins.describe(step);
     }
 
     /**
@@ -55,6 +71,11 @@ public record Plan(String profile, String description, Profile.Os os, String bas
         return out;
     }
 
+    /** The site's archive mirror, when the profile names one. */
+    public java.util.Optional<Step.UseArchive> archive() {
+        return steps(Step.UseArchive.class).stream().findFirst();
+    }
+
     /** Every kernel argument, in plan order. */
     public List<String> kernelArguments() {
         List<String> out = new ArrayList<>();
@@ -70,13 +91,18 @@ public record Plan(String profile, String description, Profile.Os os, String bas
         out.append("# Hardening: ").append(hardening.claim()).append(".\n");
         int n = 1;
         for (Step s : steps) {
-            out.append(String.format("%3d. %s  [%s]%n", n++, summary(s), s.because()));
+            out.append(String.format("%3d. %s  [%s]%n", n++, summary(s), origin(s)));
         }
         return out.toString();
     }
 
     private static String summary(Step s) {
-        if (s instanceof Step.TrustCertificate t) {
+        if (s instanceof Step.UseArchive a) {
+            return "use the site's archive mirror instead of the base image's sources: " + String.join(", ",
+                    a.sources().stream().map(x -> x.role().id() + " " + x.url() + (x.suites().isEmpty() ? ""
+                            : " (" + String.join(" ", x.suites()) + "; " + String.join(" ", x.components()) + ")"))
+                            .toList()) + ", checked with " + a.keyring();
+        } else if (s instanceof Step.TrustCertificate t) {
             return "trust certificate " + t.fileName();
         } else if (s instanceof Step.AddRepository r) {
             return "add repository " + r.name() + " " + (r.url() != null ? r.url() : r.releasePackage())

@@ -35,12 +35,25 @@ public final class Planner {
         this(mirrors, VendorCatalog.bundled());
     }
 
+    /** The plan of a resolved profile, knowing the file and line of every value the profile wrote. */
+    public Plan plan(io.nodeimage.profile.ResolvedProfile resolved) {
+        return plan(resolved.profile()).withOrigins(Origins.of(resolved));
+    }
+
     public Plan plan(Profile p) {
         List<Step> steps = new ArrayList<>();
         Baseline expanded = Baseline.of(p);
         List<Baseline.Item> baseline = expanded.items();
         checkBaselineAgainstLoads(p, baseline);
 
+        VendorSteps.Result vendorSteps = VendorSteps.of(p, vendor, mirrors);
+        // First of all: nothing may be fetched from the base image's own archive once the site names its mirror.
+        if (p.archive() != null) {
+            List<String> components = vendorSteps.repositories().stream()
+                    .filter(s -> s instanceof Step.EnableComponents).flatMap(s -> ((Step.EnableComponents) s).components().stream())
+                    .toList();
+            steps.add(ArchiveStep.of(p, this::resolve, components));
+        }
         // Before any repository: an https mirror signed by a site CA needs the CA in the trust store first.
         for (Profile.Certificate c : p.trust().certificates()) {
             List<PemCertificates.Block> blocks = PemCertificates.parse(c.pem());
@@ -50,10 +63,10 @@ public final class Planner {
                 steps.add(new Step.TrustCertificate(file, blocks.get(i).pem(), "trust.certificates." + c.name()));
             }
         }
-        VendorSteps.Result vendorSteps = VendorSteps.of(p, vendor, mirrors);
         steps.addAll(vendorSteps.repositories());
         for (Profile.Repository r : p.repositories()) {
-            steps.add(new Step.AddRepository(r.name(), resolve(r.url(), r.name()), resolve(r.key(), r.name()),
+            String who = "repository '" + r.name() + "'";
+            steps.add(new Step.AddRepository(r.name(), resolve(r.url(), who), resolve(r.key(), who),
                     r.fingerprint(), r.suite(), r.components(), true, false, null, "repositories." + r.name()));
         }
         if (vendorSteps.dkms() && p.secureBoot().mok() == Profile.Mok.GENERATED) {
@@ -166,14 +179,15 @@ public final class Planner {
         for (Baseline.Item item : baseline) {
             if (item.kind() == Baseline.Kind.MODULE && loaded.contains(normal(item.key()))) {
                 throw new ConfigurationException("profile " + p.name() + ": the " + p.hardening().baseline().yamlName()
-                        + " baseline disables '" + item.key() + "' (" + item.id() + "), but kernel.modules.load lists it",
+                        + " baseline disables '" + item.key() + "' for " + item.id() + ", but kernel.modules.load lists it",
                         "add \"" + item.id().substring(item.id().lastIndexOf(' ') + 1)
                                 + "\" to hardening.exclude with the reason in review, or stop loading it");
             }
         }
     }
 
-    private String resolve(String url, String repository) {
+    /** @param who what names the URL, for the error: "repository 'cuda'", "archive.url" */
+    private String resolve(String url, String who) {
         if (!url.startsWith("mirror://")) {
             return url;
         }
@@ -182,7 +196,7 @@ public final class Planner {
         String id = slash < 0 ? rest : rest.substring(0, slash);
         String base = mirrors.get(id);
         if (base == null) {
-            throw new ConfigurationException("repository '" + repository + "' uses mirror '" + id
+            throw new ConfigurationException(who + " uses mirror '" + id
                     + "', which is not configured", "set <mirrors><" + id + ">https://...</" + id
                     + "></mirrors> in the plugin configuration");
         }

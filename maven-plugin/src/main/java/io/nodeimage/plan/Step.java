@@ -16,6 +16,51 @@ public sealed interface Step {
     String because();
 
     /**
+     * The distribution's own archive served by a site mirror: the base image's sources (and the installer's)
+     * are replaced by these before anything is fetched. {@code keyring} is the distribution's key file the
+     * base image carries, which still checks everything fetched (apt signed-by, dnf gpgkey).
+     */
+    record UseArchive(List<ArchiveSource> sources, String keyring, String because) implements Step {
+        public UseArchive {
+            sources = List.copyOf(sources);
+            Objects.requireNonNull(keyring);
+            if (sources.isEmpty()) {
+                throw new IllegalArgumentException("an archive without sources");
+            }
+        }
+
+        /** The source of that role, if the archive has one. */
+        public java.util.Optional<ArchiveSource> source(ArchiveRole role) {
+            return sources.stream().filter(s -> s.role() == role).findFirst();
+        }
+
+        /** Some source is fetched over TLS (apt then needs a CA bundle to check it). */
+        public boolean https() {
+            return sources.stream().anyMatch(s -> s.url().startsWith("https://"));
+        }
+    }
+
+    /** What a source of the archive serves: Debian/Ubuntu's archive and security archive, RHEL's repositories. */
+    enum ArchiveRole {
+        PRIMARY, SECURITY, BASEOS, APPSTREAM, CODEREADY;
+
+        /** The name used in files (repository ids, Image Builder source ids): archive-baseos and so on. */
+        public String id() {
+            return "archive-" + name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** One source of the archive: its resolved URL and, for apt, the suites and components read from it. */
+    record ArchiveSource(ArchiveRole role, String url, List<String> suites, List<String> components) {
+        public ArchiveSource {
+            Objects.requireNonNull(role);
+            Objects.requireNonNull(url);
+            suites = List.copyOf(suites);
+            components = List.copyOf(components);
+        }
+    }
+
+    /**
      * A CA certificate added to the system trust store before any repository is used. {@code fileName}
      * is the store's file name without extension; {@code pem} is exactly one CERTIFICATE block.
      */

@@ -111,7 +111,7 @@ public final class Evaluator {
                     out.add(result(lp, rule, RuleResult.Status.PASS, "holds", look, null, false, false));
                     continue;
                 }
-                Waivers.Choice choice = waivers.choose(p.name() + "/" + rule.id(), target.profile(), today);
+                Waivers.Choice choice = waivers.choose(Waivers.fullId(p.name(), rule.id()), target.profile(), today);
                 if (choice.inForce() != null) {
                     Policy.Waiver w = choice.inForce().waiver();
                     considered.add(choice.inForce());

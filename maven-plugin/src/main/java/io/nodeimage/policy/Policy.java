@@ -214,7 +214,8 @@ public record Policy(
     }
 
     public record Waiver(
-            @Required @Doc("The rule waived: its id in this policy, or policy/rule for any rule a run judges.")
+            @Required @Doc("The rule waived: its id in this policy, or policy/rule for any rule a run judges, or the id of a "
+                    + "rule of the image's own profile (profile:sysctl/kernel.kptr_restrict).")
             @Shape(RULE_REF) String rule,
             @Doc("Profile names or globs it covers; all when absent.") List<@Shape(GLOB) String> profiles,
             @Required @Doc("Why the rule does not hold here.") String reason,

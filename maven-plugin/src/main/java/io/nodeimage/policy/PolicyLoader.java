@@ -273,7 +273,7 @@ public final class PolicyLoader {
             int slash = w.rule().indexOf('/');
             if (slash < 0 && waiverFile) {
                 problems.add(ruleAt, KeyPath.key(path, "rule"), "'" + w.rule() + "' does not say whose rule it is",
-                        "write policy/rule, such as cis-kernel-modules/" + w.rule());
+                        "write policy/rule, such as cis-kernel-modules-ubuntu2404/" + w.rule());
             } else if (slash < 0 && !ids.contains(w.rule())) {
                 problems.add(ruleAt, KeyPath.key(path, "rule"), "waives '" + w.rule() + "', which is not a rule of this "
                         + "policy", DidYouMean.hint(w.rule(), ids).isEmpty()

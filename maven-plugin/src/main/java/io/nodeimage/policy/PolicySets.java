@@ -36,6 +36,11 @@ public final class PolicySets {
         Map<String, Seen> rules = new HashMap<>();
         Set<String> fullIds = new TreeSet<>();
         for (LoadedPolicy lp : PolicySet.flatten(sets)) {
+            if (lp.policy().name().equals(ProfilePolicy.NAME)) {
+                problems.add(Location.startOf(lp.file()), "name", "policy name '" + ProfilePolicy.NAME + "' is the "
+                        + "name of the rules verify makes from each image's own profile", "rename the policy");
+                continue;
+            }
             LoadedPolicy other = policies.putIfAbsent(lp.policy().name(), lp);
             if (other != null) {
                 problems.add(Location.startOf(lp.file()), "name", "policy name '" + lp.policy().name()
@@ -59,6 +64,16 @@ public final class PolicySets {
         for (LoadedPolicy lp : PolicySet.flatten(sets)) {
             for (int i = 0; i < lp.policy().waivers().size(); i++) {
                 String rule = lp.policy().waivers().get(i).rule();
+                if (ProfilePolicy.names(rule)) {
+                    // Made per image from its profile: only the key can be checked here; verify lists the
+                    // waivers that waived nothing.
+                    String key = ProfilePolicy.key(rule);
+                    if (!ProfilePolicy.KEYS.contains(key)) {
+                        problems.add(lp.waiverLocations().get(i), "rule", "waives '" + rule + "', but '" + key
+                                + "' is not a profile key verify makes rules from", DidYouMean.hint(key, ProfilePolicy.KEYS));
+                    }
+                    continue;
+                }
                 String owner = rule.contains("/") ? rule.substring(0, rule.indexOf('/')) : null;
                 // A policy that failed to load is not here: its waivers wait until it loads.
                 boolean known = owner != null && (policies.containsKey(owner) || allLoaded);

@@ -48,8 +48,8 @@ public record RuleResult(String policy, String policyVersion, Policy.Rule rule, 
         return undecided ? "not-checked" : status.yamlName();
     }
 
-    /** policy/rule: how waiver files and certificates name a rule. */
+    /** policy/rule: how waiver files name a rule (a profile rule's id alone: see {@link Waivers#fullId}). */
     public String fullId() {
-        return policy + "/" + rule.id();
+        return Waivers.fullId(policy, rule.id());
     }
 }

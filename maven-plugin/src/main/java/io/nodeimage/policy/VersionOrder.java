@@ -226,7 +226,8 @@ public final class VersionOrder {
     /**
      * Whether a version satisfies a range such as ">=580", "<600", ">=580,<600" or "=535.183.01". In rpm
      * order a bound without a release is compared on epoch and version only, as rpm's own dependency
-     * ranges are: "=535.183.01" matches 535.183.01-1.el9.
+     * ranges are: "=535.183.01" matches 535.183.01-1.el9. "=580.95*" is a prefix, as apt and dnf take a
+     * pin ending in '*': the version as written starts with 580.95 (in rpm, with or without its epoch).
      */
     public static boolean satisfies(String version, String range, Scheme order) {
         for (String part : range.split(",")) {
@@ -234,6 +235,15 @@ public final class VersionOrder {
             String op = p.startsWith(">=") || p.startsWith("<=") || p.startsWith("==") ? p.substring(0, 2)
                     : p.startsWith(">") || p.startsWith("<") || p.startsWith("=") ? p.substring(0, 1) : "=";
             String bound = p.substring(op.equals("=") && !p.startsWith("=") ? 0 : op.length()).strip();
+            if ((op.equals("=") || op.equals("==")) && bound.endsWith("*")) {
+                String prefix = bound.substring(0, bound.length() - 1);
+                boolean starts = version.startsWith(prefix) || order == Scheme.RPM && version.contains(":")
+                        && version.substring(version.indexOf(':') + 1).startsWith(prefix);
+                if (!starts) {
+                    return false;
+                }
+                continue;
+            }
             String judged = version;
             if (order == Scheme.RPM && !hasRpmRelease(bound)) {
                 String[] evr = splitRpm(version);

@@ -57,11 +57,19 @@ public final class Waivers {
             List<Policy.Waiver> ws = lp.policy().waivers();
             for (int i = 0; i < ws.size(); i++) {
                 Policy.Waiver w = ws.get(i);
-                String full = w.rule().contains("/") ? w.rule() : lp.policy().name() + "/" + w.rule();
+                String full = w.rule().contains("/") ? w.rule() : fullId(lp.policy().name(), w.rule());
                 out.add(new Entry(full, w, lp.file(), lp.waiverLocations().get(i)));
             }
         }
         return new Waivers(out);
+    }
+
+    /**
+     * How waivers, reports and certificates name a rule: policy/rule; a profile rule's id names its
+     * policy already ({@code profile:sysctl/kernel.kptr_restrict}), and is its full id.
+     */
+    public static String fullId(String policy, String rule) {
+        return ProfilePolicy.names(rule) ? rule : policy + "/" + rule;
     }
 
     public List<Entry> all() {

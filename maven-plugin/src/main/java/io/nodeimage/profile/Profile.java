@@ -1,5 +1,6 @@
 package io.nodeimage.profile;
 
+import static io.nodeimage.yaml.Syntax.ARCHIVE_URL;
 import static io.nodeimage.yaml.Syntax.BRANCH;
 import static io.nodeimage.yaml.Syntax.COMMON_NAME;
 import static io.nodeimage.yaml.Syntax.FILE_MODE;
@@ -12,6 +13,7 @@ import static io.nodeimage.yaml.Syntax.MODULE_OPTIONS;
 import static io.nodeimage.yaml.Syntax.NAME;
 import static io.nodeimage.yaml.Syntax.PACKAGE;
 import static io.nodeimage.yaml.Syntax.PATH;
+import static io.nodeimage.yaml.Syntax.RELATIVE_PATH;
 import static io.nodeimage.yaml.Syntax.SERVICE;
 import static io.nodeimage.yaml.Syntax.SYSCTL_KEY;
 import static io.nodeimage.yaml.Syntax.SYSCTL_VALUE;
@@ -47,6 +49,9 @@ public record Profile(
         @Doc("What this profile is for.") String description,
         @Required @Doc("Operating system of the image.") Os os,
         @Required @Doc("The container image the build starts from.") Base base,
+        @Doc("The site's mirror of the distribution's own archive: it replaces the base image's sources, the "
+                + "installer's and Image Builder's, before anything is fetched. Absent: the archive the base image "
+                + "and the installer already name.") Archive archive,
         @Doc("Kernel package, command line and modules.") Kernel kernel,
         @Doc("The CPU platform and interconnect of the node.") Platform platform,
         @Doc("GPUs and other accelerators, with their drivers.") List<Accelerator> accelerators,
@@ -110,6 +115,56 @@ public record Profile(
             @Required @Doc("Image reference, with a registry host and port if need be, optionally pinned by @sha256 digest (strict mode demands the pin).")
             @Shape(IMAGE) String image,
             @Doc("The image-mode (bootc) base image, needed by the bootc output.") @Shape(IMAGE) String bootc) {
+    }
+
+    /**
+     * The distribution's archive served by a site mirror. Debian and Ubuntu name the archive's root and its
+     * suite and components; RHEL names its repositories' base URLs. Which keys a family takes is checked with
+     * the other cross-key rules.
+     */
+    public record Archive(
+            @Doc("Debian/Ubuntu: the mirror of the archive, the directory holding dists/ and pool/ (such as "
+                    + "mirror://site/ubuntu): the release's suite and its -updates (and Ubuntu's -backports) come from it.")
+            @Shape(ARCHIVE_URL) String url,
+            @Doc("Debian/Ubuntu: the mirror of the security archive, where the <suite>-security suite comes from. "
+                    + "Ubuntu: url when absent (a full mirror of Ubuntu's archive carries it); Debian: required "
+                    + "(debian-security is an archive of its own).") @Shape(ARCHIVE_URL) String security,
+            @Doc("Debian/Ubuntu: the release's suite (code name), such as noble; the known releases' by default.")
+            @Shape(WORD) String suite,
+            @Doc("Debian/Ubuntu: the components; by default Ubuntu's main restricted universe multiverse and "
+                    + "Debian's main. Components the vendor data enables (Debian's contrib non-free "
+                    + "non-free-firmware) are added.") List<@Shape(WORD) String> components,
+            @Doc("RHEL: the mirror of the BaseOS repository, the directory holding repodata/ (such as "
+                    + "mirror://site/rhel9/BaseOS/x86_64/os); the installer's installation source.")
+            @Shape(ARCHIVE_URL) String baseos,
+            @Doc("RHEL: the mirror of the AppStream repository.") @Shape(ARCHIVE_URL) String appstream,
+            @Doc("RHEL: the mirror of the CodeReady Linux Builder repository, for packages that need it (EPEL's "
+                    + "do); the base image's own repositories are set aside, so without it none is there.")
+            @Shape(ARCHIVE_URL) String codeready,
+            @Key("allowHttp") @Doc("Accept http:// URLs, for an internal mirror without TLS where the site allows it. "
+                    + "apt and dnf still check what they fetch with the distribution's keys; what is fetched is "
+                    + "no longer private.") Boolean allowHttp) {
+
+        public Archive {
+            components = list(components);
+            allowHttp = allowHttp != null && allowHttp;
+        }
+
+        /** The URL keys of the archive and their values, in the order they are written (absent ones left out). */
+        public Map<String, String> urls() {
+            Map<String, String> out = new LinkedHashMap<>();
+            java.util.function.BiConsumer<String, String> put = (k, v) -> {
+                if (v != null) {
+                    out.put(k, v);
+                }
+            };
+            put.accept("url", url);
+            put.accept("security", security);
+            put.accept("baseos", baseos);
+            put.accept("appstream", appstream);
+            put.accept("codeready", codeready);
+            return Collections.unmodifiableMap(out);
+        }
     }
 
     public enum PageSize implements YamlEnum {
@@ -311,7 +366,9 @@ public record Profile(
 
     public record Certificate(
             @Required @Doc("A name for the certificate, used for its file name in the trust store.") @Shape(NAME) String name,
-            @Required @Doc("One or more PEM CERTIFICATE blocks, each a parseable X.509 certificate.") @Shape(TEXT) String pem) {
+            @Doc("One or more PEM CERTIFICATE blocks, each a parseable X.509 certificate; or give 'source'.") @Shape(TEXT) String pem,
+            @Doc("Instead of 'pem': a PEM file in the project, relative to the project folder, read when the profile is resolved.")
+            @Shape(RELATIVE_PATH) String source) {
     }
 
     public record Repository(
@@ -359,7 +416,10 @@ public record Profile(
             @Doc("Octal mode, quoted: \"0644\".") @Shape(FILE_MODE) String mode,
             @Doc("Owning user.") @Shape(USER) String owner,
             @Doc("Owning group.") @Shape(USER) String group,
-            @Required @Doc("The file's content.") @Shape(TEXT) String content) {
+            @Doc("The file's content; or give 'source'.") @Shape(TEXT) String content,
+            @Doc("Instead of 'content': a text file in the project (at most 1 MiB of UTF-8), relative to the project "
+                    + "folder, read when the profile is resolved; a change to it renders the profile again.")
+            @Shape(RELATIVE_PATH) String source) {
     }
 
     public record User(

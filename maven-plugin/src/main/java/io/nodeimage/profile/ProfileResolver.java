@@ -30,13 +30,14 @@ public final class ProfileResolver {
 
     private final ProfileSources sources;
     private final Set<String> mirrorIds;
+    private final Set<String> plainHttpMirrors;
     /** Merged trees by name, so a base shared by many profiles is read once per run. */
     private final Map<String, Optional<Chain>> trees = new HashMap<>();
     private final Map<String, List<Problem>> problemsByName = new HashMap<>();
 
     /** A resolver for goals that do not resolve mirror:// URLs: which mirrors exist is not checked. */
     public ProfileResolver(ProfileSources sources) {
-        this(sources, null);
+        this(sources, (Set<String>) null);
     }
 
     /**
@@ -46,6 +47,18 @@ public final class ProfileResolver {
     public ProfileResolver(ProfileSources sources, Set<String> mirrorIds) {
         this.sources = sources;
         this.mirrorIds = mirrorIds == null ? null : Set.copyOf(mirrorIds);
+        this.plainHttpMirrors = Set.of();
+    }
+
+    /**
+     * @param mirrors the build's mirrors, base URL by id: a mirror:// URL naming another id is a problem at its
+     *     line, and so is an archive URL through a mirror whose base is http:// where the profile does not allow it
+     */
+    public ProfileResolver(ProfileSources sources, Map<String, String> mirrors) {
+        this.sources = sources;
+        this.mirrorIds = Set.copyOf(mirrors.keySet());
+        this.plainHttpMirrors = mirrors.entrySet().stream().filter(e -> e.getValue().startsWith("http://"))
+                .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     public ProfileSources sources() {
@@ -96,14 +109,14 @@ public final class ProfileResolver {
             // Bound even after merge problems (a misused 'key+', a misnamed file), so that a bad key and a
             // bad value in one file are reported in one run; the merged tree leaves the faulty entries out.
             if (chain.isPresent()) {
+                YNode.Mapping tree = new FileSources(sources.projectDirectory(), own).read(chain.get().tree());
                 YamlBinder binder = new YamlBinder(own);
-                Profile profile = binder.bindDocument(chain.get().tree(), Profile.class);
+                Profile profile = binder.bindDocument(tree, Profile.class);
                 if (own.isEmpty()) {
-                    new ProfileRules(own, mirrorIds).check(profile, chain.get().tree());
+                    new ProfileRules(own, mirrorIds, plainHttpMirrors).check(profile, tree);
                 }
                 if (own.isEmpty()) {
-                    resolved.add(new ResolvedProfile(profile, chain.get().tree(), chain.get().names(),
-                            chain.get().files()));
+                    resolved.add(new ResolvedProfile(profile, tree, chain.get().names(), chain.get().files()));
                 }
             }
             problems.addAll(own.list());

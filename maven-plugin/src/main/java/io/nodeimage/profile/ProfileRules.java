@@ -41,9 +41,13 @@ final class ProfileRules {
     /** The mirror ids the build configures; null where the caller does not know them (nothing is checked). */
     private final Set<String> mirrorIds;
 
-    ProfileRules(Problems problems, Set<String> mirrorIds) {
+    /** Ids of mirrors whose base URL is http://. */
+    private final Set<String> plainHttpMirrors;
+
+    ProfileRules(Problems problems, Set<String> mirrorIds, Set<String> plainHttpMirrors) {
         this.problems = problems;
         this.mirrorIds = mirrorIds == null ? null : new TreeSet<>(mirrorIds);
+        this.plainHttpMirrors = Set.copyOf(plainHttpMirrors);
     }
 
     void check(Profile p, YNode.Mapping tree) {
@@ -81,7 +85,20 @@ final class ProfileRules {
         unique(tree, p.trust().certificates().stream().map(Profile.Certificate::name).toList(), "name",
                 "trust", "certificates");
         checkMirrors(p, tree);
+        new ArchiveRules(this, plainHttpMirrors).check(p, tree);
         checkCertificates(p, tree);
+        for (int i = 0; i < p.files().size(); i++) {
+            if (p.files().get(i).content() == null) {
+                add(tree, "file " + p.files().get(i).path() + " has no content",
+                        "give 'content:' inline, or 'source:' with a file in the project", "files", i);
+            }
+        }
+        for (int i = 0; i < p.trust().certificates().size(); i++) {
+            if (p.trust().certificates().get(i).pem() == null) {
+                add(tree, "certificate '" + p.trust().certificates().get(i).name() + "' has no PEM",
+                        "give 'pem:' inline, or 'source:' with a PEM file in the project", "trust", "certificates", i);
+            }
+        }
     }
 
     /** Each trust.certificates[].pem holds only certificates the JDK parses; update-ca-* would skip others quietly. */
@@ -113,21 +130,25 @@ final class ProfileRules {
         for (int i = 0; i < p.repositories().size(); i++) {
             Profile.Repository r = p.repositories().get(i);
             for (String key : List.of("url", "key")) {
-                String url = key.equals("url") ? r.url() : r.key();
-                String id = mirrorId(url);
-                if (id == null || mirrorIds.contains(id)) {
-                    continue;
-                }
-                String configured = mirrorIds.isEmpty() ? "no mirrors are configured"
-                        : "configured mirrors: " + String.join(", ", mirrorIds);
-                String suggestion = DidYouMean.closest(id, mirrorIds)
-                        .map(s -> "did you mean 'mirror://" + s + "/'? ").orElse("");
-                add(tree, "repository '" + r.name() + "' uses mirror '" + id + "', which is not configured",
-                        suggestion + configured + "; set <mirrors><" + id + ">https://...</" + id
-                                + "></mirrors> in the plugin's configuration (validate and render share it)",
-                        "repositories", i, key);
+                mirror(tree, "repository '" + r.name() + "'", key.equals("url") ? r.url() : r.key(), "repositories", i, key);
             }
         }
+        if (p.archive() != null) {
+            p.archive().urls().forEach((key, url) -> mirror(tree, "archive." + key, url, "archive", key));
+        }
+    }
+
+    private void mirror(YNode.Mapping tree, String who, String url, Object... path) {
+        String id = mirrorId(url);
+        if (id == null || mirrorIds.contains(id)) {
+            return;
+        }
+        String configured = mirrorIds.isEmpty() ? "no mirrors are configured"
+                : "configured mirrors: " + String.join(", ", mirrorIds);
+        String suggestion = DidYouMean.closest(id, mirrorIds).map(s -> "did you mean 'mirror://" + s + "/'? ").orElse("");
+        add(tree, who + " uses mirror '" + id + "', which is not configured",
+                suggestion + configured + "; set <mirrors><" + id + ">https://...</" + id
+                        + "></mirrors> in the plugin's configuration (validate and render share it)", path);
     }
 
     /** The id of a mirror://ID/PATH URL; null for any other URL. */
@@ -251,7 +272,7 @@ final class ProfileRules {
     }
 
     /** Adds a problem at the deepest node of the path that exists in the merged tree. */
-    private void add(YNode.Mapping tree, String message, String hint, Object... path) {
+    void add(YNode.Mapping tree, String message, String hint, Object... path) {
         Location location = tree.location();
         List<Object> walked = new ArrayList<>();
         for (Object step : path) {

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
 public final class ProfileSources {
 
     public static final String CATALOG_ROOT = "nodeimage/profiles/";
-    private static final String CATALOG_SHOWN = "nodeimage-profiles:" + CATALOG_ROOT;
+    /** How the bundled catalog's files are shown: in messages, and as the locations of profile rules. */
+    public static final String CATALOG_SHOWN = "nodeimage-profiles:" + CATALOG_ROOT;
 
     private final Map<String, Path> projectFiles = new TreeMap<>();
     private final List<Problem> folderProblems = new ArrayList<>();
@@ -48,6 +49,11 @@ public final class ProfileSources {
         if (catalog != null) {
             catalogNames.addAll(SourceFiles.catalogNames(catalog, CATALOG_ROOT));
         }
+    }
+
+    /** The project folder: what paths in messages and {@code source:} paths are relative to; null without one. */
+    public Path projectDirectory() {
+        return shownFrom;
     }
 
     /** Sources with the catalog this plugin was shipped with. */

@@ -33,8 +33,19 @@ public final class ProfileValidation {
     /** @param mirrorIds the mirror ids the build configures, which mirror:// URLs may name */
     public static Report run(ProfileSources sources, List<String> selection, boolean includeCatalog,
                              Set<String> mirrorIds) {
+        return run(sources, selection, includeCatalog, new ProfileResolver(sources, mirrorIds));
+    }
+
+    /** @param mirrors the build's mirrors, base URL by id, as render resolves mirror:// URLs against them */
+    public static Report run(ProfileSources sources, List<String> selection, boolean includeCatalog,
+                             java.util.Map<String, String> mirrors) {
+        return run(sources, selection, includeCatalog, new ProfileResolver(sources, mirrors));
+    }
+
+    private static Report run(ProfileSources sources, List<String> selection, boolean includeCatalog,
+                              ProfileResolver resolver) {
         ProfileSelection.Selected selected = ProfileSelection.select(sources, selection, includeCatalog);
-        ProfileResolver.Result result = new ProfileResolver(sources, mirrorIds).check(selected.names());
+        ProfileResolver.Result result = resolver.check(selected.names());
         Problems problems = new Problems();
         problems.addAll(selected.problems());
         problems.addAll(result.problems());

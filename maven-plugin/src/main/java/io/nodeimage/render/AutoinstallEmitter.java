@@ -34,10 +34,12 @@ final class AutoinstallEmitter {
         }
         s.append("autoinstall:\n  version: 1\n  locale: en_US.UTF-8\n  keyboard:\n    layout: us\n  timezone: Etc/UTC\n");
         s.append("  source:\n    id: ubuntu-server-minimal\n");
+        plan.archive().ifPresent(a -> s.append(ArchiveSources.autoinstall(a)));
         s.append("  storage:\n    layout:\n      name: lvm\n");
         s.append("  ssh:\n    install-server: true\n    allow-pw: false\n");
         plan.steps(Step.InstallPackages.class).stream().filter(p -> p.because().equals("kernel.package")).findFirst()
-                .ifPresent(k -> s.append("  kernel:\n    package: ").append(json(k.packages().get(0).name())).append('\n'));
+                .ifPresent(k -> s.append(plan.origins().lines(k).stream().map(o -> "  # kernel.package: " + o + "\n")
+                        .findFirst().orElse("")).append("  kernel:\n    package: ").append(json(k.packages().get(0).name())).append('\n'));
         s.append("  user-data:\n    disable_root: true\n");
         if (plan.steps(Step.CreateUser.class).isEmpty()) {
             s.append("    users: [default]\n");

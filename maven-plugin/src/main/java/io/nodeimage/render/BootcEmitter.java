@@ -47,17 +47,27 @@ final class BootcEmitter {
      * the modules DKMS built (named by its own tree, /var/lib/dkms/NAME/VERSION/KVER/ARCH/module) and the
      * key's certificate are staged.
      */
-    static final String BUILDER_SCRIPT = "set -euo pipefail; " + ONE_KERNEL + "; "
-            + "dnf install -y --setopt=install_weak_deps=False \"kernel-devel-uname-r = $kver\"; "
-            + "bash " + ContainerfileEmitter.SCRIPT_IN_IMAGE + " trust repositories packages; "
-            + "install -d \"" + STAGING + "/modules/$kver/" + DKMS_DIR + "\" " + STAGING + "/dkms; "
-            + "shopt -s nullglob; "
-            + "built=(/var/lib/dkms/*/*/\"$kver\"/*/module/*.ko*); "
-            + "if [ \"${#built[@]}\" -eq 0 ]; then echo \"DKMS built no module for $kver\" >&2; exit 1; fi; "
-            + "for ko in \"${built[@]}\"; do "
-            + "cp -a \"/usr/lib/modules/$kver/" + DKMS_DIR + "/${ko##*/}\" \"" + STAGING + "/modules/$kver/" + DKMS_DIR + "/\"; done; "
-            + "if [ -f " + Step.ModuleSigningKey.CERTIFICATE + " ]; then cp -a " + Step.ModuleSigningKey.CERTIFICATE + " " + STAGING + "/dkms/; fi; "
-            + "rm -f " + Step.ModuleSigningKey.PRIVATE_KEY;
+    static final String BUILDER_SCRIPT = builderScript(false);
+
+    /**
+     * {@link #BUILDER_SCRIPT}, or with a site archive mirror its trust phase first: the headers then come from
+     * the mirror too, not from the base image's repositories.
+     */
+    static String builderScript(boolean archive) {
+        String provision = "bash " + ContainerfileEmitter.SCRIPT_IN_IMAGE;
+        return "set -euo pipefail; " + ONE_KERNEL + "; "
+                + (archive ? provision + " trust; " : "")
+                + "dnf install -y --setopt=install_weak_deps=False \"kernel-devel-uname-r = $kver\"; "
+                + provision + (archive ? " repositories packages; " : " trust repositories packages; ")
+                + "install -d \"" + STAGING + "/modules/$kver/" + DKMS_DIR + "\" " + STAGING + "/dkms; "
+                + "shopt -s nullglob; "
+                + "built=(/var/lib/dkms/*/*/\"$kver\"/*/module/*.ko*); "
+                + "if [ \"${#built[@]}\" -eq 0 ]; then echo \"DKMS built no module for $kver\" >&2; exit 1; fi; "
+                + "for ko in \"${built[@]}\"; do "
+                + "cp -a \"/usr/lib/modules/$kver/" + DKMS_DIR + "/${ko##*/}\" \"" + STAGING + "/modules/$kver/" + DKMS_DIR + "/\"; done; "
+                + "if [ -f " + Step.ModuleSigningKey.CERTIFICATE + " ]; then cp -a " + Step.ModuleSigningKey.CERTIFICATE + " " + STAGING + "/dkms/; fi; "
+                + "rm -f " + Step.ModuleSigningKey.PRIVATE_KEY;
+    }
 
     /** After the builder's modules are copied in: module dependencies for the one kernel, before the initramfs is made. */
     static final String DEPMOD_SCRIPT = "set -euo pipefail; " + ONE_KERNEL + "; depmod -a \"$kver\"";
@@ -72,16 +82,18 @@ final class BootcEmitter {
         s.append(ProvisionScript.hardeningLine(plan));
         boolean compiled = plan.steps(Step.InstallPackages.class).stream().anyMatch(Step.InstallPackages::buildsModules);
         Optional<String> swap = kernelSwap(plan);
+        boolean archive = plan.archive().isPresent();
         if (compiled) {
             s.append("# Compiled drivers are built here for the kernel the image boots, then copied into it.\n");
             s.append("FROM ").append(plan.bootcImage()).append(" AS driver-builder\n");
-            swap.ifPresent(script -> appendSwap(s, script));
-            s.append("COPY ").append(ProvisionScript.FILE).append(' ')
-                    .append(ContainerfileEmitter.SCRIPT_IN_IMAGE).append('\n');
-            s.append("RUN [\"/bin/bash\", \"-c\", ").append(Quoting.json(BUILDER_SCRIPT)).append("]\n\n");
+            swap.ifPresent(script -> appendSwap(s, script, archive));
+            if (swap.isEmpty() || !archive) {
+                copyScript(s);
+            }
+            s.append("RUN [\"/bin/bash\", \"-c\", ").append(Quoting.json(builderScript(archive))).append("]\n\n");
         }
         s.append("FROM ").append(plan.bootcImage()).append('\n');
-        swap.ifPresent(script -> appendSwap(s, script));
+        swap.ifPresent(script -> appendSwap(s, script, archive));
         if (compiled) {
             // Before the body: its modules and initramfs phases must see these modules, and the initramfs
             // it regenerates must not be overwritten afterwards by the builder's copy of the old one.
@@ -99,9 +111,27 @@ final class BootcEmitter {
         return s.toString();
     }
 
-    private static void appendSwap(StringBuilder s, String script) {
+    /**
+     * The kernel swap; with a site archive mirror, provision.sh's trust phase first, which puts the mirror in
+     * place of the base image's repositories, so the new kernel comes from it.
+     */
+    private static void appendSwap(StringBuilder s, String script, boolean archive) {
+        if (archive) {
+            copyScript(s);
+        }
         s.append("# The profile's kernel replaces the base image's: bootc boots exactly one.\n");
-        s.append("RUN [\"/bin/bash\", \"-c\", ").append(Quoting.json(script)).append("]\n");
+        s.append("RUN [\"/bin/bash\", \"-c\", ").append(Quoting.json(archive ? swapAfterArchive(script) : script))
+                .append("]\n");
+    }
+
+    /** The swap script run after the trust phase of provision.sh (copied in before it). */
+    static String swapAfterArchive(String swap) {
+        return swap.replaceFirst("^set -euo pipefail; ", "set -euo pipefail; bash "
+                + ContainerfileEmitter.SCRIPT_IN_IMAGE + " trust; ");
+    }
+
+    private static void copyScript(StringBuilder s) {
+        s.append("COPY ").append(ProvisionScript.FILE).append(' ').append(ContainerfileEmitter.SCRIPT_IN_IMAGE).append('\n');
     }
 
     /**

@@ -36,20 +36,34 @@ final class KickstartEmitter {
         plan.steps(io.nodeimage.plan.Step.OpenPort.class).forEach(p -> s.append(" --port=").append(p.port().replace('/', ':')));
         s.append('\n');
         if (!plan.kernelArguments().isEmpty()) {
+            plan.steps(Step.KernelArguments.class).stream().map(plan::origin).filter(o -> o.contains(":"))
+                    .forEach(o -> s.append("# ").append(o).append('\n'));
             s.append("bootloader --append=\"").append(String.join(" ", plan.kernelArguments())).append("\"\n");
         }
+        plan.archive().ifPresent(a -> s.append(ArchiveSources.kickstart(a)));
         s.append("zerombr\nclearpart --all --initlabel\nautopart --type=lvm\nreboot\n\n");
         s.append("# Distribution packages; vendor packages follow in %post, once provision.sh has added their repositories.\n");
         s.append("%packages --exclude-weakdeps\n@^minimal-environment\n");
+        // One comment per profile line: a flow list is one line for all its packages.
+        String[] last = {null};
+        java.util.function.BiConsumer<Step, String> origin = (step, value) -> {
+            String o = plan.origins().of(step, value).map(l -> "# " + step.because() + ": " + l + "\n").orElse("");
+            s.append(o.equals(last[0]) ? "" : o);
+            last[0] = o;
+        };
         for (Step.InstallPackages step : plan.steps(Step.InstallPackages.class)) {
             if (step.because().equals("kernel.package") || step.because().equals("packages.install")) {
                 for (Step.Package p : step.packages()) {
+                    origin.accept(step, p.name());
                     s.append(p.version() == null ? p.name() : p.name() + "-" + p.version()).append('\n');
                 }
             }
         }
         for (Step.RemovePackages step : plan.steps(Step.RemovePackages.class)) {
-            step.packages().forEach(p -> s.append('-').append(p).append('\n'));
+            for (String p : step.packages()) {
+                origin.accept(step, p);
+                s.append('-').append(p).append('\n');
+            }
         }
         s.append("%end\n\n");
         s.append("%post --interpreter=/usr/bin/bash --erroronfail --log=/root/nodeimage-post.log\n");

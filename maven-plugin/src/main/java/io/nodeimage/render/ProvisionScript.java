@@ -36,7 +36,17 @@ public final class ProvisionScript {
         s.append(hardeningLine(plan));
         s.append("# Do not edit: change the profile and render again. Every phase is idempotent.\n");
         s.append("# Usage: provision.sh [phase...]; phases: ").append(String.join(" ", PHASES)).append('\n');
-        s.append("set -euo pipefail\numask 022\n\n");
+        s.append("set -eEuo pipefail\numask 022\n\n");
+        // The failing line, so a failed build can name the step (and the profile line it came from) whose
+        // comment precedes it: the rendered file says "Do not edit", the profile is what to change.
+        s.append("""
+                # Names the line that failed; nodeimage's build reads it to point at the profile line behind it.
+                failed_at() {
+                  echo "provision.sh: line $1 failed (exit status $2)" >&2
+                }
+                trap 'failed_at "$LINENO" "$?"' ERR
+
+                """);
         s.append("""
                 # Files written here carry SOURCE_DATE_EPOCH as their time when it is set (reproducible layers).
                 stamp() {
@@ -130,15 +140,21 @@ public final class ProvisionScript {
     }
 
     /**
-     * CA certificates into the system trust store, before the repositories phase fetches anything.
-     * ca-certificates comes from the archive the base image already knows when it is missing (Debian
-     * minbase): a site whose archive mirror itself needs the CA must use a base image that has it.
+     * The site's archive mirror in place of the base image's sources, then CA certificates into the system
+     * trust store, before the repositories phase fetches anything. ca-certificates comes from the archive when
+     * it is missing (Debian minbase); from an https archive mirror, apt checks that install with the site's CAs.
      */
     private static void trust(StringBuilder s, Plan plan, boolean apt) {
         open(s, "trust");
         List<Step.TrustCertificate> certificates = plan.steps(Step.TrustCertificate.class);
+        Step.UseArchive archive = plan.archive().orElse(null);
+        if (archive != null) {
+            ArchiveSources.provision(s, plan, archive, apt, !certificates.isEmpty());
+        }
         if (!certificates.isEmpty()) {
-            if (apt) {
+            if (apt && archive != null && archive.https()) {
+                ArchiveSources.bootstrapCaCertificates(s, certificates);
+            } else if (apt) {
                 s.append("  if ! command -v update-ca-certificates >/dev/null 2>&1; then\n")
                         .append("    export DEBIAN_FRONTEND=noninteractive\n")
                         .append("    apt-get update\n    apt-get install -y --no-install-recommends ca-certificates\n")
@@ -150,7 +166,7 @@ public final class ProvisionScript {
             }
         }
         for (Step.TrustCertificate c : certificates) {
-            comment(s, c.because());
+            comment(s, plan.origin(c));
             String path = apt ? "/usr/local/share/ca-certificates/" + c.fileName() + ".crt"
                     : "/etc/pki/ca-trust/source/anchors/" + c.fileName() + ".pem";
             s.append("  write_file ").append(sh(path)).append(" 0644 root root ").append(sh(c.pem())).append('\n');
@@ -158,7 +174,7 @@ public final class ProvisionScript {
         if (!certificates.isEmpty()) {
             s.append(apt ? "  update-ca-certificates\n" : "  update-ca-trust extract\n");
         }
-        close(s, certificates.isEmpty());
+        close(s, certificates.isEmpty() && archive == null);
     }
 
     private static void repositories(StringBuilder s, Plan plan, boolean apt) {
@@ -178,7 +194,7 @@ public final class ProvisionScript {
                     .append("    dnf install -y --setopt=install_weak_deps=False curl gnupg2\n  fi\n");
         }
         for (Step step : steps) {
-            comment(s, step.because());
+            comment(s, plan.origin(step));
             if (step instanceof Step.EnableComponents c) {
                 s.append("  enable_components ").append(sh(c.components())).append('\n');
             } else if (step instanceof Step.AddRepository r && apt) {
@@ -225,13 +241,13 @@ public final class ProvisionScript {
             s.append("  export DEBIAN_FRONTEND=noninteractive\n  apt-get update\n");
         }
         for (Step.ModuleSigningKey mok : moks) {
-            comment(s, mok.because());
+            comment(s, plan.origin(mok));
             s.append(apt ? "  command -v openssl >/dev/null 2>&1 || apt-get install -y --no-install-recommends openssl\n"
                     : "  command -v openssl >/dev/null 2>&1 || dnf install -y --setopt=install_weak_deps=False openssl\n");
             s.append("  make_mok ").append(sh(mok.commonName())).append('\n');
         }
         for (Step.InstallPackages step : installs) {
-            comment(s, step.because());
+            comment(s, plan.origin(step));
             if (step.moduleStream() != null) {
                 s.append("  dnf -y module enable ").append(sh(step.moduleStream())).append('\n');
             }
@@ -247,7 +263,7 @@ public final class ProvisionScript {
                     .append(sh(words)).append('\n');
         }
         for (Step.RemovePackages step : removes) {
-            comment(s, step.because());
+            comment(s, plan.origin(step));
             s.append("  remove_packages ").append(sh(step.packages())).append('\n');
         }
         if (installs.stream().anyMatch(Step.InstallPackages::buildsModules)) {
@@ -292,12 +308,9 @@ public final class ProvisionScript {
 
     private static void modules(StringBuilder s, Plan plan) {
         open(s, "modules");
-        List<Step.DisableModule> disables = plan.steps(Step.DisableModule.class);
-        List<Step.ModuleOptions> options = plan.steps(Step.ModuleOptions.class);
-        List<Step.LoadModules> loads = plan.steps(Step.LoadModules.class);
-        s.append(writeConf(DISABLE_CONF, disableConf(disables)));
-        s.append(writeConf(OPTIONS_CONF, optionsConf(options)));
-        s.append(writeConf(LOAD_CONF, loadConf(loads)));
+        s.append(writeConf(DISABLE_CONF, disableConf(plan)));
+        s.append(writeConf(OPTIONS_CONF, optionsConf(plan)));
+        s.append(writeConf(LOAD_CONF, loadConf(plan)));
         close(s, false);
     }
 
@@ -309,37 +322,49 @@ public final class ProvisionScript {
         return "  write_file " + sh(path) + " 0644 root root " + sh(content) + "\n";
     }
 
-    static String disableConf(List<Step.DisableModule> disables) {
+    static String disableConf(Plan plan) {
+        List<Step.DisableModule> disables = plan.steps(Step.DisableModule.class);
         if (disables.isEmpty()) {
             return null;
         }
         StringBuilder c = new StringBuilder("# Modules disabled by nodeimage: blacklisted (no loading by alias) and\n"
                 + "# their install command replaced, so an explicit modprobe fails too.\n");
         for (Step.DisableModule d : disables) {
-            c.append("# ").append(d.because()).append('\n')
+            c.append("# ").append(plan.origin(d)).append('\n')
                     .append("blacklist ").append(d.module()).append('\n')
                     .append("install ").append(d.module()).append(" /bin/false\n");
         }
         return c.toString();
     }
 
-    static String optionsConf(List<Step.ModuleOptions> options) {
+    static String optionsConf(Plan plan) {
+        List<Step.ModuleOptions> options = plan.steps(Step.ModuleOptions.class);
         if (options.isEmpty()) {
             return null;
         }
         StringBuilder c = new StringBuilder("# Module options set by nodeimage.\n");
         for (Step.ModuleOptions o : options) {
+            c.append("# ").append(plan.origin(o)).append('\n');
             c.append("options ").append(o.module()).append(' ').append(o.options()).append('\n');
         }
         return c.toString();
     }
 
-    static String loadConf(List<Step.LoadModules> loads) {
+    static String loadConf(Plan plan) {
+        List<Step.LoadModules> loads = plan.steps(Step.LoadModules.class);
         if (loads.isEmpty()) {
             return null;
         }
         StringBuilder c = new StringBuilder("# Modules loaded at boot, set by nodeimage.\n");
-        loads.forEach(l -> l.modules().forEach(m -> c.append(m).append('\n')));
+        String last = null;
+        for (Step.LoadModules l : loads) {
+            for (String m : l.modules()) {
+                // One comment per profile line: a flow list ([a, b, c]) is one line for all its modules.
+                String origin = plan.origins().of(l, m).map(o -> "# " + l.because() + ": " + o + "\n").orElse("");
+                c.append(origin.equals(last) ? "" : origin).append(m).append('\n');
+                last = origin;
+            }
+        }
         return c.toString();
     }
 
@@ -351,7 +376,8 @@ public final class ProvisionScript {
         StringBuilder c = new StringBuilder("# Kernel parameters set by nodeimage. Hardening: " + plan.hardening().claim()
                 + ".\n");
         for (Step.Sysctl step : steps) {
-            step.settings().forEach((k, v) -> c.append("# ").append(step.reasons().get(k)).append('\n')
+            step.settings().forEach((k, v) -> c.append("# ").append(step.reasons().get(k))
+                    .append(plan.origins().of(step, k).map(o -> ": " + o).orElse("")).append('\n')
                     .append(k).append(" = ").append(v).append('\n'));
         }
         return c.toString();
@@ -389,7 +415,7 @@ public final class ProvisionScript {
         open(s, "files");
         List<Step.WriteFile> files = plan.steps(Step.WriteFile.class);
         for (Step.WriteFile f : files) {
-            comment(s, f.because());
+            comment(s, plan.origin(f));
             literal(s, f.content());
             s.append("  write_file ").append(sh(f.path())).append(' ').append(sh(f.mode())).append(' ')
                     .append(sh(f.owner())).append(' ').append(sh(f.group())).append(' ').append(sh(f.content())).append('\n');
@@ -404,7 +430,7 @@ public final class ProvisionScript {
             s.append("  local home\n");
         }
         for (Step.CreateUser u : users) {
-            comment(s, u.because());
+            comment(s, plan.origin(u));
             s.append("  if ! id -u ").append(sh(u.name())).append(" >/dev/null 2>&1; then\n    useradd --create-home");
             if (u.uid() != null) {
                 s.append(" --uid ").append(u.uid());
@@ -446,7 +472,7 @@ public final class ProvisionScript {
                     .append("    exit 1\n  fi\n");
         }
         for (Step.Services step : steps) {
-            comment(s, step.because());
+            comment(s, plan.origin(step));
             String verb = switch (step.action()) {
                 case ENABLE -> "enable";
                 case DISABLE -> "disable";
@@ -456,12 +482,12 @@ public final class ProvisionScript {
         }
         List<Step.OpenPort> ports = plan.steps(Step.OpenPort.class);
         for (Step.OpenPort p : ports) {
-            comment(s, p.because());
+            comment(s, plan.origin(p));
             s.append("  open_port ").append(sh(p.port())).append('\n');
         }
         List<Step.SelinuxBoolean> booleans = plan.steps(Step.SelinuxBoolean.class);
         for (Step.SelinuxBoolean b : booleans) {
-            comment(s, b.because());
+            comment(s, plan.origin(b));
             s.append("  selinux_boolean_on ").append(sh(b.name())).append('\n');
         }
         close(s, steps.isEmpty() && ports.isEmpty() && booleans.isEmpty());
@@ -471,7 +497,7 @@ public final class ProvisionScript {
         open(s, "initramfs");
         List<Step.RebuildInitramfs> steps = plan.steps(Step.RebuildInitramfs.class);
         if (!steps.isEmpty()) {
-            comment(s, steps.get(0).because());
+            comment(s, plan.origin(steps.get(0)));
             if (apt) {
                 s.append("  if command -v update-initramfs >/dev/null 2>&1 && compgen -G '/boot/initrd.img-*' >/dev/null; then\n")
                         .append("    update-initramfs -u -k all\n");

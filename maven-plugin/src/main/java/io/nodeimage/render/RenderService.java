@@ -29,7 +29,7 @@ public final class RenderService {
 
     private final Renderer renderer;
     private final String options;
-    private final java.util.Set<String> mirrorIds;
+    private final Map<String, String> mirrors;
 
     public RenderService(Map<String, String> mirrors, boolean strict) {
         this(mirrors, strict, io.nodeimage.plan.VendorCatalog.bundled());
@@ -38,7 +38,7 @@ public final class RenderService {
     /** @param vendor the vendor data plans are made from; its digest is part of every render's inputs */
     public RenderService(Map<String, String> mirrors, boolean strict, io.nodeimage.plan.VendorCatalog vendor) {
         this.renderer = new Renderer(mirrors, strict, vendor);
-        this.mirrorIds = java.util.Set.copyOf(mirrors.keySet());
+        this.mirrors = Map.copyOf(mirrors);
         this.options = "strict=" + strict + " mirrors=" + new TreeMap<>(mirrors) + " vendor=" + vendor.digest();
     }
 
@@ -75,7 +75,7 @@ public final class RenderService {
             return current.get();
         }
         // With the mirrors known, a mirror:// URL naming another is reported at its line, before any plan.
-        List<ResolvedProfile> resolved = new io.nodeimage.profile.ProfileResolver(sources, mirrorIds).resolveAll(names);
+        List<ResolvedProfile> resolved = new io.nodeimage.profile.ProfileResolver(sources, mirrors).resolveAll(names);
         List<ResolvedProfile> targets = resolved.stream().filter(p -> !p.profile().isAbstract()).toList();
         List<Outcome> outcomes = new ArrayList<>(render(targets, outputDirectory));
         Map<String, String> digests = new java.util.HashMap<>();

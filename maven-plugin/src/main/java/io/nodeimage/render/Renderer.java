@@ -17,10 +17,11 @@ public final class Renderer {
 
     public static final String PLAN_FILE = "plan.txt";
     /** Every file a render can write, whatever the outputs: what a new render removes first. */
-    public static final java.util.List<String> FILES = java.util.List.of(PLAN_FILE, ProvisionScript.FILE,
-            ContainerfileEmitter.FILE, BootcEmitter.FILE, BootcEmitter.KARGS_FILE, AutoinstallEmitter.FILE,
-            AutoinstallEmitter.META_DATA, KickstartEmitter.FILE, BlueprintEmitter.FILE, PackerEmitter.FILE,
-            AutoinstallEmitter.PACKER_FILE, KickstartEmitter.PACKER_FILE);
+    public static final java.util.List<String> FILES = java.util.stream.Stream.concat(java.util.stream.Stream.of(
+            PLAN_FILE, ProvisionScript.FILE, ContainerfileEmitter.FILE, BootcEmitter.FILE, BootcEmitter.KARGS_FILE,
+            AutoinstallEmitter.FILE, AutoinstallEmitter.META_DATA, KickstartEmitter.FILE, BlueprintEmitter.FILE,
+            PackerEmitter.FILE, AutoinstallEmitter.PACKER_FILE, KickstartEmitter.PACKER_FILE),
+            ArchiveSources.BLUEPRINT_SOURCE_FILES.stream()).toList();
 
     private final Planner planner;
     private final boolean strict;
@@ -50,7 +51,7 @@ public final class Renderer {
                     + "digest, but base.image is " + profile.base().image(),
                     "write base.image as name:tag@sha256:<digest>, or render without nodeimage.strict");
         }
-        Plan plan = planner.plan(profile);
+        Plan plan = planner.plan(resolved);
         String script = ProvisionScript.render(plan);
         Map<String, String> files = new TreeMap<>();
         files.put(PLAN_FILE, plan.describe());
@@ -70,7 +71,10 @@ public final class Renderer {
                     files.put(AutoinstallEmitter.META_DATA, "");
                 }
                 case KICKSTART -> files.put(KickstartEmitter.FILE, KickstartEmitter.render(plan, script));
-                case BLUEPRINT -> files.put(BlueprintEmitter.FILE, BlueprintEmitter.render(plan));
+                case BLUEPRINT -> {
+                    files.put(BlueprintEmitter.FILE, BlueprintEmitter.render(plan));
+                    plan.archive().ifPresent(a -> files.putAll(ArchiveSources.blueprintSources(plan, a)));
+                }
                 case PACKER -> {
                     files.put(PackerEmitter.FILE, PackerEmitter.render(plan));
                     // Packer serves its own copy, with the build user: the installer files above never have it.

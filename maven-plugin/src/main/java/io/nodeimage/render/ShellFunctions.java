@@ -5,8 +5,9 @@ import io.nodeimage.plan.Step;
 
 /**
  * The shell functions provision.sh defines for the steps that need more than one command: a pinned
- * repository key, a vendor's release package, components of the base image's own archive, a port in the
- * firewall, an SELinux boolean, the machine owner key for DKMS. Each takes its values as arguments, so
+ * repository key, a vendor's release package, the base image's repositories set aside for a site archive
+ * mirror, components of the base image's own archive, a port in the firewall, an SELinux boolean, the
+ * machine owner key for DKMS. Each takes its values as arguments, so
  * every call site quotes them through {@link Quoting}; none is emitted for a plan that does not call it.
  * (The plugin descriptor's Java parser, qdox 2.2, fails on a text-block line with an apostrophe inside a
  * double-quoted string: the messages here are worded without one.)
@@ -66,6 +67,25 @@ final class ShellFunctions {
                       fi
                       dnf install -y "$tmp/release.rpm"
                       rm -rf "$tmp"
+                    }
+
+                    """);
+        }
+        if (!apt && plan.archive().isPresent()) {
+            s.append("""
+                    # set_aside_base_repositories: the repository files of the base image (ubi.repo, redhat.repo, ...)
+                    # renamed *.repo.nodeimage-off, so dnf reads the site archive mirror instead, and the dnf plugin of
+                    # subscription-manager turned off, which would write the Red Hat CDN repositories back (redhat.repo)
+                    # at each run. Run once, before nodeimage writes any repository file.
+                    set_aside_base_repositories() {
+                      local f
+                      for f in /etc/yum.repos.d/*.repo; do
+                        [ -e "$f" ] || continue
+                        mv -f "$f" "$f.nodeimage-off"
+                      done
+                      if [ -f /etc/dnf/plugins/subscription-manager.conf ]; then
+                        sed -i 's/^enabled[[:space:]]*=.*/enabled=0/' /etc/dnf/plugins/subscription-manager.conf
+                      fi
                     }
 
                     """);

@@ -3,6 +3,7 @@ package io.nodeimage.report;
 import io.nodeimage.policy.Policy;
 import io.nodeimage.policy.PolicyLoader;
 import io.nodeimage.policy.RuleResult;
+import io.nodeimage.profile.ProfileSources;
 import io.nodeimage.yaml.Json;
 import io.nodeimage.yaml.Location;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ final class SarifWriter {
     /** The bundled catalog's folder inside the nodeimage-policies jar. */
     static final String CATALOG_ROOT = "NODEIMAGE_POLICIES";
     private static final String CATALOG_PREFIX = "nodeimage-policies:";
+    /** The bundled profiles' folder inside the nodeimage-profiles jar, where profile rules may be written. */
+    static final String PROFILES_ROOT = "NODEIMAGE_PROFILES";
 
     private SarifWriter() {
     }
@@ -34,8 +37,7 @@ final class SarifWriter {
         List<Object> results = new ArrayList<>();
         for (RuleResult r : v.results()) {
             rules.putIfAbsent(r.ruleId(), rule(r));
-            boolean reported = r.status() == RuleResult.Status.FAIL || r.status() == RuleResult.Status.WAIVED || r.undecided();
-            if (!reported) {
+            if (!reported(r)) {
                 continue;
             }
             Map<String, Object> result = new LinkedHashMap<>();
@@ -100,6 +102,11 @@ final class SarifWriter {
         sarif.put("version", "2.1.0");
         sarif.put("runs", List.of(run));
         return Json.write(sarif) + "\n";
+    }
+
+    /** Failed, waived and unchecked rules are results; the others are only listed as rules. */
+    private static boolean reported(RuleResult r) {
+        return r.status() == RuleResult.Status.FAIL || r.status() == RuleResult.Status.WAIVED || r.undecided();
     }
 
     private static Map<String, Object> rule(RuleResult r) {
@@ -168,12 +175,20 @@ final class SarifWriter {
         // read the same everywhere. The coordinates say where the files are.
         out.put(CATALOG_ROOT, Map.of("description", Map.of("text", "the bundled policy catalog: "
                 + PolicyLoader.CATALOG_ROOT + " in io.nodeimage:nodeimage-policies:" + io.nodeimage.Version.current())));
+        if (v.results().stream().anyMatch(r -> reported(r) && r.location() != null
+                && r.location().file().startsWith(ProfileSources.CATALOG_SHOWN))) {
+            out.put(PROFILES_ROOT, Map.of("description", Map.of("text", "the bundled profile catalog: "
+                    + ProfileSources.CATALOG_ROOT + " in io.nodeimage:nodeimage-profiles:" + io.nodeimage.Version.current())));
+        }
         return out;
     }
 
     private static Map<String, Object> policyArtifact(String file) {
         if (file.startsWith(CATALOG_PREFIX)) {
             return artifact(file.substring(CATALOG_PREFIX.length() + PolicyLoader.CATALOG_ROOT.length()), CATALOG_ROOT);
+        }
+        if (file.startsWith(ProfileSources.CATALOG_SHOWN)) {
+            return artifact(file.substring(ProfileSources.CATALOG_SHOWN.length()), PROFILES_ROOT);
         }
         if (file.startsWith("/")) {
             return artifact("file://" + file, null);

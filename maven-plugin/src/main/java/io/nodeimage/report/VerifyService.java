@@ -101,6 +101,18 @@ public final class VerifyService {
         this.trust = new ModuleTrust(certificates);
     }
 
+    /**
+     * The same run with one more set judged: the image's own profile as a policy
+     * ({@link io.nodeimage.policy.ProfilePolicy#set}), which differs per image.
+     */
+    public VerifyService with(PolicySet extra) {
+        List<PolicySet> all = new java.util.ArrayList<>(sets);
+        all.add(extra);
+        VerifyService copy = new VerifyService(all, settings);
+        copy.sources = sources;
+        return copy;
+    }
+
     public static Policy.Severity severity(String name) {
         return severity("failOn", name);
     }

@@ -68,16 +68,28 @@ public enum Syntax {
     /** A repository location: https, or mirror://ID/PATH resolved against the site's mirrors. */
     URL("(https://|mirror://)[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%+-]*)*", 1024,
             "an https:// URL or mirror://<mirror id>/<path>"),
+    /**
+     * The distribution archive's location: {@link #URL}'s forms, or http:// for an internal mirror without TLS,
+     * which the profile must allow (archive.allowHttp); apt and dnf still check what they fetch with the
+     * distribution's keys.
+     */
+    ARCHIVE_URL("(https?://|mirror://)[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%+-]*)*", 1024,
+            "an https:// URL, mirror://<mirror id>/<path>, or http:// where archive.allowHttp allows it"),
     /** An identifier such as a model name or benchmark id. */
     WORD("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}", 64, "a word of letters, digits and '.', '_', '+', '-'"),
     /** A calendar day; the binder also checks that the day exists. */
     DATE("[0-9]{4}-[0-9]{2}-[0-9]{2}", 10, "a date written YYYY-MM-DD, such as 2027-03-31"),
-    /** A rule id, alone (a rule of the same policy) or as policy/rule (any rule a run judges). */
-    RULE_REF("([a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?/)?[A-Za-z0-9][A-Za-z0-9._+-]{0,63}", 129,
-            "a rule id such as CIS-UBUNTU2404-1.1.1.1, or policy/rule such as cis-kernel-modules/CIS-UBUNTU2404-1.1.1.1"),
-    /** A file inside a policy set, relative to the policy: no leading '/', no '..'. */
+    /**
+     * A rule id, alone (a rule of the same policy) or as policy/rule (any rule a run judges); or a rule of
+     * the image's own profile, which names its key and value (io.nodeimage.policy.ProfilePolicy).
+     */
+    RULE_REF("([a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?/)?[A-Za-z0-9][A-Za-z0-9._+-]{0,63}"
+            + "|profile:[a-z][a-z.]{0,31}/[A-Za-z0-9_.,:/@+=-]{1,1024}", 1064,
+            "a rule id such as CIS-UBUNTU2404-1.1.1.1, or policy/rule such as cis-kernel-modules-ubuntu2404/CIS-UBUNTU2404-1.1.1.1, "
+                    + "or a rule of the image's profile such as profile:sysctl/kernel.kptr_restrict"),
+    /** A file relative to its document (a policy test) or the project (a profile's source): no leading '/', no '..'. */
     RELATIVE_PATH("[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*(/[A-Za-z0-9_@+-][A-Za-z0-9._@+-]*)*", 512,
-            "a path relative to the policy file, such as certs/site-modules.pem, without '..'"),
+            "a relative path such as certs/site-modules.pem, without a leading '/' or '..'"),
     /**
      * A certificate file a policy trusts, relative to the policy, or the reserved entry for the run's site
      * module signers (io.nodeimage.policy.SiteSigners#ENTRY): a ':' can be in no relative path, so no file

@@ -22,6 +22,7 @@ class BenchmarksTest {
             id: cis-test
             title: CIS Test Benchmark
             version: v1.0.0
+            ruleIdPrefix: CIS-TEST
             appliesTo: {family: debian, release: "12"}
             """;
     private static final String SOURCE = """
@@ -117,17 +118,17 @@ class BenchmarksTest {
 
     @Test
     void anItemWithoutLevelFailsAtTheItemsLine() {
-        // HEAD is 6 lines, SOURCE 1, SECTIONS 2, "items:" 1: the item starts on line 11, column 5.
+        // HEAD is 7 lines, SOURCE 1, SECTIONS 2, "items:" 1: the item starts on line 12, column 5.
         assertThatThrownBy(() -> parse(HEAD + SOURCE + SECTIONS + "items:\n" + item("1.1.1.1", null)))
                 .isInstanceOf(YamlException.class)
-                .hasMessageContaining("bad.yaml:11:5: items[0]: missing required key 'level'");
+                .hasMessageContaining("bad.yaml:12:5: items[0]: missing required key 'level'");
     }
 
     @Test
     void anItemListedTwiceFailsAtTheSecondOnesId() {
         assertThatThrownBy(() -> parse(HEAD + SOURCE + SECTIONS + "items:\n" + item("1.1.1.1", "1") + item("1.1.1.1", "1")))
                 .isInstanceOf(YamlException.class)
-                .hasMessageContaining("bad.yaml:17:5: items[1].id: item 1.1.1.1 is listed twice");
+                .hasMessageContaining("bad.yaml:18:5: items[1].id: item 1.1.1.1 is listed twice");
     }
 
     @Test
@@ -151,6 +152,6 @@ class BenchmarksTest {
     @Test
     void aWellFormedTableLoads() {
         Benchmark b = parse(HEAD + SOURCE + SECTIONS + "items:\n" + item("1.1.1.1", "1"));
-        assertThat(b.cite(b.items().get(0))).isEqualTo("CIS Test Benchmark v1.0.0 1.1.1.1");
+        assertThat(b.cite(b.items().get(0))).isEqualTo("CIS-TEST-1.1.1.1 (CIS Test Benchmark v1.0.0 1.1.1.1)");
     }
 }

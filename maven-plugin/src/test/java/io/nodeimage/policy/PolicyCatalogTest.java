@@ -15,8 +15,8 @@ class PolicyCatalogTest {
     void everyBundledPolicyLoads() {
         PolicyLoader.Result result = PolicyLoader.load(null, null, true);
         assertThat(result.problems()).isEmpty();
-        assertThat(result.policies()).extracting(p -> p.policy().name()).containsExactly("cis-kernel-modules",
-                "cis-kernel-modules-rhel10", "cis-kernel-modules-rhel9", "container-hardening", "node-runtime", "nvidia-driver-baseline", "nvidia-node-runtime",
+        assertThat(result.policies()).extracting(p -> p.policy().name()).containsExactly("cis-kernel-modules-debian12",
+                "cis-kernel-modules-rhel10", "cis-kernel-modules-rhel9", "cis-kernel-modules-ubuntu2204", "cis-kernel-modules-ubuntu2404", "container-hardening", "node-runtime", "nvidia-driver-baseline", "nvidia-node-runtime",
                 "secure-boot-module-signing");
         assertThat(result.policies()).allSatisfy(p -> assertThat(p.policy().rules()).isNotEmpty());
     }

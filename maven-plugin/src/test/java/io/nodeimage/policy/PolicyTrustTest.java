@@ -235,7 +235,7 @@ class PolicyTrustTest {
                 """);
         assertThatThrownBy(() -> PolicySets.load(dir, dir, "1.0", List.of(), true))
                 .hasMessageContaining("waivers.yaml:6:12: waivers[1].rule: 'NODE-HARD-001' does not say whose rule it is; "
-                        + "write policy/rule, such as cis-kernel-modules/NODE-HARD-001");
+                        + "write policy/rule, such as cis-kernel-modules-ubuntu2404/NODE-HARD-001");
         write("waivers.yaml", Files.readString(dir.resolve("waivers.yaml")).replace("  - {rule: NODE-HARD-001, reason: r, expires: 2027-01-31, approvedBy: me}\n", ""));
         assertThatThrownBy(() -> PolicySets.load(dir, dir, "1.0", List.of(), true))
                 .hasMessageContaining("waivers.yaml:5:5: rule: waives 'container-hardening/NODE-HARD-010', which no policy "

@@ -74,6 +74,21 @@ class VersionOrderTest {
     }
 
     @Test
+    void aBoundEndingInAStarIsAPrefixAsAptAndDnfPinsAre() {
+        VersionOrder.Scheme dpkg = VersionOrder.Scheme.DPKG;
+        assertThat(VersionOrder.satisfies("2:4.0.2-3", "=2:4.0.2*", dpkg)).isTrue();
+        // A glob over the text, as apt's: 4.0.20 starts with 4.0.2 too.
+        assertThat(VersionOrder.satisfies("2:4.0.20-1", "=2:4.0.2*", dpkg)).isTrue();
+        assertThat(VersionOrder.satisfies("2:3.3.17-7", "=2:4.0.2*", dpkg)).isFalse();
+        assertThat(VersionOrder.satisfies("4.0.2-3", "=2:4.0.2*", dpkg)).as("the epoch is part of the text").isFalse();
+        VersionOrder.Scheme rpm = VersionOrder.Scheme.RPM;
+        assertThat(VersionOrder.satisfies("3:580.95.05-1.el9", "=580.95*", rpm)).as("dnf matches without the epoch").isTrue();
+        assertThat(VersionOrder.satisfies("3:580.95.05-1.el9", "==3:580.95*", rpm)).isTrue();
+        assertThat(VersionOrder.satisfies("3:570.195.03-1.el9", "=580.95*", rpm)).isFalse();
+        assertThat(VersionOrder.satisfies("580.95.05", "=580.95*,<580.96", rpm)).isTrue();
+    }
+
+    @Test
     void rangesCombineBoundsAndAnRpmBoundWithoutReleaseIgnoresIt() {
         VersionOrder.Scheme rpm = VersionOrder.Scheme.RPM;
         assertThat(VersionOrder.satisfies("580.95.05", ">=570", rpm)).isTrue();

@@ -8,6 +8,7 @@ import io.nodeimage.profile.Profile.Flavor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,6 +143,20 @@ class ProfileResolverTest {
                         + "</mirrors> in the plugin's configuration (validate and render share it)");
         assertThat(new ProfileResolver(f.sources(), Set.of()).check(List.of("node")).problems())
                 .hasSize(3).allSatisfy(p -> assertThat(p.hint()).contains("no mirrors are configured"));
+        ProfileFixtures archive = fixtures().profile("archived", MINIMAL_BODY + "archive: {url: \"mirror://ubuntoo/ubuntu\"}\n");
+        assertThat(new ProfileResolver(archive.sources(), Set.of("nvidia", "ubuntu")).check(List.of("archived")).problems())
+                .singleElement().satisfies(p -> assertThat(p.format()).startsWith("profiles/archived.yaml:6:16: archive.url: "
+                        + "archive.url uses mirror 'ubuntoo', which is not configured; did you mean 'mirror://ubuntu/'?"));
+        // validate knows the mirrors' base URLs too: an archive through a plain-HTTP mirror needs the profile's consent.
+        ProfileFixtures http = fixtures().profile("plain", MINIMAL_BODY + "archive: {url: \"mirror://ubuntu/ubuntu\"}\n");
+        assertThat(new ProfileResolver(http.sources(), Map.of("ubuntu", "http://mirror.example.internal/"))
+                .check(List.of("plain")).problems()).singleElement().satisfies(p -> assertThat(p.format()).isEqualTo(
+                        "profiles/plain.yaml:6:16: archive.url: 'mirror://ubuntu/ubuntu' is plain HTTP through mirror "
+                                + "'ubuntu'; use https:// or mirror:// with an https:// mirror, or set archive.allowHttp: "
+                                + "true where the site allows an unencrypted mirror (apt and dnf still check the "
+                                + "distribution's signatures)"));
+        assertThat(new ProfileResolver(http.sources(), Map.of("ubuntu", "https://mirror.example.internal/"))
+                .check(List.of("plain")).problems()).isEmpty();
         // Goals that never resolve mirror:// URLs do not judge them.
         assertThat(f.problems("node")).isEmpty();
         assertThat(new ProfileResolver(f.sources(), Set.of("nvidia", "nvidai", "nope")).check(List.of("node"))

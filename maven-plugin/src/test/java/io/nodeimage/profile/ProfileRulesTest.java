@@ -124,4 +124,53 @@ class ProfileRulesTest {
                   - {path: relative/file, content: x}
                 """)).hasSize(3).allSatisfy(p -> assertThat(p).contains("is not an absolute path"));
     }
+
+    @Test
+    void anArchiveTakesTheKeysOfItsFamilyOnly() {
+        assertThat(problems(MINIMAL_BODY + """
+                archive:
+                  url: https://mirror.example.internal/ubuntu
+                  baseos: https://mirror.example.internal/rhel/BaseOS
+                """)).containsExactly("profiles/node.yaml:8:11: archive.baseos: 'baseos' is a RHEL archive key; this "
+                + "profile is ubuntu; give the archive's root as url (and security)");
+        assertThat(problems("""
+                os: {family: rhel, release: "9.6", arch: x86_64}
+                base: {image: "ubi9/ubi:9.6"}
+                archive: {url: "https://mirror.example.internal/rhel", appstream: "https://mirror.example.internal/as"}
+                """)).containsExactly(
+                "profiles/node.yaml:6:10: archive: a RHEL archive needs the baseos repository's base URL; add baseos: with "
+                        + "the URL of the mirror's directory that holds repodata/",
+                "profiles/node.yaml:6:16: archive.url: 'url' is a Debian/Ubuntu archive key; this profile is rhel; give "
+                        + "the repositories' base URLs as baseos, appstream (and codeready)");
+    }
+
+    @Test
+    void debianNamesItsSecurityArchiveAndAnUnknownSuiteMustBeWritten() {
+        assertThat(problems("""
+                os: {family: debian, release: "12", arch: x86_64}
+                base: {image: "debian:12"}
+                archive: {url: "mirror://site/debian"}
+                """)).containsExactly("profiles/node.yaml:6:10: archive: Debian's security updates are an archive of their "
+                + "own (debian-security); add security: with the URL of your mirror of it");
+        assertThat(problems("""
+                os: {family: ubuntu, release: "26.04", arch: x86_64}
+                base: {image: "ubuntu:26.04"}
+                archive: {url: "mirror://site/ubuntu"}
+                """)).isEmpty();
+    }
+
+    @Test
+    void plainHttpNeedsTheProfilesConsent() {
+        String body = MINIMAL_BODY + """
+                archive:
+                  url: http://mirror.example.internal/ubuntu
+                  security: https://mirror.example.internal/ubuntu
+                """;
+        assertThat(problems(body)).containsExactly("profiles/node.yaml:7:8: archive.url: 'http://mirror.example.internal/"
+                + "ubuntu' is plain HTTP; use https:// or mirror://, or set archive.allowHttp: true where the site allows an "
+                + "unencrypted mirror (apt and dnf still check the distribution's signatures)");
+        assertThat(problems(body + "  allowHttp: true\n")).isEmpty();
+        assertThat(problems(MINIMAL_BODY + "archive: {url: \"ftp://mirror.example.internal/ubuntu\"}\n"))
+                .singleElement().asString().contains("archive.url").contains("http:// where archive.allowHttp allows it");
+    }
 }

@@ -63,7 +63,7 @@ class RenderGoldenTest {
     void renderingIsDeterministic() {
         Map<String, Map<String, String>> first = CatalogRenders.all();
         io.nodeimage.profile.ProfileSources sources = CatalogRenders.sources();
-        Renderer renderer = new Renderer(Map.of(), false, io.nodeimage.support.SiteVendor.catalog());
+        Renderer renderer = new Renderer(CatalogRenders.MIRRORS, false, io.nodeimage.support.SiteVendor.catalog());
         for (String name : first.keySet()) {
             assertThat(renderer.render(new io.nodeimage.profile.ProfileResolver(sources).resolve(name)))
                     .as(name).isEqualTo(first.get(name));

@@ -176,7 +176,7 @@ class RenderServiceTest {
     void baselineConflictingWithALoadedModuleMustBeSettled() throws Exception {
         ResolvedProfile p = profile("conflict", "kernel: {modules: {load: [usb_storage]}}\n");
         assertThatThrownBy(() -> new Renderer(Map.of(), false).render(p))
-                .hasMessageContaining("disables 'usb-storage' (CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.9), but kernel.modules.load lists it");
+                .hasMessageContaining("disables 'usb-storage' for CIS-DEBIAN12-1.1.1.9 (CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.9), but kernel.modules.load lists it");
         ResolvedProfile excluded = profile("excluded", """
                 kernel: {modules: {load: [usb_storage]}}
                 hardening: {exclude: ["1.1.1.9"]}

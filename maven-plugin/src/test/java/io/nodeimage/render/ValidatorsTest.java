@@ -32,15 +32,18 @@ class ValidatorsTest {
                     files.add(write(profile.getKey() + "-late-" + n++ + ".sh", "#!/bin/sh\n" + command + "\n"));
                 }
             }
+            boolean archive = planOf(profile.getKey()).archive().isPresent();
             if (out.containsKey(BootcEmitter.FILE) && out.get(BootcEmitter.FILE).contains("AS driver-builder")) {
-                assertThat(out.get(BootcEmitter.FILE)).contains(Quoting.json(BootcEmitter.BUILDER_SCRIPT))
+                String builder = BootcEmitter.builderScript(archive);
+                assertThat(out.get(BootcEmitter.FILE)).contains(Quoting.json(builder))
                         .contains(Quoting.json(BootcEmitter.DEPMOD_SCRIPT));
-                files.add(write(profile.getKey() + "-bootc-builder.sh", "#!/bin/bash\n" + BootcEmitter.BUILDER_SCRIPT + "\n"));
+                files.add(write(profile.getKey() + "-bootc-builder.sh", "#!/bin/bash\n" + builder + "\n"));
                 files.add(write(profile.getKey() + "-bootc-depmod.sh", "#!/bin/bash\n" + BootcEmitter.DEPMOD_SCRIPT + "\n"));
             }
             String bootc = out.get(BootcEmitter.FILE);
             if (bootc != null && bootc.contains("kernel replaces")) {
                 String swap = BootcEmitter.kernelSwap(planOf(profile.getKey())).orElseThrow();
+                swap = archive ? BootcEmitter.swapAfterArchive(swap) : swap;
                 assertThat(bootc).contains(Quoting.json(swap));
                 files.add(write(profile.getKey() + "-bootc-kernel.sh", "#!/bin/bash\n" + swap + "\n"));
             }
@@ -85,6 +88,46 @@ class ValidatorsTest {
             }
         }
         assertThat(checked).isGreaterThan(1);
+    }
+
+    /**
+     * Subiquity reads autoinstall's apt section in curtin's format (Subiquity autoinstall reference, apt), which
+     * is cloud-init's apt configuration: cloud-init's schema checks it, less the keys only Subiquity knows, whose
+     * values are checked against Subiquity's own schema (subiquity/server/controllers/mirror.py).
+     */
+    @Test
+    void cloudInitAcceptsTheArchiveMirrorOfEveryUserDataAsAptConfiguration() throws Exception {
+        int checked = 0;
+        for (Map.Entry<String, Map<String, String>> profile : CatalogRenders.all().entrySet()) {
+            for (String name : List.of(AutoinstallEmitter.FILE, AutoinstallEmitter.PACKER_FILE)) {
+                String userData = profile.getValue().get(name);
+                if (userData == null || !userData.contains("\n  apt:\n")) {
+                    continue;
+                }
+                JsonNode apt = io.nodeimage.support.YamlJson.toJson(io.nodeimage.yaml.SafeYaml.parse(
+                        userData.getBytes(java.nio.charset.StandardCharsets.UTF_8), name)).at("/autoinstall/apt");
+                com.fasterxml.jackson.databind.node.ObjectNode curtin = apt.deepCopy();
+                assertThat(curtin.remove("geoip").asBoolean(true)).isFalse();
+                assertThat(curtin.remove("fallback").asText()).isIn("abort", "continue-anyway", "offline-install");
+                JsonNode disabled = curtin.remove("disable_components");
+                if (disabled != null) {
+                    disabled.forEach(c -> assertThat(c.asText()).isIn("universe", "multiverse", "restricted", "contrib", "non-free"));
+                }
+                io.nodeimage.plan.Step.UseArchive archive = planOf(profile.getKey()).archive().orElseThrow();
+                assertThat(curtin.at("/primary/0/uri").asText()).isEqualTo(archive.sources().get(0).url());
+                assertThat(curtin.at("/security/0/uri").asText()).isEqualTo(archive.sources().get(1).url());
+                String file = write(profile.getKey() + "-" + name + "-apt", "#cloud-config\napt: " + curtin + "\n");
+                ExternalTool.Result result = ExternalTool.run(dir, "cloud-init", "schema", "--config-file", file);
+                assertThat(result.exitCode()).as(profile.getKey() + " " + name + ": " + result.output()).isZero();
+                assertThat(result.output()).contains("Valid cloud-config");
+                checked++;
+            }
+        }
+        assertThat(checked).as("user-data with an archive mirror").isGreaterThanOrEqualTo(2);
+        // The same check refuses an apt section that curtin would not read.
+        String bad = write("bad-apt", "#cloud-config\napt: {\"primary\": [{\"uri\": \"https://m.example.internal/ubuntu\"}], "
+                + "\"geoip\": false}\n");
+        assertThat(ExternalTool.run(dir, "cloud-init", "schema", "--config-file", bad).exitCode()).isNotZero();
     }
 
     @Test
@@ -153,6 +196,7 @@ class ValidatorsTest {
     void everyBlueprintAndKargsFileIsTomlThatSaysWhatThePlanSays() throws Exception {
         TomlMapper toml = new TomlMapper();
         int checked = 0;
+        int sources = 0;
         for (Map.Entry<String, Map<String, String>> profile : CatalogRenders.all().entrySet()) {
             String blueprint = profile.getValue().get(BlueprintEmitter.FILE);
             if (blueprint != null) {
@@ -162,6 +206,23 @@ class ValidatorsTest {
                 assertThat(tree.at("/customizations/files/0/path").asText()).startsWith("/etc/");
                 checked++;
             }
+            var archive = planOf(profile.getKey()).archive();
+            if (blueprint != null && archive.isPresent()) {
+                for (io.nodeimage.plan.Step.ArchiveSource source : archive.get().sources()) {
+                    String name = ArchiveSources.blueprintSourceFile(source.role());
+                    JsonNode tree = toml.readTree(profile.getValue().get(name));
+                    // composer-cli sources add: id, name, type, url, check_ssl, check_gpg; system sources are the host's.
+                    assertThat(tree.get("id").asText()).isEqualTo(source.role().id());
+                    assertThat(tree.get("name").asText()).isNotBlank();
+                    assertThat(tree.get("type").asText()).isEqualTo("yum-baseurl");
+                    assertThat(tree.get("url").asText()).isEqualTo(source.url());
+                    assertThat(tree.get("check_gpg").asBoolean()).isTrue();
+                    assertThat(tree.get("check_ssl").isBoolean()).isTrue();
+                    assertThat(tree.get("system").asBoolean(true)).isFalse();
+                    assertThat(blueprint).contains("composer-cli sources add " + name);
+                    sources++;
+                }
+            }
             String kargs = profile.getValue().get(BootcEmitter.KARGS_FILE);
             if (kargs != null) {
                 JsonNode tree = toml.readTree(kargs);
@@ -170,6 +231,7 @@ class ValidatorsTest {
             }
         }
         assertThat(checked).isGreaterThan(0);
+        assertThat(sources).as("Image Builder sources of an archive mirror").isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -220,7 +282,7 @@ class ValidatorsTest {
 
     private static io.nodeimage.plan.Plan planOf(String profile) {
         io.nodeimage.profile.ProfileSources sources = CatalogRenders.sources();
-        return new io.nodeimage.plan.Planner(Map.of(), io.nodeimage.support.SiteVendor.catalog())
+        return new io.nodeimage.plan.Planner(CatalogRenders.MIRRORS, io.nodeimage.support.SiteVendor.catalog())
                 .plan(new io.nodeimage.profile.ProfileResolver(sources).resolve(profile).profile());
     }
 

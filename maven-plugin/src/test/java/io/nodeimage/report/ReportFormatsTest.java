@@ -183,8 +183,8 @@ class ReportFormatsTest {
             suites = new TestSuiteXmlParser(new NullConsoleLogger()).parse(in);
         }
         // Surefire groups test cases by class name: one suite a policy.
-        assertThat(suites).extracting(ReportTestSuite::getFullClassName).containsExactly("site", "cis-kernel-modules",
-                "cis-kernel-modules-rhel10", "cis-kernel-modules-rhel9", "container-hardening", "node-runtime", "nvidia-driver-baseline",
+        assertThat(suites).extracting(ReportTestSuite::getFullClassName).containsExactly("site", "cis-kernel-modules-debian12",
+                "cis-kernel-modules-rhel10", "cis-kernel-modules-rhel9", "cis-kernel-modules-ubuntu2204", "cis-kernel-modules-ubuntu2404", "container-hardening", "node-runtime", "nvidia-driver-baseline",
                 "nvidia-node-runtime", "secure-boot-module-signing", "nodeimage-kmod-cross-check");
         assertThat(suites.stream().mapToInt(ReportTestSuite::getNumberOfTests).sum()).isEqualTo(report.get("results").size());
         assertThat(suites.stream().mapToInt(ReportTestSuite::getNumberOfFailures).sum())

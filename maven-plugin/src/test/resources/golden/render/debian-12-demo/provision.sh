@@ -3,8 +3,14 @@
 # Hardening: 33 of 41 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Debian Linux 12 Benchmark v1.1.0 are applied (cis-level1-server).
 # Do not edit: change the profile and render again. Every phase is idempotent.
 # Usage: provision.sh [phase...]; phases: trust repositories packages modules kernel sysctl files users services initramfs
-set -euo pipefail
+set -eEuo pipefail
 umask 022
+
+# Names the line that failed; nodeimage's build reads it to point at the profile line behind it.
+failed_at() {
+  echo "provision.sh: line $1 failed (exit status $2)" >&2
+}
+trap 'failed_at "$LINENO" "$?"' ERR
 
 # Files written here carry SOURCE_DATE_EPOCH as their time when it is set (reproducible layers).
 stamp() {
@@ -48,9 +54,9 @@ phase_repositories() {
 phase_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  # packages.install
+  # packages.install: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:10, nodeimage-profiles:nodeimage/profiles/debian-12-demo.yaml:16
   apt-get install -y --no-install-recommends ca-certificates kmod procps
-  # packages.remove
+  # packages.remove: nodeimage-profiles:nodeimage/profiles/debian-12-demo.yaml:19
   remove_packages tzdata
   apt-get clean
   rm -rf /var/lib/apt/lists/*
@@ -59,29 +65,30 @@ phase_packages() {
 phase_modules() {
   write_file /etc/modprobe.d/nodeimage-disable.conf 0644 root root '# Modules disabled by nodeimage: blacklisted (no loading by alias) and
 # their install command replaced, so an explicit modprobe fails too.
-# kernel.modules.disable
+# kernel.modules.disable: nodeimage-profiles:nodeimage/profiles/debian-12-demo.yaml:13
 blacklist nouveau
 install nouveau /bin/false
-# CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.1
+# CIS-DEBIAN12-1.1.1.1 (CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.1)
 blacklist cramfs
 install cramfs /bin/false
-# CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.2
+# CIS-DEBIAN12-1.1.1.2 (CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.2)
 blacklist freevxfs
 install freevxfs /bin/false
-# CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.3
+# CIS-DEBIAN12-1.1.1.3 (CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.3)
 blacklist hfs
 install hfs /bin/false
-# CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.4
+# CIS-DEBIAN12-1.1.1.4 (CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.4)
 blacklist hfsplus
 install hfsplus /bin/false
-# CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.5
+# CIS-DEBIAN12-1.1.1.5 (CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.5)
 blacklist jffs2
 install jffs2 /bin/false
-# CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.9
+# CIS-DEBIAN12-1.1.1.9 (CIS Debian Linux 12 Benchmark v1.1.0 1.1.1.9)
 blacklist usb-storage
 install usb-storage /bin/false
 '
   write_file /etc/modprobe.d/nodeimage-options.conf 0644 root root '# Module options set by nodeimage.
+# kernel.modules.options: nodeimage-profiles:nodeimage/profiles/debian-12-demo.yaml:14
 options loop max_loop=16
 '
   rm -f /etc/modules-load.d/nodeimage.conf
@@ -93,98 +100,98 @@ phase_kernel() {
 
 phase_sysctl() {
   write_file /etc/sysctl.d/60-nodeimage.conf 0644 root root '# Kernel parameters set by nodeimage. Hardening: 33 of 41 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Debian Linux 12 Benchmark v1.1.0 are applied (cis-level1-server).
-# CIS Debian Linux 12 Benchmark v1.1.0 1.5.1
+# CIS-DEBIAN12-1.5.1 (CIS Debian Linux 12 Benchmark v1.1.0 1.5.1)
 kernel.randomize_va_space = 2
-# CIS Debian Linux 12 Benchmark v1.1.0 1.5.2
+# CIS-DEBIAN12-1.5.2 (CIS Debian Linux 12 Benchmark v1.1.0 1.5.2)
 kernel.yama.ptrace_scope = 1
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.2
+# CIS-DEBIAN12-3.3.2 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.2)
 net.ipv4.conf.all.send_redirects = 0
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.2
+# CIS-DEBIAN12-3.3.2 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.2)
 net.ipv4.conf.default.send_redirects = 0
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.3
+# CIS-DEBIAN12-3.3.3 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.3)
 net.ipv4.icmp_ignore_bogus_error_responses = 1
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.4
+# CIS-DEBIAN12-3.3.4 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.4)
 net.ipv4.icmp_echo_ignore_broadcasts = 1
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.5
+# CIS-DEBIAN12-3.3.5 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.5)
 net.ipv6.conf.all.accept_redirects = 0
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.5
+# CIS-DEBIAN12-3.3.5 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.5)
 net.ipv6.conf.default.accept_redirects = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-demo.yaml:21
 net.ipv4.conf.all.accept_redirects = 0
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.5
+# CIS-DEBIAN12-3.3.5 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.5)
 net.ipv4.conf.default.accept_redirects = 0
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.6
+# CIS-DEBIAN12-3.3.6 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.6)
 net.ipv4.conf.all.secure_redirects = 0
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.6
+# CIS-DEBIAN12-3.3.6 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.6)
 net.ipv4.conf.default.secure_redirects = 0
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.8
+# CIS-DEBIAN12-3.3.8 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.8)
 net.ipv6.conf.all.accept_source_route = 0
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.8
+# CIS-DEBIAN12-3.3.8 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.8)
 net.ipv6.conf.default.accept_source_route = 0
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.8
+# CIS-DEBIAN12-3.3.8 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.8)
 net.ipv4.conf.all.accept_source_route = 0
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.8
+# CIS-DEBIAN12-3.3.8 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.8)
 net.ipv4.conf.default.accept_source_route = 0
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.9
+# CIS-DEBIAN12-3.3.9 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.9)
 net.ipv4.conf.all.log_martians = 1
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.9
+# CIS-DEBIAN12-3.3.9 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.9)
 net.ipv4.conf.default.log_martians = 1
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.10
+# CIS-DEBIAN12-3.3.10 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.10)
 net.ipv4.tcp_syncookies = 1
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.11
+# CIS-DEBIAN12-3.3.11 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.11)
 net.ipv6.conf.all.accept_ra = 0
-# CIS Debian Linux 12 Benchmark v1.1.0 3.3.11
+# CIS-DEBIAN12-3.3.11 (CIS Debian Linux 12 Benchmark v1.1.0 3.3.11)
 net.ipv6.conf.default.accept_ra = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:12
 kernel.kptr_restrict = 2
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:13
 kernel.dmesg_restrict = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:14
 kernel.unprivileged_bpf_disabled = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/debian-12-base.yaml:17
 fs.suid_dumpable = 0
 '
 }
 
 phase_files() {
-  # CIS Debian Linux 12 Benchmark v1.1.0 5.1.5
+  # CIS-DEBIAN12-5.1.5 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.5)
   write_file /etc/issue.net 0644 root root 'Authorized use only. Activity on this system may be monitored and recorded.
 '
   # CIS Debian Linux 12 Benchmark v1.1.0 section 5.1 (SSH server)
   write_file /etc/ssh/sshd_config.d/50-nodeimage-hardening.conf 0600 root root '# SSH daemon settings written by nodeimage. Hardening: 33 of 41 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Debian Linux 12 Benchmark v1.1.0 are applied (cis-level1-server).
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.5
+# CIS-DEBIAN12-5.1.5 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.5)
 Banner /etc/issue.net
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.6
+# CIS-DEBIAN12-5.1.6 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.6)
 Ciphers aes128-ctr,aes192-ctr,aes256-ctr,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.7
+# CIS-DEBIAN12-5.1.7 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.7)
 ClientAliveInterval 300
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.7
+# CIS-DEBIAN12-5.1.7 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.7)
 ClientAliveCountMax 3
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.10
+# CIS-DEBIAN12-5.1.10 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.10)
 HostbasedAuthentication no
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.11
+# CIS-DEBIAN12-5.1.11 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.11)
 IgnoreRhosts yes
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.12
+# CIS-DEBIAN12-5.1.12 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.12)
 KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group14-sha256
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.13
+# CIS-DEBIAN12-5.1.13 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.13)
 LoginGraceTime 60
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.14
+# CIS-DEBIAN12-5.1.14 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.14)
 LogLevel INFO
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.15
+# CIS-DEBIAN12-5.1.15 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.15)
 MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512,hmac-sha2-256
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.16
+# CIS-DEBIAN12-5.1.16 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.16)
 MaxAuthTries 4
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.17
+# CIS-DEBIAN12-5.1.17 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.17)
 MaxSessions 10
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.18
+# CIS-DEBIAN12-5.1.18 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.18)
 MaxStartups 10:30:60
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.19
+# CIS-DEBIAN12-5.1.19 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.19)
 PermitEmptyPasswords no
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.20
+# CIS-DEBIAN12-5.1.20 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.20)
 PermitRootLogin no
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.21
+# CIS-DEBIAN12-5.1.21 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.21)
 PermitUserEnvironment no
-# CIS Debian Linux 12 Benchmark v1.1.0 5.1.22
+# CIS-DEBIAN12-5.1.22 (CIS Debian Linux 12 Benchmark v1.1.0 5.1.22)
 UsePAM yes
 '
 }

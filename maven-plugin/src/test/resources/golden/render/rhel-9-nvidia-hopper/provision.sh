@@ -3,8 +3,14 @@
 # Hardening: 30 of 42 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 are applied (cis-level1-server).
 # Do not edit: change the profile and render again. Every phase is idempotent.
 # Usage: provision.sh [phase...]; phases: trust repositories packages modules kernel sysctl files users services initramfs
-set -euo pipefail
+set -eEuo pipefail
 umask 022
+
+# Names the line that failed; nodeimage's build reads it to point at the profile line behind it.
+failed_at() {
+  echo "provision.sh: line $1 failed (exit status $2)" >&2
+}
+trap 'failed_at "$LINENO" "$?"' ERR
 
 # Files written here carry SOURCE_DATE_EPOCH as their time when it is set (reproducible layers).
 stamp() {
@@ -166,7 +172,7 @@ phase_packages() {
   # secureBoot.mok: generated (DKMS modules signed for Secure Boot)
   command -v openssl >/dev/null 2>&1 || dnf install -y --setopt=install_weak_deps=False openssl
   make_mok 'nodeimage MOK rhel-9-nvidia-hopper'
-  # packages.install
+  # packages.install: nodeimage-profiles:nodeimage/profiles/rhel-9-base.yaml:11
   dnf install -y --setopt=install_weak_deps=False ca-certificates chrony audit kmod openssh-server
   # nvidia open driver, branch 580, dkms modules: NVIDIA Driver Installation Guide, Kernel Modules (Table 5: open GPU kernel modules; RHEL 8/9 dnf module enable nvidia-driver:<branch>-open; RHEL 10 dnf versionlock) <https://docs.nvidia.com/datacenter/tesla/driver-installation-guide/620/kernel-modules.html> (read 2026-11-27)
   dnf -y module enable nvidia-driver:580-open
@@ -177,7 +183,7 @@ phase_packages() {
   dnf install -y --setopt=install_weak_deps=False nvidia-container-toolkit
   # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
   dnf install -y --setopt=install_weak_deps=False rdma-core libibverbs-utils infiniband-diags
-  # packages.remove
+  # packages.remove: nodeimage-profiles:nodeimage/profiles/rhel-9-base.yaml:12
   remove_packages telnet rsh
   # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers, and
   # a kernel with modules but no headers, or a build that installed nothing, stops the script.
@@ -212,30 +218,31 @@ phase_packages() {
 phase_modules() {
   write_file /etc/modprobe.d/nodeimage-disable.conf 0644 root root '# Modules disabled by nodeimage: blacklisted (no loading by alias) and
 # their install command replaced, so an explicit modprobe fails too.
-# kernel.modules.disable
+# kernel.modules.disable: nodeimage-profiles:nodeimage/profiles/rhel-9-nvidia-hopper.yaml:19
 blacklist nouveau
 install nouveau /bin/false
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.1
+# CIS-RHEL9-1.1.1.1 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.1)
 blacklist cramfs
 install cramfs /bin/false
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.2
+# CIS-RHEL9-1.1.1.2 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.2)
 blacklist freevxfs
 install freevxfs /bin/false
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.3
+# CIS-RHEL9-1.1.1.3 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.3)
 blacklist hfs
 install hfs /bin/false
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.4
+# CIS-RHEL9-1.1.1.4 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.4)
 blacklist hfsplus
 install hfsplus /bin/false
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.5
+# CIS-RHEL9-1.1.1.5 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.5)
 blacklist jffs2
 install jffs2 /bin/false
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.8
+# CIS-RHEL9-1.1.1.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.1.1.8)
 blacklist usb-storage
 install usb-storage /bin/false
 '
   rm -f /etc/modprobe.d/nodeimage-options.conf
   write_file /etc/modules-load.d/nodeimage.conf 0644 root root '# Modules loaded at boot, set by nodeimage.
+# kernel.modules.load: nodeimage-profiles:nodeimage/profiles/rhel-9-nvidia-hopper.yaml:17
 nvidia
 nvidia_uvm
 nvidia_modeset
@@ -251,90 +258,90 @@ phase_kernel() {
 
 phase_sysctl() {
   write_file /etc/sysctl.d/60-nodeimage.conf 0644 root root '# Kernel parameters set by nodeimage. Hardening: 30 of 42 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 are applied (cis-level1-server).
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.5.1
+# CIS-RHEL9-1.5.1 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.5.1)
 kernel.randomize_va_space = 2
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.5.2
+# CIS-RHEL9-1.5.2 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 1.5.2)
 kernel.yama.ptrace_scope = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/rhel-9-base.yaml:18
 net.ipv4.conf.all.send_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.2
+# CIS-RHEL9-3.3.2 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.2)
 net.ipv4.conf.default.send_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.3
+# CIS-RHEL9-3.3.3 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.3)
 net.ipv4.icmp_ignore_bogus_error_responses = 1
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.4
+# CIS-RHEL9-3.3.4 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.4)
 net.ipv4.icmp_echo_ignore_broadcasts = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/rhel-9-base.yaml:17
 net.ipv4.conf.all.accept_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.5
+# CIS-RHEL9-3.3.5 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.5)
 net.ipv4.conf.default.accept_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.5
+# CIS-RHEL9-3.3.5 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.5)
 net.ipv6.conf.all.accept_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.5
+# CIS-RHEL9-3.3.5 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.5)
 net.ipv6.conf.default.accept_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.6
+# CIS-RHEL9-3.3.6 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.6)
 net.ipv4.conf.all.secure_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.6
+# CIS-RHEL9-3.3.6 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.6)
 net.ipv4.conf.default.secure_redirects = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8
+# CIS-RHEL9-3.3.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8)
 net.ipv4.conf.all.accept_source_route = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8
+# CIS-RHEL9-3.3.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8)
 net.ipv4.conf.default.accept_source_route = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8
+# CIS-RHEL9-3.3.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8)
 net.ipv6.conf.all.accept_source_route = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8
+# CIS-RHEL9-3.3.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.8)
 net.ipv6.conf.default.accept_source_route = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.9
+# CIS-RHEL9-3.3.9 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.9)
 net.ipv4.conf.all.log_martians = 1
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.9
+# CIS-RHEL9-3.3.9 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.9)
 net.ipv4.conf.default.log_martians = 1
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.10
+# CIS-RHEL9-3.3.10 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.10)
 net.ipv4.tcp_syncookies = 1
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.11
+# CIS-RHEL9-3.3.11 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.11)
 net.ipv6.conf.all.accept_ra = 0
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.11
+# CIS-RHEL9-3.3.11 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 3.3.11)
 net.ipv6.conf.default.accept_ra = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/rhel-9-base.yaml:14
 kernel.kptr_restrict = 2
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/rhel-9-base.yaml:15
 kernel.dmesg_restrict = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/rhel-9-base.yaml:16
 kernel.unprivileged_bpf_disabled = 1
 '
 }
 
 phase_files() {
-  # CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.8
+  # CIS-RHEL9-5.1.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.8)
   write_file /etc/issue.net 0644 root root 'Authorized use only. Activity on this system may be monitored and recorded.
 '
   # CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 section 5.1 (SSH server)
   write_file /etc/ssh/sshd_config.d/50-nodeimage-hardening.conf 0600 root root '# SSH daemon settings written by nodeimage. Hardening: 30 of 42 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 are applied (cis-level1-server).
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.8
+# CIS-RHEL9-5.1.8 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.8)
 Banner /etc/issue.net
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.9
+# CIS-RHEL9-5.1.9 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.9)
 ClientAliveInterval 300
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.9
+# CIS-RHEL9-5.1.9 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.9)
 ClientAliveCountMax 1
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.12
+# CIS-RHEL9-5.1.12 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.12)
 HostbasedAuthentication no
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.13
+# CIS-RHEL9-5.1.13 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.13)
 IgnoreRhosts yes
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.14
+# CIS-RHEL9-5.1.14 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.14)
 LoginGraceTime 60
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.15
+# CIS-RHEL9-5.1.15 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.15)
 LogLevel VERBOSE
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.16
+# CIS-RHEL9-5.1.16 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.16)
 MaxAuthTries 4
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.17
+# CIS-RHEL9-5.1.17 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.17)
 MaxStartups 10:30:60
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.18
+# CIS-RHEL9-5.1.18 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.18)
 MaxSessions 10
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.19
+# CIS-RHEL9-5.1.19 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.19)
 PermitEmptyPasswords no
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.20
+# CIS-RHEL9-5.1.20 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.20)
 PermitRootLogin no
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.21
+# CIS-RHEL9-5.1.21 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.21)
 PermitUserEnvironment no
-# CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.22
+# CIS-RHEL9-5.1.22 (CIS Red Hat Enterprise Linux 9 Benchmark v2.0.0 5.1.22)
 UsePAM yes
 '
 }
@@ -348,7 +355,7 @@ phase_services() {
     echo 'provision.sh: systemctl is missing, so units cannot be enabled; install systemd' >&2
     exit 1
   fi
-  # services.enable and accelerators
+  # services.enable and accelerators: nodeimage-profiles:nodeimage/profiles/rhel-9-base.yaml:20
   systemctl enable nvidia-fabricmanager nvidia-persistenced nvidia-cdi-refresh.path chronyd auditd
   # container-toolkit: containers/container-selinux, container.te (tunable container_use_devices: allow containers to use any device volume mounted into container; default false) <https://github.com/containers/container-selinux/blob/main/container.te> (read 2026-11-27)
   selinux_boolean_on container_use_devices

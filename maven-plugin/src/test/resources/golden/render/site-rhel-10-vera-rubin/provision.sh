@@ -3,8 +3,14 @@
 # Hardening: 51 of 68 level-1 server items of sections 1.1.1, 1.5, 3.2, 3.3 and 5.1 of the CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 are applied (cis-level1-server).
 # Do not edit: change the profile and render again. Every phase is idempotent.
 # Usage: provision.sh [phase...]; phases: trust repositories packages modules kernel sysctl files users services initramfs
-set -euo pipefail
+set -eEuo pipefail
 umask 022
+
+# Names the line that failed; nodeimage's build reads it to point at the profile line behind it.
+failed_at() {
+  echo "provision.sh: line $1 failed (exit status $2)" >&2
+}
+trap 'failed_at "$LINENO" "$?"' ERR
 
 # Files written here carry SOURCE_DATE_EPOCH as their time when it is set (reproducible layers).
 stamp() {
@@ -179,9 +185,9 @@ phase_packages() {
   # secureBoot.mok: generated (DKMS modules signed for Secure Boot)
   command -v openssl >/dev/null 2>&1 || dnf install -y --setopt=install_weak_deps=False openssl
   make_mok 'nodeimage MOK site-rhel-10-vera-rubin'
-  # kernel.package
+  # kernel.package: nodeimage-profiles:nodeimage/profiles/rhel-10-nvidia-vera-rubin.yaml:20
   dnf install -y --setopt=install_weak_deps=False kernel-64k
-  # packages.install
+  # packages.install: nodeimage-profiles:nodeimage/profiles/rhel-10-base.yaml:11
   dnf install -y --setopt=install_weak_deps=False ca-certificates chrony audit kmod openssh-server
   # nvidia open driver, branch 590, dkms modules: NVIDIA Driver Installation Guide, Kernel Modules (Table 5: open GPU kernel modules; RHEL 8/9 dnf module enable nvidia-driver:<branch>-open; RHEL 10 dnf versionlock) <https://docs.nvidia.com/datacenter/tesla/driver-installation-guide/620/kernel-modules.html> (read 2026-11-27)
   dnf install -y --setopt=install_weak_deps=False python3-dnf-plugin-versionlock
@@ -193,7 +199,7 @@ phase_packages() {
   dnf install -y --setopt=install_weak_deps=False nvidia-container-toolkit
   # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
   dnf install -y --setopt=install_weak_deps=False rdma-core libibverbs-utils infiniband-diags
-  # packages.remove
+  # packages.remove: nodeimage-profiles:nodeimage/profiles/rhel-10-base.yaml:12
   remove_packages telnet rsh
   # DKMS-built drivers: built (and signed) for each kernel of the image that has its headers, and
   # a kernel with modules but no headers, or a build that installed nothing, stops the script.
@@ -228,51 +234,52 @@ phase_packages() {
 phase_modules() {
   write_file /etc/modprobe.d/nodeimage-disable.conf 0644 root root '# Modules disabled by nodeimage: blacklisted (no loading by alias) and
 # their install command replaced, so an explicit modprobe fails too.
-# kernel.modules.disable
+# kernel.modules.disable: nodeimage-profiles:nodeimage/profiles/rhel-10-nvidia-vera-rubin.yaml:28
 blacklist nouveau
 install nouveau /bin/false
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.1
+# CIS-RHEL10-1.1.1.1 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.1)
 blacklist cramfs
 install cramfs /bin/false
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.2
+# CIS-RHEL10-1.1.1.2 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.2)
 blacklist freevxfs
 install freevxfs /bin/false
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.3
+# CIS-RHEL10-1.1.1.3 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.3)
 blacklist hfs
 install hfs /bin/false
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.4
+# CIS-RHEL10-1.1.1.4 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.4)
 blacklist hfsplus
 install hfsplus /bin/false
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.5
+# CIS-RHEL10-1.1.1.5 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.5)
 blacklist jffs2
 install jffs2 /bin/false
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.9
+# CIS-RHEL10-1.1.1.9 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.9)
 blacklist firewire-core
 install firewire-core /bin/false
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.10
+# CIS-RHEL10-1.1.1.10 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.10)
 blacklist usb-storage
 install usb-storage /bin/false
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.2.1
+# CIS-RHEL10-3.2.1 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.2.1)
 blacklist atm
 install atm /bin/false
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.2.2
+# CIS-RHEL10-3.2.2 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.2.2)
 blacklist can
 install can /bin/false
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.2.3
+# CIS-RHEL10-3.2.3 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.2.3)
 blacklist dccp
 install dccp /bin/false
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.2.4
+# CIS-RHEL10-3.2.4 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.2.4)
 blacklist tipc
 install tipc /bin/false
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.2.5
+# CIS-RHEL10-3.2.5 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.2.5)
 blacklist rds
 install rds /bin/false
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.2.6
+# CIS-RHEL10-3.2.6 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.2.6)
 blacklist sctp
 install sctp /bin/false
 '
   rm -f /etc/modprobe.d/nodeimage-options.conf
   write_file /etc/modules-load.d/nodeimage.conf 0644 root root '# Modules loaded at boot, set by nodeimage.
+# kernel.modules.load: nodeimage-profiles:nodeimage/profiles/rhel-10-nvidia-vera-rubin.yaml:27
 nvidia
 nvidia_uvm
 nvidia_modeset
@@ -288,94 +295,94 @@ phase_kernel() {
 
 phase_sysctl() {
   write_file /etc/sysctl.d/60-nodeimage.conf 0644 root root '# Kernel parameters set by nodeimage. Hardening: 51 of 68 level-1 server items of sections 1.1.1, 1.5, 3.2, 3.3 and 5.1 of the CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 are applied (cis-level1-server).
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.5.2
+# CIS-RHEL10-1.5.2 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.5.2)
 fs.protected_hardlinks = 1
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.5.4
+# CIS-RHEL10-1.5.4 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.5.4)
 fs.suid_dumpable = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/rhel-10-base.yaml:15
 kernel.dmesg_restrict = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/rhel-10-base.yaml:14
 kernel.kptr_restrict = 2
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.5.7
+# CIS-RHEL10-1.5.7 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.5.7)
 kernel.yama.ptrace_scope = 1
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.5.8
+# CIS-RHEL10-1.5.8 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.5.8)
 kernel.randomize_va_space = 2
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/rhel-10-base.yaml:18
 net.ipv4.conf.all.send_redirects = 0
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.5
+# CIS-RHEL10-3.3.1.5 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.5)
 net.ipv4.conf.default.send_redirects = 0
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.6
+# CIS-RHEL10-3.3.1.6 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.6)
 net.ipv4.icmp_ignore_bogus_error_responses = 1
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.7
+# CIS-RHEL10-3.3.1.7 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.7)
 net.ipv4.icmp_echo_ignore_broadcasts = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/rhel-10-base.yaml:17
 net.ipv4.conf.all.accept_redirects = 0
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.9
+# CIS-RHEL10-3.3.1.9 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.9)
 net.ipv4.conf.default.accept_redirects = 0
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.10
+# CIS-RHEL10-3.3.1.10 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.10)
 net.ipv4.conf.all.secure_redirects = 0
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.11
+# CIS-RHEL10-3.3.1.11 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.11)
 net.ipv4.conf.default.secure_redirects = 0
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.14
+# CIS-RHEL10-3.3.1.14 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.14)
 net.ipv4.conf.all.accept_source_route = 0
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.15
+# CIS-RHEL10-3.3.1.15 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.15)
 net.ipv4.conf.default.accept_source_route = 0
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.16
+# CIS-RHEL10-3.3.1.16 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.16)
 net.ipv4.conf.all.log_martians = 1
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.17
+# CIS-RHEL10-3.3.1.17 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.17)
 net.ipv4.conf.default.log_martians = 1
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.18
+# CIS-RHEL10-3.3.1.18 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.1.18)
 net.ipv4.tcp_syncookies = 1
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.2.3
+# CIS-RHEL10-3.3.2.3 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.2.3)
 net.ipv6.conf.all.accept_redirects = 0
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.2.4
+# CIS-RHEL10-3.3.2.4 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.2.4)
 net.ipv6.conf.default.accept_redirects = 0
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.2.5
+# CIS-RHEL10-3.3.2.5 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.2.5)
 net.ipv6.conf.all.accept_source_route = 0
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.2.6
+# CIS-RHEL10-3.3.2.6 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.2.6)
 net.ipv6.conf.default.accept_source_route = 0
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.2.7
+# CIS-RHEL10-3.3.2.7 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.2.7)
 net.ipv6.conf.all.accept_ra = 0
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.2.8
+# CIS-RHEL10-3.3.2.8 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 3.3.2.8)
 net.ipv6.conf.default.accept_ra = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/rhel-10-base.yaml:16
 kernel.unprivileged_bpf_disabled = 1
 '
 }
 
 phase_files() {
-  # CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.5
+  # CIS-RHEL10-5.1.5 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.5)
   write_file /etc/issue.net 0644 root root 'Authorized use only. Activity on this system may be monitored and recorded.
 '
   # CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 section 5.1 (SSH server)
   write_file /etc/ssh/sshd_config.d/50-nodeimage-hardening.conf 0600 root root '# SSH daemon settings written by nodeimage. Hardening: 51 of 68 level-1 server items of sections 1.1.1, 1.5, 3.2, 3.3 and 5.1 of the CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 are applied (cis-level1-server).
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.5
+# CIS-RHEL10-5.1.5 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.5)
 Banner /etc/issue.net
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.7
+# CIS-RHEL10-5.1.7 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.7)
 ClientAliveInterval 300
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.7
+# CIS-RHEL10-5.1.7 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.7)
 ClientAliveCountMax 1
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.10
+# CIS-RHEL10-5.1.10 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.10)
 HostbasedAuthentication no
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.11
+# CIS-RHEL10-5.1.11 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.11)
 IgnoreRhosts yes
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.13
+# CIS-RHEL10-5.1.13 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.13)
 LoginGraceTime 60
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.14
+# CIS-RHEL10-5.1.14 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.14)
 LogLevel VERBOSE
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.16
+# CIS-RHEL10-5.1.16 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.16)
 MaxAuthTries 4
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.17
+# CIS-RHEL10-5.1.17 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.17)
 MaxStartups 10:30:60
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.18
+# CIS-RHEL10-5.1.18 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.18)
 MaxSessions 10
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.19
+# CIS-RHEL10-5.1.19 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.19)
 PermitEmptyPasswords no
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.20
+# CIS-RHEL10-5.1.20 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.20)
 PermitRootLogin no
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.21
+# CIS-RHEL10-5.1.21 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.21)
 PermitUserEnvironment no
-# CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.22
+# CIS-RHEL10-5.1.22 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 5.1.22)
 UsePAM yes
 '
 }
@@ -389,7 +396,7 @@ phase_services() {
     echo 'provision.sh: systemctl is missing, so units cannot be enabled; install systemd' >&2
     exit 1
   fi
-  # services.enable and accelerators
+  # services.enable and accelerators: nodeimage-profiles:nodeimage/profiles/rhel-10-base.yaml:20
   systemctl enable nvidia-imex nvidia-persistenced nvidia-cdi-refresh.path chronyd auditd
   # imex: NVIDIA IMEX Service for NVLink Networks, IMEX Service Config Options (SERVER_PORT default 50000, IMEX_NODE_CONFIG_FILE default /etc/nvidia-imex/nodes_config.cfg) <https://docs.nvidia.com/multi-node-nvlink-systems/imex-guide/config.html> (read 2026-11-27)
   open_port 50000/tcp

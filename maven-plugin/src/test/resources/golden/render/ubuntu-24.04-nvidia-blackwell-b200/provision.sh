@@ -3,8 +3,14 @@
 # Hardening: 33 of 43 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 are applied (cis-level1-server).
 # Do not edit: change the profile and render again. Every phase is idempotent.
 # Usage: provision.sh [phase...]; phases: trust repositories packages modules kernel sysctl files users services initramfs
-set -euo pipefail
+set -eEuo pipefail
 umask 022
+
+# Names the line that failed; nodeimage's build reads it to point at the profile line behind it.
+failed_at() {
+  echo "provision.sh: line $1 failed (exit status $2)" >&2
+}
+trap 'failed_at "$LINENO" "$?"' ERR
 
 # Files written here carry SOURCE_DATE_EPOCH as their time when it is set (reproducible layers).
 stamp() {
@@ -116,7 +122,7 @@ deb [signed-by=/etc/apt/keyrings/nvidia-container-toolkit.gpg] https://nvidia.gi
 phase_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  # packages.install
+  # packages.install: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:10
   apt-get install -y --no-install-recommends ca-certificates chrony auditd kmod openssh-server
   # nvidia open driver, branch 580, precompiled modules: Ubuntu Packages: linux-modules-nvidia-<branch>-server-open-<flavour> (signed precompiled modules), nvidia-headless-no-dkms-<branch>-server-open, nvidia-utils-<branch>-server, nvidia-dkms-<branch>-server-open <https://packages.ubuntu.com/plucky/nvidia-dkms-550-server-open> (read 2026-11-27)
   apt-get install -y --no-install-recommends linux-modules-nvidia-580-server-open-generic 'nvidia-headless-no-dkms-580-server-open=580.*' 'nvidia-utils-580-server=580.*'
@@ -128,7 +134,7 @@ phase_packages() {
   apt-get install -y --no-install-recommends nvidia-container-toolkit
   # network.rdma (inbox stack): linux-rdma rdma-core (the user space of the kernel's RDMA subsystem, packaged by every distribution) <https://github.com/linux-rdma/rdma-core> (read 2026-11-27)
   apt-get install -y --no-install-recommends rdma-core ibverbs-utils infiniband-diags
-  # packages.remove
+  # packages.remove: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:11
   remove_packages telnet rsh-client ftp
   apt-get clean
   rm -rf /var/lib/apt/lists/*
@@ -137,30 +143,31 @@ phase_packages() {
 phase_modules() {
   write_file /etc/modprobe.d/nodeimage-disable.conf 0644 root root '# Modules disabled by nodeimage: blacklisted (no loading by alias) and
 # their install command replaced, so an explicit modprobe fails too.
-# kernel.modules.disable
+# kernel.modules.disable: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-blackwell-b200.yaml:18
 blacklist nouveau
 install nouveau /bin/false
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.1
+# CIS-UBUNTU2404-1.1.1.1 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.1)
 blacklist cramfs
 install cramfs /bin/false
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.2
+# CIS-UBUNTU2404-1.1.1.2 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.2)
 blacklist freevxfs
 install freevxfs /bin/false
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.3
+# CIS-UBUNTU2404-1.1.1.3 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.3)
 blacklist hfs
 install hfs /bin/false
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.4
+# CIS-UBUNTU2404-1.1.1.4 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.4)
 blacklist hfsplus
 install hfsplus /bin/false
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.5
+# CIS-UBUNTU2404-1.1.1.5 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.5)
 blacklist jffs2
 install jffs2 /bin/false
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.9
+# CIS-UBUNTU2404-1.1.1.9 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.9)
 blacklist usb-storage
 install usb-storage /bin/false
 '
   rm -f /etc/modprobe.d/nodeimage-options.conf
   write_file /etc/modules-load.d/nodeimage.conf 0644 root root '# Modules loaded at boot, set by nodeimage.
+# kernel.modules.load: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-blackwell-b200.yaml:17
 nvidia
 nvidia_uvm
 nvidia_modeset
@@ -181,98 +188,98 @@ GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX:-} iommu=pt"
 
 phase_sysctl() {
   write_file /etc/sysctl.d/60-nodeimage.conf 0644 root root '# Kernel parameters set by nodeimage. Hardening: 33 of 43 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 are applied (cis-level1-server).
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.5.1
+# CIS-UBUNTU2404-1.5.1 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.5.1)
 kernel.randomize_va_space = 2
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.5.2
+# CIS-UBUNTU2404-1.5.2 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.5.2)
 kernel.yama.ptrace_scope = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:20
 net.ipv4.conf.all.send_redirects = 0
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.2
+# CIS-UBUNTU2404-3.3.2 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.2)
 net.ipv4.conf.default.send_redirects = 0
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.3
+# CIS-UBUNTU2404-3.3.3 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.3)
 net.ipv4.icmp_ignore_bogus_error_responses = 1
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.4
+# CIS-UBUNTU2404-3.3.4 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.4)
 net.ipv4.icmp_echo_ignore_broadcasts = 1
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.5
+# CIS-UBUNTU2404-3.3.5 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.5)
 net.ipv6.conf.all.accept_redirects = 0
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.5
+# CIS-UBUNTU2404-3.3.5 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.5)
 net.ipv6.conf.default.accept_redirects = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:19
 net.ipv4.conf.all.accept_redirects = 0
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.5
+# CIS-UBUNTU2404-3.3.5 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.5)
 net.ipv4.conf.default.accept_redirects = 0
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.6
+# CIS-UBUNTU2404-3.3.6 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.6)
 net.ipv4.conf.all.secure_redirects = 0
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.6
+# CIS-UBUNTU2404-3.3.6 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.6)
 net.ipv4.conf.default.secure_redirects = 0
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.8
+# CIS-UBUNTU2404-3.3.8 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.8)
 net.ipv6.conf.all.accept_source_route = 0
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.8
+# CIS-UBUNTU2404-3.3.8 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.8)
 net.ipv6.conf.default.accept_source_route = 0
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.8
+# CIS-UBUNTU2404-3.3.8 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.8)
 net.ipv4.conf.all.accept_source_route = 0
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.8
+# CIS-UBUNTU2404-3.3.8 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.8)
 net.ipv4.conf.default.accept_source_route = 0
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.9
+# CIS-UBUNTU2404-3.3.9 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.9)
 net.ipv4.conf.all.log_martians = 1
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.9
+# CIS-UBUNTU2404-3.3.9 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.9)
 net.ipv4.conf.default.log_martians = 1
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.10
+# CIS-UBUNTU2404-3.3.10 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.10)
 net.ipv4.tcp_syncookies = 1
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.11
+# CIS-UBUNTU2404-3.3.11 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.11)
 net.ipv6.conf.all.accept_ra = 0
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.11
+# CIS-UBUNTU2404-3.3.11 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 3.3.11)
 net.ipv6.conf.default.accept_ra = 0
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:13
 kernel.kptr_restrict = 2
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:14
 kernel.dmesg_restrict = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:15
 kernel.unprivileged_bpf_disabled = 1
-# sysctl
+# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:18
 fs.suid_dumpable = 0
 '
 }
 
 phase_files() {
-  # CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.5
+  # CIS-UBUNTU2404-5.1.5 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.5)
   write_file /etc/issue.net 0644 root root 'Authorized use only. Activity on this system may be monitored and recorded.
 '
   # CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 section 5.1 (SSH server)
   write_file /etc/ssh/sshd_config.d/50-nodeimage-hardening.conf 0600 root root '# SSH daemon settings written by nodeimage. Hardening: 33 of 43 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 are applied (cis-level1-server).
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.5
+# CIS-UBUNTU2404-5.1.5 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.5)
 Banner /etc/issue.net
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.6
+# CIS-UBUNTU2404-5.1.6 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.6)
 Ciphers aes128-ctr,aes192-ctr,aes256-ctr,chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.7
+# CIS-UBUNTU2404-5.1.7 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.7)
 ClientAliveInterval 300
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.7
+# CIS-UBUNTU2404-5.1.7 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.7)
 ClientAliveCountMax 3
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.10
+# CIS-UBUNTU2404-5.1.10 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.10)
 HostbasedAuthentication no
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.11
+# CIS-UBUNTU2404-5.1.11 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.11)
 IgnoreRhosts yes
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.12
+# CIS-UBUNTU2404-5.1.12 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.12)
 KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group14-sha256
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.13
+# CIS-UBUNTU2404-5.1.13 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.13)
 LoginGraceTime 60
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.14
+# CIS-UBUNTU2404-5.1.14 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.14)
 LogLevel INFO
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.15
+# CIS-UBUNTU2404-5.1.15 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.15)
 MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512,hmac-sha2-256
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.16
+# CIS-UBUNTU2404-5.1.16 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.16)
 MaxAuthTries 4
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.17
+# CIS-UBUNTU2404-5.1.17 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.17)
 MaxSessions 10
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.18
+# CIS-UBUNTU2404-5.1.18 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.18)
 MaxStartups 10:30:60
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.19
+# CIS-UBUNTU2404-5.1.19 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.19)
 PermitEmptyPasswords no
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.20
+# CIS-UBUNTU2404-5.1.20 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.20)
 PermitRootLogin no
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.21
+# CIS-UBUNTU2404-5.1.21 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.21)
 PermitUserEnvironment no
-# CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.22
+# CIS-UBUNTU2404-5.1.22 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 5.1.22)
 UsePAM yes
 '
   # persistenced: NVIDIA nvidia-persistenced, option-table.h (--persistence-mode, --no-persistence-mode) and gpu-driver-container ubuntu24.04/nvidia-driver (nvidia-persistenced --persistence-mode) <https://github.com/NVIDIA/nvidia-persistenced/blob/410f35493c277b5767877b65bb011f7f66a60ed1/option-table.h> (read 2026-11-27)
@@ -293,7 +300,7 @@ phase_services() {
     echo 'provision.sh: systemctl is missing, so units cannot be enabled; install systemd' >&2
     exit 1
   fi
-  # services.enable and accelerators
+  # services.enable and accelerators: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:22
   systemctl enable nvidia-fabricmanager nvidia-persistenced nvidia-cdi-refresh.path chrony auditd
 }
 

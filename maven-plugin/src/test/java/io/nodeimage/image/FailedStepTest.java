@@ -1,0 +1,36 @@
+package io.nodeimage.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FailedStepTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theTrappedLineIsToldAsItsStepAndPhase() throws Exception {
+        Path script = dir.resolve("provision.sh");
+        Files.writeString(script, String.join("\n",
+                "#!/usr/bin/env bash",                                    // 1
+                "phase_packages() {",                                     // 2
+                "  apt-get update",                                       // 3
+                "  # packages.install: profiles/site.yaml:12",            // 4
+                "  apt-get install -y site-agent",                        // 5
+                "}",                                                      // 6
+                "") + "\n");
+        String output = "E: Unable to locate package site-agent\nprovision.sh: line 5 failed (exit status 100)\n";
+        assertThat(FailedStep.describe(output, script))
+                .contains("provision.sh line 5 (phase packages), the step for packages.install: profiles/site.yaml:12");
+        // apt-get update failing has no step comment above it in its phase.
+        assertThat(FailedStep.describe("provision.sh: line 3 failed (exit status 100)", script))
+                .contains("provision.sh line 3 (phase packages)");
+        assertThat(FailedStep.describe("no trap here", script)).isEmpty();
+        assertThat(FailedStep.describe("provision.sh: line 99 failed (exit status 1)", script)).isEmpty();
+        assertThat(FailedStep.describe("provision.sh: line 5 failed (exit status 1)", dir.resolve("absent"))).isEmpty();
+    }
+}
