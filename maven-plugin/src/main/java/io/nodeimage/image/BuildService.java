@@ -244,7 +244,7 @@ public final class BuildService {
      * the image still holds the private key.
      */
     private static void exportMok(String imageId, Path dir, String suffix, List<String> notes) {
-        try (io.nodeimage.inspect.ContainerFiles files = io.nodeimage.inspect.ContainerFiles.open(imageId)) {
+        try (io.nodeimage.inspect.ImageFiles files = io.nodeimage.inspect.EngineFiles.open(imageId)) {
             if (files.stat(io.nodeimage.plan.Step.ModuleSigningKey.PRIVATE_KEY).isPresent()) {
                 throw new ConfigurationException("the image " + imageId + " still holds the machine owner key's private part "
                         + io.nodeimage.plan.Step.ModuleSigningKey.PRIVATE_KEY, "render again with this nodeimage version; "

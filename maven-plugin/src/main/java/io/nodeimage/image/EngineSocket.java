@@ -97,8 +97,13 @@ public final class EngineSocket {
 
     /** The tar stream of a path in a container, or empty when the path does not exist (404). */
     public Optional<InputStream> open(String containerId, String path) throws IOException {
-        InputStream in = send("GET /containers/" + containerId + "/archive?path="
-                + URLEncoder.encode(path, StandardCharsets.UTF_8) + " HTTP/1.0\r\nHost: docker\r\n\r\n", new byte[0]);
+        return stream("/containers/" + containerId + "/archive?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8), path);
+    }
+
+    /** A streamed answer of any GET (an image's export), or empty on 404; the caller closes it. */
+    public Optional<InputStream> stream(String target, String shown) throws IOException {
+        String path = shown;
+        InputStream in = send("GET " + target + " HTTP/1.0\r\nHost: docker\r\n\r\n", new byte[0]);
         try {
             int code = status(in);
             if (code == 404) {

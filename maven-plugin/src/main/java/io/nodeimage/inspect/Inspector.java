@@ -48,6 +48,21 @@ public final class Inspector {
      */
     private static final long IN_FLIGHT_BYTES = 128L * 1024 * 1024;
 
+    /**
+     * The paths whose file content inspect reads: a source that keeps only what inspect needs (an image
+     * read from its layers) keeps these and the headers of everything else. Firmware is read by name only.
+     */
+    public static Set<String> contentRoots() {
+        Set<String> out = new java.util.TreeSet<>(List.of("/etc", "/boot", "/usr/lib/os-release", "/var/lib/dpkg/status",
+                "/usr/lib/bootc/kargs.d"));
+        out.addAll(MODULE_ROOTS);
+        out.addAll(MODULES_LOAD_DIRS);
+        out.addAll(ModprobeConfig.DIRECTORIES);
+        out.addAll(SysctlConfig.DIRECTORIES);
+        out.addAll(RpmPackages.DATABASES);
+        return out;
+    }
+
     public Inspector(ModuleReader moduleReader) {
         this.moduleReader = moduleReader;
     }
@@ -59,23 +74,25 @@ public final class Inspector {
     /**
      * @param extraPaths paths outside /etc whose metadata a policy asks about
      */
-    public Facts inspect(String image, ContainerFiles files, String architecture, Set<String> extraPaths)
+    public Facts inspect(String image, ImageFiles files, String architecture, Set<String> extraPaths)
             throws IOException {
         return inspect(image, files, null, architecture, extraPaths);
     }
 
     /**
-     * As {@link #inspect(String, ContainerFiles, String, Set)}, with the module trees read from a second
-     * container of the same image while everything else is read from the first. The engine serves one
-     * archive request of a container at a time: the small reads would otherwise wait for the trees.
+     * As {@link #inspect(String, ImageFiles, String, Set)}, with the module trees read from a second
+     * reader of the same image (a second container) while everything else is read from the first. An
+     * engine serves one archive request of a container at a time: the small reads would otherwise wait
+     * for the trees.
      *
-     * @param trees a second container of the same image; null to read everything from {@code files}
+     * @param trees a second reader of the same image; null to read everything from {@code source}
      */
-    public Facts inspect(String image, ContainerFiles files, ContainerFiles trees, String architecture,
+    public Facts inspect(String image, ImageFiles source, ImageFiles trees, String architecture,
                          Set<String> extraPaths) throws IOException {
         // Module parsing runs on a pool and reports here too.
         List<Facts.Finding> findings = java.util.Collections.synchronizedList(new ArrayList<>());
-        ContainerFiles treeSource = trees != null ? trees : files;
+        ImageFiles treeSource = trees != null ? trees : source;
+        KeptFiles files = new KeptFiles(source);
         java.util.concurrent.FutureTask<List<Facts.KernelTree>> kernelsRead =
                 new java.util.concurrent.FutureTask<>(() -> kernels(treeSource, findings));
         if (trees != null) {
@@ -85,7 +102,7 @@ public final class Inspector {
         }
         try {
             // /etc holds most of what is read below, in many small files: one archive request instead of dozens.
-            List<ContainerFiles.Kept> etc = files.keep("/etc", SMALL_FILE, ETC_KEPT_BYTES);
+            List<KeptFiles.Kept> etc = files.keep("/etc", SMALL_FILE, ETC_KEPT_BYTES);
             Map<String, String> osRelease = keyValues(files.read("/etc/os-release", SMALL_FILE)
                     .or(() -> readQuietly(files, "/usr/lib/os-release")).orElse(new byte[0]));
             if (trees == null) {
@@ -140,7 +157,7 @@ public final class Inspector {
         }
     }
 
-    private static Optional<byte[]> readQuietly(ContainerFiles files, String path) {
+    private static Optional<byte[]> readQuietly(ImageFiles files, String path) {
         try {
             return files.read(path, SMALL_FILE);
         } catch (IOException e) {
@@ -150,16 +167,27 @@ public final class Inspector {
 
     // ---- file metadata
 
-    private static List<Facts.FileEntry> fileEntries(ContainerFiles files, List<ContainerFiles.Kept> etc,
+    /**
+     * Paths an engine writes into every container it creates (Docker's init layer: empty hosts, hostname
+     * and resolv.conf over the image's, an mtab link, .dockerenv, console): through an engine the image's
+     * own entries there cannot be seen, and a node writes its own at boot. Left out of the file facts on
+     * every source, so that the facts of one image are the same whatever it is read from.
+     */
+    static final Set<String> ENGINE_MADE = Set.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/mtab",
+            "/.dockerenv", "/dev/console", "/dev/pts", "/dev/shm");
+
+    private static List<Facts.FileEntry> fileEntries(ImageFiles files, List<KeptFiles.Kept> etc,
                                                      Set<String> extraPaths) throws IOException {
         Map<Long, String> users = ids(etc, "/etc/passwd");
         Map<Long, String> groups = ids(etc, "/etc/group");
         TreeMap<String, Facts.FileEntry> out = new TreeMap<>();
-        for (ContainerFiles.Kept k : etc) {
-            out.put(k.path(), entry(k.path(), k.entry(), users, groups));
+        for (KeptFiles.Kept k : etc) {
+            if (!ENGINE_MADE.contains(k.path())) {
+                out.put(k.path(), entry(k.path(), k.entry(), users, groups));
+            }
         }
         for (String path : new TreeSet<>(extraPaths)) {
-            if (out.containsKey(path) || path.equals("/etc") || path.startsWith("/etc/")) {
+            if (out.containsKey(path) || ENGINE_MADE.contains(path) || path.equals("/etc") || path.startsWith("/etc/")) {
                 continue;
             }
             files.stat(path).ifPresent(e -> out.put(path, entry(path, e, users, groups)));
@@ -177,7 +205,7 @@ public final class Inspector {
     }
 
     /** Number to name from a passwd or group file (name:x:number:...); the first name for a number wins. */
-    static Map<Long, String> ids(List<ContainerFiles.Kept> etc, String path) {
+    static Map<Long, String> ids(List<KeptFiles.Kept> etc, String path) {
         Map<Long, String> out = new HashMap<>();
         etc.stream().filter(k -> k.path().equals(path) && k.content() != null).findFirst().ifPresent(k -> {
             for (String line : new String(k.content(), StandardCharsets.UTF_8).split("\n")) {
@@ -192,7 +220,7 @@ public final class Inspector {
 
     // ---- kernels and modules
 
-    private List<Facts.KernelTree> kernels(ContainerFiles files, List<Facts.Finding> findings) throws IOException {
+    private List<Facts.KernelTree> kernels(ImageFiles files, List<Facts.Finding> findings) throws IOException {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "nodeimage-module-reader");
@@ -273,7 +301,7 @@ public final class Inspector {
         }
     }
 
-    private List<Facts.KernelTree> kernels(ContainerFiles files, List<Facts.Finding> findings, Parser parser, Boot boot)
+    private List<Facts.KernelTree> kernels(ImageFiles files, List<Facts.Finding> findings, Parser parser, Boot boot)
             throws IOException {
         Map<String, TreeBuilder> byPath = new LinkedHashMap<>();
         List<String> firstRootListing = null;
@@ -357,7 +385,7 @@ public final class Inspector {
      * {@code config-<version>}, by version. An image that cannot be read is a finding, and its kernel's keys
      * stay unknown.
      */
-    private static Boot boot(ContainerFiles files, List<Facts.Finding> findings) throws IOException {
+    private static Boot boot(ImageFiles files, List<Facts.Finding> findings) throws IOException {
         Map<String, List<java.security.cert.X509Certificate>> out = new java.util.TreeMap<>();
         Map<String, byte[]> configs = new java.util.TreeMap<>();
         files.walk("/boot", (path, entry, in) -> {
@@ -525,7 +553,7 @@ public final class Inspector {
     // ---- configuration directories
 
     /** Regular files (and links, followed inside the image) directly in each directory, by path. */
-    private static Map<String, String> configFiles(ContainerFiles files, List<String> dirs, List<Facts.Finding> findings)
+    private static Map<String, String> configFiles(ImageFiles files, List<String> dirs, List<Facts.Finding> findings)
             throws IOException {
         Map<String, String> out = new TreeMap<>();
         for (String dir : dirs) {
@@ -541,7 +569,7 @@ public final class Inspector {
                 }
             });
             for (Map.Entry<String, String> link : links.entrySet()) {
-                String target = ContainerFiles.resolveLink(link.getKey(), link.getValue());
+                String target = ImageFiles.resolveLink(link.getKey(), link.getValue());
                 if (target.equals("/dev/null")) {
                     out.put(link.getKey(), "");
                 } else {
@@ -574,7 +602,7 @@ public final class Inspector {
     /** systemd-sysctl: files masked by name across directories, read in name order, later settings win. */
     // ---- kernel command line, packages, units, firmware, drivers
 
-    private static List<Facts.CmdlineSource> cmdline(ContainerFiles files, List<Facts.Finding> findings) throws IOException {
+    private static List<Facts.CmdlineSource> cmdline(ImageFiles files, List<Facts.Finding> findings) throws IOException {
         List<Facts.CmdlineSource> out = new ArrayList<>();
         for (String path : List.of("/etc/default/grub", "/etc/kernel/cmdline")) {
             readQuietly(files, path).ifPresent(b -> out.add(new Facts.CmdlineSource(path, new String(b, StandardCharsets.UTF_8))));
@@ -585,14 +613,14 @@ public final class Inspector {
         return out;
     }
 
-    private static List<Facts.Package> packages(ContainerFiles files, List<Facts.Finding> findings) throws IOException {
+    private static List<Facts.Package> packages(ImageFiles files, List<Facts.Finding> findings) throws IOException {
         List<Facts.Package> out = dpkgPackages(files);
         out.addAll(RpmPackages.read(files, findings));
         out.sort(java.util.Comparator.comparing(Facts.Package::name).thenComparing(Facts.Package::version));
         return out;
     }
 
-    private static List<Facts.Package> dpkgPackages(ContainerFiles files) {
+    private static List<Facts.Package> dpkgPackages(ImageFiles files) {
         Optional<byte[]> status = Optional.empty();
         try {
             status = files.read("/var/lib/dpkg/status", 64 * 1024 * 1024);
@@ -619,7 +647,7 @@ public final class Inspector {
     }
 
     /** Enabled units (links in *.wants and *.requires) and masked ones (links to /dev/null), in one pass. */
-    private static List<List<String>> units(ContainerFiles files) throws IOException {
+    private static List<List<String>> units(ImageFiles files) throws IOException {
         TreeSet<String> enabled = new TreeSet<>();
         TreeSet<String> masked = new TreeSet<>();
         files.walk("/etc/systemd/system", (path, entry, in) -> {
@@ -643,9 +671,9 @@ public final class Inspector {
      * Firmware file names. Merged-/usr images show one tree at both paths, and the archive API sends
      * every byte of it: read /usr/lib/firmware, and /lib/firmware only where the former is absent.
      */
-    private static List<String> firmware(ContainerFiles files) throws IOException {
+    private static List<String> firmware(ImageFiles files) throws IOException {
         TreeSet<String> out = new TreeSet<>();
-        ContainerFiles.Visitor names = (path, entry, in) -> {
+        ImageFiles.Visitor names = (path, entry, in) -> {
             if (entry.isFile() || entry.isSymbolicLink()) {
                 out.add(path);
             }

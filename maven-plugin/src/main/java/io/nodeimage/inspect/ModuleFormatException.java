@@ -1,6 +1,6 @@
 package io.nodeimage.inspect;
 
-/** A module file that cannot be read as one: corrupt, truncated, or expanding beyond the limit. */
+/** A file that cannot be read as what it should be (a module, an rpm database): corrupt, truncated, or expanding beyond the limit. */
 public final class ModuleFormatException extends Exception {
 
     public ModuleFormatException(String message) {

@@ -14,7 +14,7 @@ import java.util.Optional;
 final class RpmPackages {
 
     /** Where rpm keeps its database: RHEL 10 and Fedora moved it under /usr, leaving a link at /var. */
-    private static final List<String> DATABASES = List.of("/usr/lib/sysimage/rpm", "/var/lib/rpm");
+    static final List<String> DATABASES = List.of("/usr/lib/sysimage/rpm", "/var/lib/rpm");
     private static final List<String> DATABASE_FILES = List.of("rpmdb.sqlite", "Packages", "Packages.db");
     /** Epoch only where set, as rpm -q prints it, so versions compare as rpm compares them. */
     static final String QUERY_FORMAT = "%{NAME}\\t%|EPOCH?{%{EPOCH}:}|%{VERSION}-%{RELEASE}\\t%{ARCH}\\n";
@@ -23,14 +23,18 @@ final class RpmPackages {
     private RpmPackages() {
     }
 
-    static List<Facts.Package> read(ContainerFiles files, List<Facts.Finding> findings) throws IOException {
+    static List<Facts.Package> read(ImageFiles files, List<Facts.Finding> findings) throws IOException {
         Optional<String> database = database(files);
         if (database.isEmpty()) {
             return new ArrayList<>();
         }
-        ContainerFiles.Run run;
+        Optional<ImageTools> tools = files.tools();
+        if (tools.isEmpty()) {
+            return withoutRpm(files, database.get(), findings);
+        }
+        ImageTools.Run run;
         try {
-            run = files.run(List.of("rpm", "--dbpath", database.get(), "-qa", "--qf", QUERY_FORMAT), TIMEOUT);
+            run = tools.get().run(List.of("rpm", "--dbpath", database.get(), "-qa", "--qf", QUERY_FORMAT), TIMEOUT);
         } catch (IOException e) {
             findings.add(new Facts.Finding(database.get(), "an rpm database, but rpm could not list it: " + e.getMessage()));
             return new ArrayList<>();
@@ -41,6 +45,53 @@ final class RpmPackages {
             return new ArrayList<>();
         }
         return parse(run.stdout());
+    }
+
+    /**
+     * The largest rpm SQLite database read (it is read into memory): a full RHEL 9 installation's is a few
+     * tens of megabytes.
+     */
+    private static final int SQLITE_LIMIT = 128 * 1024 * 1024;
+
+    /**
+     * Without an engine, nothing of the image runs: the SQLite database (rpm 4.16 and later: RHEL 9, 10,
+     * Fedora) is read here, as rpm -qa would list it; Berkeley DB (RHEL 8) and ndb databases are a finding.
+     */
+    private static List<Facts.Package> withoutRpm(ImageFiles files, String dir, List<Facts.Finding> findings)
+            throws IOException {
+        String sqlite = dir + "/rpmdb.sqlite";
+        if (files.stat(sqlite).filter(e -> e.getSize() > SQLITE_LIMIT).isPresent()) {
+            findings.add(new Facts.Finding(sqlite, "an rpm database larger than " + SQLITE_LIMIT + " bytes: not read"));
+            return new ArrayList<>();
+        }
+        Optional<byte[]> bytes = files.read(sqlite, SQLITE_LIMIT);
+        if (bytes.isEmpty()) {
+            findings.add(new Facts.Finding(dir, "an rpm database that is not SQLite (RHEL 8's Berkeley DB, or ndb): "
+                    + "its packages are listed by the image's own rpm, which runs only in an engine"));
+            return new ArrayList<>();
+        }
+        if (files.stat(sqlite + "-wal").filter(e -> e.getSize() > 0).isPresent()) {
+            findings.add(new Facts.Finding(sqlite + "-wal", "the rpm database has changes not yet written into it "
+                    + "(a write-ahead log): its packages are listed by the image's own rpm, which runs only in an engine"));
+            return new ArrayList<>();
+        }
+        try {
+            return sqlite(bytes.get());
+        } catch (ModuleFormatException e) {
+            findings.add(new Facts.Finding(sqlite, "an rpm database that cannot be read: " + e.getMessage()));
+            return new ArrayList<>();
+        }
+    }
+
+    /** The packages of rpm's SQLite database: the header blob of each row of its Packages table. */
+    static List<Facts.Package> sqlite(byte[] database) throws ModuleFormatException {
+        List<Facts.Package> out = new ArrayList<>();
+        for (List<Object> row : SqliteTable.rows(database, "Packages")) {
+            if (row.size() >= 2 && row.get(1) instanceof byte[] blob) {
+                out.add(RpmHeader.read(blob));
+            }
+        }
+        return out;
     }
 
     static List<Facts.Package> parse(String output) {
@@ -55,7 +106,7 @@ final class RpmPackages {
     }
 
     /** The first database directory holding a database file; links are skipped (they show the other). */
-    private static Optional<String> database(ContainerFiles files) throws IOException {
+    private static Optional<String> database(ImageFiles files) throws IOException {
         for (String dir : DATABASES) {
             if (files.stat(dir).filter(e -> e.isDirectory()).isEmpty()) {
                 continue;

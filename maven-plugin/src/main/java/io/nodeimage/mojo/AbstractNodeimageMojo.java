@@ -124,6 +124,22 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
     abstract void run();
 
     /** The module facts cache of inspect and verify, unless it is turned off. */
+    /**
+     * An image parameter with relative paths of oci: and docker-archive: sources made relative to the
+     * project's folder (where Maven was started may be elsewhere).
+     */
+    String imageSource(String image) {
+        return image == null ? null : io.nodeimage.layers.ImageSource.absolute(image, basedir.toPath());
+    }
+
+    /** How images outside the engine are read: the platform wanted from an index, plain-HTTP hosts, logins. */
+    io.nodeimage.layers.Registry.Options sourceOptions(String arch, List<String> plainHttpRegistries) {
+        return new io.nodeimage.layers.Registry.Options(
+                arch == null ? io.nodeimage.layers.Platform.host() : io.nodeimage.layers.Platform.ofArch(arch),
+                plainHttpRegistries == null ? java.util.Set.of() : java.util.Set.copyOf(plainHttpRegistries),
+                io.nodeimage.layers.RegistryCredentials.dockerConfig());
+    }
+
     io.nodeimage.inspect.ModuleFactsCache moduleFactsCache(File directory, boolean disabled) {
         if (disabled || directory == null) {
             getLog().debug("Module facts cache off: every module is read from its bytes");

@@ -1,7 +1,7 @@
 package io.nodeimage.mojo;
 
 import io.nodeimage.ViolationException;
-import io.nodeimage.image.DockerEngine;
+import io.nodeimage.inspect.InspectService;
 import io.nodeimage.policy.PolicySet;
 import io.nodeimage.profile.ProfileResolver;
 import io.nodeimage.profile.ProfileSources;
@@ -37,7 +37,9 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
     File certificate;
 
     /**
-     * Check the certificate against this image instead of its subject's name.
+     * Check the certificate against this image instead of its subject's name: by name as the engine
+     * knows it, or from outside any engine as {@code oci:<dir>[:<name>]}, {@code docker-archive:<file>}
+     * or {@code docker://<registry>/<repository>[:<tag>|@<digest>]}.
      *
      * @since 0.1.0
      */
@@ -82,6 +84,15 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
     List<String> trustedModuleSigners;
 
     /**
+     * Registries (host or host:port) that images may be read from over plain HTTP, comma-separated.
+     * Registries on this machine (localhost, 127.0.0.1) need no entry: HTTPS is tried first, then HTTP.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PLAIN_HTTP_REGISTRIES)
+    List<String> plainHttpRegistries;
+
+    /**
      * Skip this goal.
      *
      * @since 0.1.0
@@ -114,18 +125,19 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
                 LocalDate.now(), false, io.nodeimage.policy.Waivers.Limits.NONE,
                 crossCheck ? io.nodeimage.policy.Policy.Severity.HIGH : null).withModuleSigners(signers);
         ProfileSources sources = profileSources();
-        var docker = DockerEngine.client("the certificates cannot be checked");
         List<String> failures = new ArrayList<>();
         for (Path f : files) {
             String shown = io.nodeimage.yaml.SourceFiles.shown(f, basedir.toPath());
             CertificateCheck.Claims claims = CertificateCheck.read(f, shown);
-            String checked = image != null ? image : claims.image();
+            String checked = image != null ? imageSource(image) : claims.image();
             ResolvedProfile profile = claims.profile() != null && sources.find(claims.profile()).isPresent()
                     ? new ProfileResolver(sources).resolve(claims.profile()) : null;
             ResolvedProfile judgedAs = profile;
+            io.nodeimage.layers.Registry.Options options = sourceOptions(profile == null ? null
+                    : profile.profile().os().arch().yamlName(), plainHttpRegistries);
             List<PolicySet> judgedBy = forProfile(sets, profile, profilePolicy);
-            VerifyService run = new VerifyService(judgedBy, settings);
-            List<String> differences = CertificateCheck.check(claims, checked, DockerEngine.imageId(docker, checked),
+            VerifyService run = new VerifyService(judgedBy, settings).withSources(options);
+            List<String> differences = CertificateCheck.check(claims, checked, InspectService.imageId(checked, options),
                     profile, judgedBy, signers, i -> run.judge(i, judgedAs == null ? null : judgedAs.profile()));
             if (differences.isEmpty()) {
                 getLog().info(shown + ": holds for " + checked + " (sha256:" + claims.digest() + ")");

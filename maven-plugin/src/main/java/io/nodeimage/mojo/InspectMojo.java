@@ -4,6 +4,7 @@ import io.nodeimage.ConfigurationException;
 import io.nodeimage.inspect.Facts;
 import io.nodeimage.inspect.InspectService;
 import java.io.File;
+import java.util.List;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -19,7 +20,9 @@ import org.apache.maven.plugins.annotations.Parameter;
 public class InspectMojo extends AbstractNodeimageMojo {
 
     /**
-     * The image to inspect, by name as the Docker engine knows it.
+     * The image to inspect: by name as the engine knows it, or from outside any engine as
+     * {@code oci:<dir>[:<name>]} (an OCI image layout), {@code docker-archive:<file>[:<repository:tag>]}
+     * (a {@code docker save} archive) or {@code docker://<registry>/<repository>[:<tag>|@<digest>]}.
      *
      * @since 0.1.0
      */
@@ -46,6 +49,15 @@ public class InspectMojo extends AbstractNodeimageMojo {
     boolean moduleCacheDisabled;
 
     /**
+     * Registries (host or host:port) that images may be read from over plain HTTP, comma-separated.
+     * Registries on this machine (localhost, 127.0.0.1) need no entry: HTTPS is tried first, then HTTP.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PLAIN_HTTP_REGISTRIES)
+    List<String> plainHttpRegistries;
+
+    /**
      * Skip this goal.
      *
      * @since 0.1.0
@@ -70,7 +82,8 @@ public class InspectMojo extends AbstractNodeimageMojo {
         }
         long start = System.nanoTime();
         io.nodeimage.inspect.ModuleFactsCache cache = moduleFactsCache(moduleCache, moduleCacheDisabled);
-        InspectService.Result result = InspectService.inspect(image, outputDirectory.toPath(), cache);
+        InspectService.Result result = InspectService.inspect(imageSource(image), outputDirectory.toPath(), cache,
+                sourceOptions(null, plainHttpRegistries));
         Facts f = result.facts();
         int modules = f.kernels().stream().mapToInt(k -> k.modules().size()).sum();
         getLog().info(image + ": " + f.osRelease().getOrDefault("PRETTY_NAME", "unknown OS") + ", "

@@ -9,6 +9,7 @@ public final class PropertyNames {
     public static final String PROFILES = "nodeimage.profiles";
     public static final String OUTPUT_DIRECTORY = "nodeimage.outputDirectory";
     public static final String IMAGE = "nodeimage.image";
+    public static final String PLAIN_HTTP_REGISTRIES = "nodeimage.registry.plainHttp";
     public static final String FAIL_ON = "nodeimage.failOn";
     public static final String SKIP = "nodeimage.skip";
     public static final String VALIDATE_SKIP = "nodeimage.validate.skip";

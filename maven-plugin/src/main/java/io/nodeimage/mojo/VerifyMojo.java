@@ -52,8 +52,10 @@ public class VerifyMojo extends AbstractPolicyMojo {
     String failOn;
 
     /**
-     * Verify this image instead of the ones built for the selected profiles. With one selected profile,
-     * that profile's appliesTo and waivers apply.
+     * Verify this image instead of the ones built for the selected profiles: by name as the engine
+     * knows it, or from outside any engine as {@code oci:<dir>[:<name>]}, {@code docker-archive:<file>}
+     * or {@code docker://<registry>/<repository>[:<tag>|@<digest>]}. With one selected profile, that
+     * profile's appliesTo and waivers apply (and its architecture picks the image of an index).
      *
      * @since 0.1.0
      */
@@ -90,6 +92,15 @@ public class VerifyMojo extends AbstractPolicyMojo {
      */
     @Parameter(property = PropertyNames.TRUSTED_MODULE_SIGNERS)
     List<String> trustedModuleSigners;
+
+    /**
+     * Registries (host or host:port) that images may be read from over plain HTTP, comma-separated.
+     * Registries on this machine (localhost, 127.0.0.1) need no entry: HTTPS is tried first, then HTTP.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PLAIN_HTTP_REGISTRIES)
+    List<String> plainHttpRegistries;
 
     /**
      * Skip this goal.
@@ -139,6 +150,9 @@ public class VerifyMojo extends AbstractPolicyMojo {
         List<VerifyService.Outcome> outcomes = new ArrayList<>();
         if (image != null) {
             ResolvedProfile profile = profiles.size() == 1 ? profiles.get(0) : null;
+            String image = imageSource(this.image);
+            service = service.withSources(sourceOptions(profile == null ? null
+                    : profile.profile().os().arch().yamlName(), plainHttpRegistries));
             Path dir = profile != null ? outputDirectory.toPath().resolve(profile.name())
                     : outputDirectory.toPath().resolve("inspect").resolve(InspectService.safe(image));
             outcomes.add(judgedAs(service, profile).verify(image, profile == null ? null : profile.profile(),

@@ -38,6 +38,8 @@ public final class VerifyService {
     private final List<LoadedPolicy> policies;
     private final Settings settings;
     private final ModuleTrust trust;
+    /** How images outside the engine are read (platform, plain-HTTP registries, logins). */
+    private io.nodeimage.layers.Registry.Options sources = io.nodeimage.layers.Registry.Options.defaults();
 
     /**
      * How a run judges.
@@ -81,6 +83,13 @@ public final class VerifyService {
         this(sets, new Settings(failOn, today, false, Waivers.Limits.NONE));
     }
 
+    /** This service, reading images outside the engine as {@code options} say. */
+    public VerifyService withSources(io.nodeimage.layers.Registry.Options options) {
+        VerifyService copy = new VerifyService(sets, settings);
+        copy.sources = options;
+        return copy;
+    }
+
     public VerifyService(List<PolicySet> sets, Settings settings) {
         this.sets = List.copyOf(sets);
         this.policies = PolicySet.flatten(sets);
@@ -99,7 +108,9 @@ public final class VerifyService {
     public VerifyService with(PolicySet extra) {
         List<PolicySet> all = new java.util.ArrayList<>(sets);
         all.add(extra);
-        return new VerifyService(all, settings);
+        VerifyService copy = new VerifyService(all, settings);
+        copy.sources = sources;
+        return copy;
     }
 
     public static Policy.Severity severity(String name) {
@@ -151,9 +162,12 @@ public final class VerifyService {
 
     /** Inspects the image, asks its own modprobe about the modules the rules name, and evaluates every policy. */
     public Judged judge(String image, Profile profile) {
-        Facts facts = InspectService.facts(image, filePaths(), trust, settings.moduleCache());
+        Facts facts = InspectService.facts(image, filePaths(), trust, settings.moduleCache(), sources);
         KmodCrossCheck.Result crossCheck = settings.crossCheck() == null
                 ? KmodCrossCheck.Result.skipped("the cross-check is turned off (nodeimage.verify.crossCheck=false)")
+                : !InspectService.inEngine(image)
+                ? KmodCrossCheck.Result.skipped("the image is read from its layers, not an engine: nothing of it can run, "
+                        + "so its own modprobe is not asked")
                 : new KmodCrossCheck(DockerEngine.client("image " + image + " cannot be cross-checked"),
                         CROSS_CHECK_TIMEOUT).run(image, facts, CrossChecked.names(policies));
         return judge(facts, profile, crossCheck);

@@ -1,0 +1,227 @@
+package io.nodeimage.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.junit.jupiter.api.Test;
+
+/** Layers applied as a container runtime applies them, from tars made in memory: no engine. */
+class LayerTreeTest {
+
+    private static final LayerTree.Wanted ETC_AND_MODULES = new LayerTree.Wanted(Set.of("/etc", "/usr/lib/modules"));
+    private final AtomicInteger opens = new AtomicInteger();
+
+    /** Layers stored as given (tar, gzip or zstd), with the digests a manifest and configuration would name. */
+    private ImageLayers image(byte[]... stored) {
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < stored.length; i++) {
+            byte[] bytes = stored[i];
+            byte[] tar = expand(bytes);
+            layers.add(new Layer(i, stored.length, Digest.sha256(bytes), Digest.sha256(tar), bytes.length, () -> {
+                opens.incrementAndGet();
+                return new ByteArrayInputStream(bytes);
+            }));
+        }
+        return new ImageLayers("test image", "sha256:" + "0".repeat(64), "linux", "amd64", layers);
+    }
+
+    private static byte[] expand(byte[] stored) {
+        try {
+            if ((stored[0] & 0xff) == 0x1f) {
+                return new java.util.zip.GZIPInputStream(new ByteArrayInputStream(stored)).readAllBytes();
+            }
+            if ((stored[0] & 0xff) == 0x28) {
+                return new com.github.luben.zstd.ZstdInputStream(new ByteArrayInputStream(stored)).readAllBytes();
+            }
+            return stored;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Path to "type mode uid:gid [-> link] [content]" for everything at and below {@code path}. */
+    private static Map<String, String> walk(LayerTree tree, String path) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        new TreeWalk(tree).walk(path, (p, e, in) -> {
+            String type = e.isDirectory() ? "d" : e.isSymbolicLink() ? "l" : e.isLink() ? "h" : e.isFile() ? "f" : "?";
+            String text = type + " " + String.format("%04o", e.getMode()) + " " + e.getLongUserId() + ":" + e.getLongGroupId();
+            if (e.isSymbolicLink() || e.isLink()) {
+                text += " -> " + e.getLinkName();
+            } else if (e.isFile()) {
+                text += " " + new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            out.put(p, text);
+        });
+        return out;
+    }
+
+    @Test
+    void whiteoutsRemoveAndOpaqueDirectoriesHideWhatLowerLayersHad() throws IOException {
+        byte[] base = Tars.tar().dir("etc", 0755).file("etc/shadow", 0640, 0, 42, "root:*:1::::::\n")
+                .file("etc/removed.conf", "old").dir("etc/modprobe.d", 0755).file("etc/modprobe.d/a.conf", "a")
+                .file("etc/modprobe.d/b.conf", "b").dir("etc/keep", 0700).file("etc/keep/x", "x").bytes();
+        // Upper layer: removes one file, makes modprobe.d opaque but adds c.conf in the same layer, before
+        // the marker; re-declares etc/keep with other attributes (its lower content stays).
+        byte[] upper = Tars.tar().whiteout("etc/removed.conf").dir("etc/modprobe.d", 0750)
+                .file("etc/modprobe.d/c.conf", "c").opaque("etc/modprobe.d").dir("etc/keep", 0755).bytes();
+        try (LayerTree tree = LayerTree.read(image(Tars.gzip(base), Tars.zstd(upper)), ETC_AND_MODULES,
+                LayerTree.Limits.DEFAULT)) {
+            assertThat(walk(tree, "/etc")).containsExactly(
+                    Map.entry("/etc", "d 0755 0:0"),
+                    Map.entry("/etc/keep", "d 0755 0:0"),
+                    Map.entry("/etc/keep/x", "f 0644 0:0 x"),
+                    Map.entry("/etc/modprobe.d", "d 0750 0:0"),
+                    Map.entry("/etc/modprobe.d/c.conf", "f 0644 0:0 c"),
+                    Map.entry("/etc/shadow", "f 0640 0:42 root:*:1::::::\n"));
+        }
+        assertThat(opens).hasValue(2);
+    }
+
+    @Test
+    void aWhiteoutOfADirectoryRemovesItsTreeAndAFileReplacesADirectory() throws IOException {
+        byte[] base = Tars.tar().file("opt/a/one", "1").file("opt/b/two", "2").file("opt/c", "3").bytes();
+        byte[] upper = Tars.tar().whiteout("opt/a").file("opt/b", "now a file").dir("opt/c", 0700)
+                .file("opt/c/inside", "i").bytes();
+        try (LayerTree tree = LayerTree.read(image(base, upper), new LayerTree.Wanted(Set.of("/opt")), LayerTree.Limits.DEFAULT)) {
+            assertThat(walk(tree, "/opt")).containsExactly(
+                    Map.entry("/opt", "d 0755 0:0"),
+                    Map.entry("/opt/b", "f 0644 0:0 now a file"),
+                    Map.entry("/opt/c", "d 0700 0:0"),
+                    Map.entry("/opt/c/inside", "f 0644 0:0 i"));
+            assertThat(new TreeWalk(tree).walk("/opt/a", (p, e, in) -> { })).isFalse();
+        }
+    }
+
+    @Test
+    void hardLinksAreTheSameFileAndComeAsTheEngineSendsThem() throws IOException {
+        byte[] base = Tars.tar().file("etc/a", 0600, 7, 8, "same bytes").hardlink("etc/z", "etc/a").bytes();
+        byte[] upper = Tars.tar().hardlink("etc/m", "etc/a").bytes();
+        try (LayerTree tree = LayerTree.read(image(base, upper), ETC_AND_MODULES, LayerTree.Limits.DEFAULT)) {
+            assertThat(walk(tree, "/etc")).containsExactly(
+                    Map.entry("/etc", "d 0755 0:0"),
+                    Map.entry("/etc/a", "f 0600 7:8 same bytes"),
+                    Map.entry("/etc/m", "h 0600 7:8 -> /etc/a"),
+                    Map.entry("/etc/z", "h 0600 7:8 -> /etc/a"));
+            // Walked on its own, a hard link is the file.
+            assertThat(walk(tree, "/etc/z")).containsExactly(Map.entry("/etc/z", "f 0600 7:8 same bytes"));
+        }
+        byte[] dangling = Tars.tar().hardlink("etc/x", "etc/nothing").bytes();
+        assertThatThrownBy(() -> LayerTree.read(image(dangling), ETC_AND_MODULES, LayerTree.Limits.DEFAULT))
+                .isInstanceOf(LayerException.class).hasMessageContaining("layer 1 of 1").hasMessageContaining("etc/nothing");
+    }
+
+    @Test
+    void linksAreFollowedInsideTheImageOnly() throws IOException {
+        byte[] base = Tars.tar().symlink("lib", "usr/lib").file("usr/lib/modules/6.1/modules.dep", "dep")
+                .symlink("etc/escape", "../../../../../usr/lib/modules").symlink("etc/abs", "/usr/lib/modules/6.1")
+                .symlink("etc/loop", "loop2").symlink("loop2", "etc/loop").bytes();
+        try (LayerTree tree = LayerTree.read(image(base), ETC_AND_MODULES, LayerTree.Limits.DEFAULT)) {
+            // /lib/modules is walked through the /lib link; entries keep the path asked for.
+            assertThat(walk(tree, "/lib/modules")).containsExactly(
+                    Map.entry("/lib/modules", "d 0755 0:0"),
+                    Map.entry("/lib/modules/6.1", "d 0755 0:0"),
+                    Map.entry("/lib/modules/6.1/modules.dep", "f 0644 0:0 dep"));
+            // The link itself, not followed; through it (a parent), the tree inside the image's root.
+            assertThat(walk(tree, "/etc/escape")).containsExactly(
+                    Map.entry("/etc/escape", "l 0777 0:0 -> ../../../../../usr/lib/modules"));
+            assertThat(walk(tree, "/etc/escape/6.1/modules.dep")).containsExactly(
+                    Map.entry("/etc/escape/6.1/modules.dep", "f 0644 0:0 dep"));
+            assertThat(walk(tree, "/etc/abs/modules.dep")).hasSize(1);
+            assertThat(new TreeWalk(tree).walk("/etc/loop/x", (p, e, in) -> { })).isFalse();
+        }
+    }
+
+    @Test
+    void contentOutsideTheWantedRootsIsReadAgainFromItsLayerOnlyWhenAsked() throws IOException {
+        byte[] base = Tars.tar().file("etc/kept", "k").file("usr/share/doc/big", "not kept").bytes();
+        byte[] upper = Tars.tar().file("usr/share/other", "o").bytes();
+        try (LayerTree tree = LayerTree.read(image(base, upper), ETC_AND_MODULES, LayerTree.Limits.DEFAULT)) {
+            assertThat(opens).hasValue(2);
+            assertThat(walk(tree, "/etc/kept")).containsValue("f 0644 0:0 k");
+            assertThat(opens).hasValue(2);
+            // Headers only were kept: a stat costs nothing, reading the bytes opens the layer again once.
+            assertThat(new TreeWalk(tree).stat("/usr/share/doc/big")).get().extracting(TarArchiveEntry::getSize).isEqualTo(8L);
+            assertThat(opens).hasValue(2);
+            assertThat(walk(tree, "/usr/share/doc/big")).containsValue("f 0644 0:0 not kept");
+            assertThat(walk(tree, "/usr/share/doc/big")).containsValue("f 0644 0:0 not kept");
+            assertThat(opens).hasValue(3);
+        }
+    }
+
+    @Test
+    void aWantedRootBehindALinkKeepsWhereTheLinkLeads() throws IOException {
+        // Merged /usr: /lib is a link, and /lib/modules is what inspect asks for; a later layer moves nothing.
+        byte[] base = Tars.tar().symlink("lib", "usr/lib").dir("usr/lib/modules", 0755).bytes();
+        byte[] upper = Tars.tar().file("usr/lib/modules/6.1/modules.dep", "dep").file("usr/lib/other", "o").bytes();
+        try (LayerTree tree = LayerTree.read(image(base, upper), new LayerTree.Wanted(Set.of("/lib/modules")),
+                LayerTree.Limits.DEFAULT)) {
+            assertThat(walk(tree, "/lib/modules/6.1/modules.dep")).containsValue("f 0644 0:0 dep");
+            assertThat(opens).hasValue(2);
+            assertThat(walk(tree, "/usr/lib/other")).containsValue("f 0644 0:0 o");
+            assertThat(opens).as("not kept: read again from its layer").hasValue(3);
+        }
+    }
+
+    @Test
+    void aLayerWhoseBytesAreNotItsDigestIsAnErrorNamingIt() {
+        byte[] good = Tars.gzip(Tars.tar().file("etc/a", "a").bytes());
+        ImageLayers image = image(good);
+        Layer l = image.layers().get(0);
+        byte[] tampered = Tars.gzip(Tars.tar().file("etc/a", "b").bytes());
+        ImageLayers swapped = new ImageLayers("test image", image.imageId(), "linux", "amd64",
+                List.of(new Layer(0, 1, l.digest(), l.diffId(), tampered.length, () -> new ByteArrayInputStream(tampered))));
+        assertThatThrownBy(() -> LayerTree.read(swapped, ETC_AND_MODULES, LayerTree.Limits.DEFAULT))
+                .isInstanceOf(LayerException.class)
+                .hasMessageContaining("layer 1 of 1 (" + l.digest() + ") of test image is sha256:")
+                .hasMessageContaining("not what its digest says");
+        // Right stored bytes, wrong diff id (a legacy docker save archive names only that one).
+        ImageLayers wrongDiff = new ImageLayers("test image", image.imageId(), "linux", "amd64",
+                List.of(new Layer(0, 1, null, "sha256:" + "1".repeat(64), -1, () -> new ByteArrayInputStream(good))));
+        assertThatThrownBy(() -> LayerTree.read(wrongDiff, ETC_AND_MODULES, LayerTree.Limits.DEFAULT))
+                .isInstanceOf(LayerException.class).hasMessageContaining("layer 1 of 1 (sha256:1111")
+                .hasMessageContaining("its configuration names sha256:1111");
+        // More bytes than the manifest declares stop the read there.
+        ImageLayers longer = new ImageLayers("test image", image.imageId(), "linux", "amd64",
+                List.of(new Layer(0, 1, l.digest(), l.diffId(), 10, () -> new ByteArrayInputStream(good))));
+        assertThatThrownBy(() -> LayerTree.read(longer, ETC_AND_MODULES, LayerTree.Limits.DEFAULT))
+                .isInstanceOf(LayerException.class).hasMessageContaining("more bytes than the 10 its manifest declares");
+    }
+
+    @Test
+    void boundsStopLayersMadeToExhaustTheReader() {
+        // A gzip bomb: 64 MiB of zeros in a file, compressed to about 64 KiB.
+        byte[] bomb = Tars.gzip(Tars.tar().bytes("etc/zeros", new byte[64 << 20]).bytes());
+        assertThat(bomb.length).isLessThan(1 << 20);
+        LayerTree.Limits small = new LayerTree.Limits(16 << 20, 100, 1 << 20, 4 << 20, 256);
+        assertThatThrownBy(() -> LayerTree.read(image(bomb), ETC_AND_MODULES, small))
+                .isInstanceOf(LayerException.class).hasMessageContaining("layer 1 of 1").hasMessageContaining("expands past 16777216");
+        Tars many = Tars.tar();
+        for (int i = 0; i < 101; i++) {
+            many.file("etc/f" + i, "");
+        }
+        assertThatThrownBy(() -> LayerTree.read(image(many.bytes()), ETC_AND_MODULES, small))
+                .isInstanceOf(LayerException.class).hasMessageContaining("past 100 entries");
+        // Kept content is bounded in all; a file past the per-file bound keeps its header only.
+        byte[] kept = Tars.tar().bytes("etc/a", new byte[3 << 20]).bytes("etc/b", new byte[3 << 20]).bytes();
+        LayerTree.Limits spool = new LayerTree.Limits(16 << 20, 100, 4 << 20, 4 << 20, 256);
+        assertThatThrownBy(() -> LayerTree.read(image(kept), ETC_AND_MODULES, spool))
+                .isInstanceOf(LayerException.class).hasMessageContaining("past 4194304 bytes");
+        byte[] escape = Tars.tar().file("etc/../../../root/.ssh/authorized_keys", "key").bytes();
+        assertThatThrownBy(() -> LayerTree.read(image(escape), ETC_AND_MODULES, LayerTree.Limits.DEFAULT))
+                .isInstanceOf(LayerException.class).hasMessageContaining("leaves the image's root");
+        byte[] notTar = Tars.gzip("this is not a tar archive, only text long enough to be read as one".repeat(20)
+                .getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> LayerTree.read(image(notTar), ETC_AND_MODULES, LayerTree.Limits.DEFAULT))
+                .isInstanceOf(LayerException.class).hasMessageContaining("layer 1 of 1").hasMessageContaining("not a readable tar layer");
+    }
+}
