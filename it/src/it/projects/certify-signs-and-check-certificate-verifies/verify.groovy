@@ -33,6 +33,24 @@ new File(keys, 'certify-pae.bin').bytes = pae.toByteArray()
 new File(keys, 'certify.sig').bytes = envelope.signatures[0].sig.decodeBase64()
 def check = ['openssl', 'dgst', '-sha256', '-verify', 'signing-key.pub.pem', '-signature', 'certify.sig', 'certify-pae.bin'].execute(null, keys)
 assert check.text.contains('Verified OK') && check.waitFor() == 0
+// sigstore-js (src/it/sigstore-js), the verifier behind npm's provenance, reads the envelope too: it verifies
+// with the public key; the statement edited after signing, or another key, does not.
+def sigjs = new File(basedir, '../../../src/it/sigstore-js').canonicalFile
+if (!new File(sigjs, 'node_modules/@sigstore/verify').isDirectory()) {
+    def npm = ['npm', 'ci', '--no-audit', '--no-fund'].execute(null, sigjs)
+    npm.waitForProcessOutput(System.out, System.err)
+    assert npm.exitValue() == 0 : 'npm ci in src/it/sigstore-js failed'
+}
+def sigstore = { File envelopeFile, String publicKey ->
+    def p = ['node', 'verify-envelope.js', envelopeFile.path, new File(keys, publicKey).path].execute(null, sigjs)
+    def text = new StringBuilder()
+    p.waitForProcessOutput(text, System.err)
+    [p.exitValue(), text.toString().trim()]
+}
+assert sigstore(new File(out, 'certificate.intoto.jsonl'), 'signing-key.pub.pem') == [0, 'verified application/vnd.in-toto+json']
+assert sigstore(new File(out, 'certificate.intoto.jsonl'), 'other-key.pub.pem') == [1, 'SIGNATURE_ERROR: signature verification failed']
+assert sigstore(new File(keys, 'edited.intoto.jsonl'), 'signing-key.pub.pem') == [1, 'SIGNATURE_ERROR: signature verification failed']
+assert sigstore(new File(keys, 'openssl.intoto.jsonl'), 'signing-key.pub.pem') == [0, 'verified application/vnd.in-toto+json']
 assert new File(out, 'certificate.md').text.contains("Signed: `certificate.intoto.jsonl` holds the statement in a DSSE envelope signed with the ECDSA P-256 key sha256:${keyid}")
 // No secret in the log: neither the passphrase nor its encrypted form, nor any of the key.
 assert !log.contains('it signing passphrase')
