@@ -179,7 +179,7 @@ public final class SigningKey {
     }
 
     private static ConfigurationException unsupported(String shown, String what) {
-        return new ConfigurationException(shown + " is a " + what + " key; nodeimage signs with " + KeyAlgorithm.SUPPORTED,
+        return new ConfigurationException(shown + " holds a key nodeimage cannot sign with (" + what + "); it signs with " + KeyAlgorithm.SUPPORTED,
                 KeyAlgorithm.MAKE_ONE);
     }
 }

@@ -65,7 +65,7 @@ public final class VerificationKey {
                     MAKE_ONE);
         }
         KeyAlgorithm algorithm = KeyAlgorithm.of(spki.getAlgorithm()).orElseThrow(() -> new ConfigurationException(
-                shown + " is a " + KeyAlgorithm.describe(spki.getAlgorithm()) + " key; nodeimage checks signatures by "
+                shown + " holds a key nodeimage cannot check signatures with (" + KeyAlgorithm.describe(spki.getAlgorithm()) + "); it checks signatures by "
                         + KeyAlgorithm.SUPPORTED, MAKE_ONE));
         try {
             PublicKey key = KeyFactory.getInstance(algorithm.keyFactory()).generatePublic(new X509EncodedKeySpec(spki.getEncoded("DER")));

@@ -121,7 +121,7 @@ class SigningKeyTest {
                 new Case(secretLooking, "k.pem is not a private key: it holds no PEM block (-----BEGIN ...-----)", "openssl genpkey"),
                 new Case(TestKeys.publicPem(k), "k.pem holds a public key, not a private key", "check-certificate takes the public"),
                 new Case(read("cert.pem"), "k.pem holds a certificate, not a private key", "check-certificate takes the public"),
-                new Case(read("rsa.pem"), "k.pem is a RSA key; nodeimage signs with ECDSA P-256 (or P-384, P-521) and Ed25519", "ec_paramgen_curve:P-256"),
+                new Case(read("rsa.pem"), "k.pem holds a key nodeimage cannot sign with (RSA); it signs with ECDSA P-256 (or P-384, P-521) and Ed25519", "ec_paramgen_curve:P-256"),
                 new Case(TestKeys.privatePem(k) + TestKeys.privatePem(k), "k.pem holds 2 PEM blocks (PRIVATE KEY, PRIVATE KEY); a private key file holds one", "openssl genpkey"),
                 new Case("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "k.pem is not a private key: its PRIVATE KEY block is not PKCS#8", "openssl genpkey"),
                 new Case("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", "k.pem is an OpenSSH private key", "ssh-keygen -p -m PKCS8"),
