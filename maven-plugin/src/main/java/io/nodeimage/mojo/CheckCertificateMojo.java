@@ -164,8 +164,8 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
             CertificateCheck.Claims claims;
             if (key == null) {
                 claims = CertificateCheck.read(f, shown);
-                getLog().warn(shown + ": unsigned, its signature not checked (no " + PropertyNames.PUBLIC_KEY
-                        + " given): the checks below hold for what the file says, not for who wrote it");
+                getLog().warn(shown + ": unsigned (no " + PropertyNames.PUBLIC_KEY + " given): checked against the "
+                        + "image and the sources, but nothing says who wrote it");
             } else if (!CertificateEnvelope.isEnvelope(f) && java.nio.file.Files.isRegularFile(f)) {
                 failures.add(shown + ": an unsigned statement; with a public key given, only a signed envelope ("
                         + CertificateEnvelope.FILE + ") is trusted");
