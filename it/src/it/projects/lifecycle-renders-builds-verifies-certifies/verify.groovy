@@ -47,6 +47,11 @@ assert st.predicate.git.dirty == false
 def blob = ['git', 'hash-object', 'src/main/nodeimage/profiles/site-node.yaml'].execute(null, basedir).text.trim()
 assert st.predicate.git.blobs['src/main/nodeimage/profiles/site-node.yaml'] == blob
 assert new File(out, 'certificate.md').text.contains('| git | `v1.0`')
+// No signing key: the statement stands unsigned, no envelope is written, and the log and the summary say so.
+assert log.contains('[WARNING] site-node: the certificate is unsigned: no signing key was given')
+assert !new File(out, 'certificate.intoto.jsonl').exists()
+assert new File(out, 'certificate.md').text.contains('The statement is not signed: no signing key was given')
+assert log.contains('target/nodeimage/site-node/certificate.intoto.json: unsigned (no nodeimage.certificate.publicKey given)')
 
 // check-certificate, run afterwards, finds that it holds.
 assert log.contains("target/nodeimage/site-node/certificate.intoto.json: holds for it-lifecycle/site-node:${tag}")

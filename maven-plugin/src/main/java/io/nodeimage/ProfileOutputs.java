@@ -23,7 +23,7 @@ public final class ProfileOutputs {
         BUILD(List.of(BUILD_RECORD, "build-output.log", "build-output-bootc.log", "module-signing-mok.der",
                 "module-signing-mok.pem", "module-signing-mok-bootc.der", "module-signing-mok-bootc.pem")),
         VERIFY(List.of(FACTS, "report.json", "junit.xml", "report.sarif", "summary.md", VERIFICATION)),
-        CERTIFY(List.of(CERTIFICATE, CERTIFICATE_SUMMARY));
+        CERTIFY(List.of(CERTIFICATE, CERTIFICATE_ENVELOPE, CERTIFICATE_SUMMARY));
 
         private final List<String> files;
 
@@ -40,6 +40,8 @@ public final class ProfileOutputs {
     public static final String FACTS = "facts.json";
     public static final String VERIFICATION = "verification.json";
     public static final String CERTIFICATE = "certificate.intoto.json";
+    /** The statement in a signed DSSE envelope, one line, as in-toto's JSON Lines bundles hold it. */
+    public static final String CERTIFICATE_ENVELOPE = "certificate.intoto.jsonl";
     public static final String CERTIFICATE_SUMMARY = "certificate.md";
 
     private ProfileOutputs() {
@@ -67,6 +69,16 @@ public final class ProfileOutputs {
                 names.addAll(s.files());
             }
         }
+        return removeNamed(dir, names.toArray(String[]::new));
+    }
+
+    /**
+     * Removes these files of a stage (named by nodeimage), such as a signed envelope an unsigned certify
+     * does not write again.
+     *
+     * @return the names removed
+     */
+    public static List<String> removeNamed(Path dir, String... names) {
         List<String> removed = new ArrayList<>();
         for (String name : names) {
             // Names come from nodeimage, never from a user; a path would reach outside the folder.

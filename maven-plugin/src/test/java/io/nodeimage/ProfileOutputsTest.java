@@ -14,7 +14,7 @@ class ProfileOutputsTest {
 
     private static final List<String> EVERY_FILE = List.of("Containerfile", "plan.txt", "build.json", "facts.json",
             "report.json", "junit.xml", "report.sarif", "summary.md", "verification.json", "certificate.intoto.json",
-            "certificate.md", "notes.txt", "effective-profile.yaml");
+            "certificate.intoto.jsonl", "certificate.md", "notes.txt", "effective-profile.yaml");
 
     @TempDir
     Path dir;
@@ -36,7 +36,7 @@ class ProfileOutputsTest {
         writeAll();
         assertThat(ProfileOutputs.removeFrom(dir, ProfileOutputs.Stage.BUILD)).containsExactly("build.json",
                 "facts.json", "report.json", "junit.xml", "report.sarif", "summary.md", "verification.json",
-                "certificate.intoto.json", "certificate.md");
+                "certificate.intoto.json", "certificate.intoto.jsonl", "certificate.md");
         assertThat(left()).containsExactly("Containerfile", "effective-profile.yaml", "notes.txt", "plan.txt");
     }
 
@@ -45,7 +45,7 @@ class ProfileOutputsTest {
         writeAll();
         assertThat(ProfileOutputs.removeFrom(dir, ProfileOutputs.Stage.VERIFY)).containsExactly("facts.json",
                 "report.json", "junit.xml", "report.sarif", "summary.md", "verification.json",
-                "certificate.intoto.json", "certificate.md");
+                "certificate.intoto.json", "certificate.intoto.jsonl", "certificate.md");
         assertThat(left()).containsExactly("Containerfile", "build.json", "effective-profile.yaml", "notes.txt",
                 "plan.txt");
     }

@@ -9,7 +9,14 @@ import java.util.List;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.Server;
+import org.apache.maven.settings.Settings;
+import org.apache.maven.settings.building.SettingsProblem;
+import org.apache.maven.settings.crypto.DefaultSettingsDecryptionRequest;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.apache.maven.settings.crypto.SettingsDecryptionResult;
 
 /**
  * What every goal shares: the common parameters, skipping with a reason, and the one place where
@@ -80,6 +87,13 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.version}", readonly = true)
     protected String projectVersion;
 
+    /** The user's settings.xml: servers hold secrets that must never be in a POM. */
+    @Parameter(defaultValue = "${settings}", readonly = true)
+    protected Settings settings;
+
+    @Component
+    protected SettingsDecrypter settingsDecrypter;
+
     /**
      * Skip every nodeimage goal.
      *
@@ -122,6 +136,25 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
 
     /** The goal's work: adapt parameters, one call into the core, log the outcome. */
     abstract void run();
+
+    /**
+     * The settings.xml server with this id, its password and passphrase decrypted as Maven decrypts them
+     * (settings-security.xml's master password); empty when there is none.
+     */
+    java.util.Optional<Server> server(String id) {
+        if (settings == null || id == null || id.isBlank() || settings.getServer(id) == null) {
+            return java.util.Optional.empty();
+        }
+        SettingsDecryptionResult result = settingsDecrypter.decrypt(new DefaultSettingsDecryptionRequest(settings.getServer(id)));
+        for (SettingsProblem p : result.getProblems()) {
+            if (p.getSeverity() != SettingsProblem.Severity.WARNING) {
+                throw new ConfigurationException("the secrets of settings.xml server " + id + " cannot be decrypted: "
+                        + p.getMessage(), "check the master password in ~/.m2/settings-security.xml "
+                        + "(mvn --encrypt-master-password) and the server's {...} values (mvn --encrypt-password)");
+            }
+        }
+        return java.util.Optional.of(result.getServer());
+    }
 
     /** The module facts cache of inspect and verify, unless it is turned off. */
     /**

@@ -1,5 +1,6 @@
 package io.nodeimage.mojo;
 
+import io.nodeimage.ConfigurationException;
 import io.nodeimage.ViolationException;
 import io.nodeimage.inspect.InspectService;
 import io.nodeimage.policy.PolicySet;
@@ -7,7 +8,10 @@ import io.nodeimage.profile.ProfileResolver;
 import io.nodeimage.profile.ProfileSources;
 import io.nodeimage.profile.ResolvedProfile;
 import io.nodeimage.provenance.CertificateCheck;
+import io.nodeimage.provenance.CertificateEnvelope;
 import io.nodeimage.report.VerifyService;
+import io.nodeimage.signing.KeyIds;
+import io.nodeimage.signing.VerificationKey;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -18,9 +22,10 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Re-checks certificates: the image's digest, the profile and policy sources against the digests the
- * certificate holds, and the image judged again against the facts and results it claims. Fails naming
- * each difference.
+ * Re-checks certificates: given the signer's public key, the signature of the DSSE envelope first (only
+ * a statement that verified is read on); then the image's digest, the profile and policy sources against
+ * the digests the certificate holds, and the image judged again against the facts and results it claims.
+ * Fails naming each difference.
  *
  * @since 0.1.0
  */
@@ -29,12 +34,32 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
 
     /**
      * The certificate to check; by default each selected profile's
-     * {@code <outputDirectory>/<profile>/certificate.intoto.json}.
+     * {@code <outputDirectory>/<profile>/certificate.intoto.jsonl} (the signed envelope) when a
+     * {@link #publicKey} is given, else its {@code certificate.intoto.json} (the unsigned statement).
      *
      * @since 0.1.0
      */
     @Parameter(property = PropertyNames.CERTIFICATE)
     File certificate;
+
+    /**
+     * The signer's public key (PEM: {@code PUBLIC KEY}, or a {@code CERTIFICATE} holding it). Given, only a
+     * DSSE envelope whose signature verifies with it is trusted, and the statement checked is the envelope's
+     * payload; an unsigned statement, another key's envelope or an edited one fails.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PUBLIC_KEY)
+    File publicKey;
+
+    /**
+     * The SHA-256 fingerprint the {@link #publicKey} must have ({@code sha256:<64 hex>}, the SHA-256 of its
+     * DER SubjectPublicKeyInfo): pinned in the POM, it keeps a swapped key file from being trusted.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PUBLIC_KEY_FINGERPRINT)
+    String publicKeyFingerprint;
 
     /**
      * Check the certificate against this image instead of its subject's name: by name as the engine
@@ -110,14 +135,39 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
         return skipCheck;
     }
 
+    /** The public key given, checked against the pinned fingerprint; null when none was given. */
+    private VerificationKey verificationKey() {
+        if (publicKey == null) {
+            if (publicKeyFingerprint != null && !publicKeyFingerprint.isBlank()) {
+                throw new ConfigurationException(PropertyNames.PUBLIC_KEY_FINGERPRINT + " is pinned, but no public key "
+                        + "was given to check signatures with", "give the key whose fingerprint is pinned: -D"
+                        + PropertyNames.PUBLIC_KEY + "=<PEM file>");
+            }
+            return null;
+        }
+        VerificationKey key = VerificationKey.read(publicKey.toPath(),
+                io.nodeimage.yaml.SourceFiles.shown(publicKey.toPath(), basedir.toPath()));
+        if (publicKeyFingerprint != null && !publicKeyFingerprint.isBlank()) {
+            String pinned = KeyIds.parse(publicKeyFingerprint, PropertyNames.PUBLIC_KEY_FINGERPRINT);
+            if (!pinned.equals(key.keyId())) {
+                throw new ConfigurationException("the public key " + io.nodeimage.yaml.SourceFiles.shown(publicKey.toPath(),
+                        basedir.toPath()) + " is sha256:" + key.keyId() + ", not the key pinned in "
+                        + PropertyNames.PUBLIC_KEY_FINGERPRINT + " (sha256:" + pinned + ")",
+                        "give the signer's public key; if the signing key was replaced on purpose, pin the new fingerprint");
+            }
+        }
+        return key;
+    }
+
     @Override
     void run() {
+        VerificationKey key = verificationKey();
+        String defaultFile = key != null ? CertificateEnvelope.FILE : io.nodeimage.provenance.Certifier.STATEMENT;
         List<Path> files = new ArrayList<>();
         if (certificate != null) {
             files.add(certificate.toPath());
         } else {
-            selectedTargets().forEach(p -> files.add(outputDirectory.toPath().resolve(p.name())
-                    .resolve(io.nodeimage.provenance.Certifier.STATEMENT)));
+            selectedTargets().forEach(p -> files.add(outputDirectory.toPath().resolve(p.name()).resolve(defaultFile)));
         }
         List<PolicySet> sets = policySets(catalogPolicies);
         io.nodeimage.policy.SiteSigners signers = moduleSigners(trustedModuleSigners);
@@ -126,9 +176,29 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
                 crossCheck ? io.nodeimage.policy.Policy.Severity.HIGH : null).withModuleSigners(signers);
         ProfileSources sources = profileSources();
         List<String> failures = new ArrayList<>();
+        String hint = "a certificate holds only for the image, profile and policies it was written for; certify again";
         for (Path f : files) {
             String shown = io.nodeimage.yaml.SourceFiles.shown(f, basedir.toPath());
-            CertificateCheck.Claims claims = CertificateCheck.read(f, shown);
+            CertificateCheck.Claims claims;
+            if (key == null) {
+                claims = CertificateCheck.read(f, shown);
+                getLog().warn(shown + ": unsigned (no " + PropertyNames.PUBLIC_KEY + " given): checked against the "
+                        + "image and the sources, but nothing says who wrote it");
+            } else if (!CertificateEnvelope.isEnvelope(f) && java.nio.file.Files.isRegularFile(f)) {
+                failures.add(shown + ": an unsigned statement; with a public key given, only a signed envelope ("
+                        + CertificateEnvelope.FILE + ") is trusted");
+                hint = "check the " + CertificateEnvelope.FILE + " certify wrote with the signing key";
+                continue;
+            } else {
+                try {
+                    claims = CertificateCheck.read(CertificateEnvelope.open(f, shown, key), shown + " (signed payload)");
+                } catch (ViolationException e) {
+                    failures.add(e.getMessage());
+                    hint = e.hint();
+                    continue;
+                }
+                getLog().info(shown + ": signature verified with the " + key);
+            }
             String checked = image != null ? imageSource(image) : claims.image();
             ResolvedProfile profile = claims.profile() != null && sources.find(claims.profile()).isPresent()
                     ? new ProfileResolver(sources).resolve(claims.profile()) : null;
@@ -147,8 +217,7 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
         }
         if (!failures.isEmpty()) {
             throw new ViolationException("certificates do not hold:" + System.lineSeparator() + "  "
-                    + String.join(System.lineSeparator() + "  ", failures),
-                    "a certificate holds only for the image, profile and policies it was written for; certify again");
+                    + String.join(System.lineSeparator() + "  ", failures), hint);
         }
     }
 }

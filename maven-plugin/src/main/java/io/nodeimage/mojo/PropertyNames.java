@@ -35,7 +35,12 @@ public final class PropertyNames {
     public static final String BUILD_THREADS = "nodeimage.build.threads";
     public static final String CERTIFY_SKIP = "nodeimage.certify.skip";
     public static final String ALLOW_DIRTY = "nodeimage.certify.allowDirty";
+    public static final String SIGNING_KEY = "nodeimage.certify.signingKey";
+    public static final String SIGNING_KEY_SERVER = "nodeimage.certify.signingKeyServer";
+    public static final String REQUIRE_SIGNATURE = "nodeimage.certify.requireSignature";
     public static final String CERTIFICATE = "nodeimage.certificate";
+    public static final String PUBLIC_KEY = "nodeimage.certificate.publicKey";
+    public static final String PUBLIC_KEY_FINGERPRINT = "nodeimage.certificate.publicKeyFingerprint";
     public static final String CHECK_CERTIFICATE_SKIP = "nodeimage.check-certificate.skip";
     public static final String MATRIX_SKIP = "nodeimage.matrix.skip";
     public static final String MATRIX_OUTPUT = "nodeimage.matrix.output";

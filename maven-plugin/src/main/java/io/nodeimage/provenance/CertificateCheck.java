@@ -34,9 +34,14 @@ public final class CertificateCheck {
                          List<Verification.SignerRecord> moduleSigners) {
     }
 
+    /** An unsigned statement; an envelope is refused here, as its signature must be checked first. */
     public static Claims read(Path file, String shown) {
         if (!Files.isRegularFile(file)) {
             throw Certifier.unreadable(shown, "no such file");
+        }
+        if (CertificateEnvelope.isEnvelope(file)) {
+            throw new io.nodeimage.ConfigurationException(shown + " is a signed envelope, and no public key was given "
+                    + "to check its signature", "give the signer's public key: -Dnodeimage.certificate.publicKey=<PEM file>");
         }
         JsonNode root;
         try {
@@ -44,6 +49,21 @@ public final class CertificateCheck {
         } catch (Json.JsonException e) {
             throw Certifier.unreadable(shown, e.getMessage());
         }
+        return claims(root, shown);
+    }
+
+    /** A statement's bytes: the payload of an envelope whose signature verified ({@link CertificateEnvelope#open}). */
+    public static Claims read(byte[] statement, String shown) {
+        JsonNode root;
+        try {
+            root = Json.read(statement, shown);
+        } catch (Json.JsonException e) {
+            throw Certifier.unreadable(shown, e.getMessage());
+        }
+        return claims(root, shown);
+    }
+
+    private static Claims claims(JsonNode root, String shown) {
         if (!Certifier.STATEMENT_TYPE.equals(JsonRead.text(root, "_type"))
                 || !Certifier.PREDICATE_TYPE.equals(JsonRead.text(root, "predicateType"))) {
             throw Certifier.unreadable(shown, "it is not an in-toto statement of type " + Certifier.PREDICATE_TYPE);

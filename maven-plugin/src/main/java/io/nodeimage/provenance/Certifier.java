@@ -3,6 +3,7 @@ package io.nodeimage.provenance;
 import io.nodeimage.AtomicFiles;
 import io.nodeimage.ConfigurationException;
 import io.nodeimage.Digests;
+import io.nodeimage.ProfileOutputs;
 import io.nodeimage.Version;
 import io.nodeimage.ViolationException;
 import io.nodeimage.policy.PolicySet;
@@ -24,7 +25,8 @@ import java.util.Optional;
  * image (name and id digest) and whose predicate binds the profile, the policy sets, the rule results,
  * the waivers used, the facts and the git provenance; and a short certificate for people. It refuses
  * when verify failed, a waiver has expired, anything verify judged has changed since, or the git tree
- * is dirty (unless allowed). The statement is not signed here: docs/certify.md shows cosign doing it.
+ * is dirty (unless allowed). Given a signing key, it also writes the statement in a signed DSSE envelope
+ * ({@link CertificateEnvelope}); without one the statement stands unsigned, and says so.
  */
 public final class Certifier {
 
@@ -49,13 +51,25 @@ public final class Certifier {
         }
     }
 
-    public record Certificate(Path statement, Path summary, String subject, String digest) {
+    /**
+     * What certify wrote.
+     *
+     * @param envelope the signed envelope; null when no key was given
+     * @param signedBy the signing key, as logged (algorithm and key id); null when unsigned
+     */
+    public record Certificate(Path statement, Path envelope, Path summary, String subject, String digest, String signedBy) {
     }
 
     private Certifier() {
     }
 
     public static Certificate certify(Path directory, String shownDirectory, Current now, boolean allowDirty) {
+        return certify(directory, shownDirectory, now, allowDirty, Optional.empty());
+    }
+
+    /** @param key the key to sign with; empty writes the statement unsigned (and no envelope) */
+    public static Certificate certify(Path directory, String shownDirectory, Current now, boolean allowDirty,
+                                      Optional<io.nodeimage.signing.SigningKey> key) {
         Verification v = Verification.read(directory.resolve(io.nodeimage.report.VerifyService.RECORD),
                 shownDirectory + "/" + io.nodeimage.report.VerifyService.RECORD);
         List<String> refusals = new ArrayList<>();
@@ -86,10 +100,20 @@ public final class Certifier {
         }
         String statement = statement(v, now);
         Path statementFile = directory.resolve(STATEMENT);
+        Path envelopeFile = directory.resolve(CertificateEnvelope.FILE);
         Path summaryFile = directory.resolve(SUMMARY);
+        // Signed before anything is written: a key that cannot sign leaves the last certificate as it was.
+        Optional<String> envelope = key.map(k -> CertificateEnvelope.sign(statement, k));
+        if (envelope.isEmpty()) {
+            // An envelope from an earlier, signed run would vouch for a statement this one replaces.
+            ProfileOutputs.removeNamed(directory, CertificateEnvelope.FILE);
+        }
         AtomicFiles.write(statementFile, statement);
-        AtomicFiles.write(summaryFile, summary(v, now, Digests.sha256(statement)));
-        return new Certificate(statementFile, summaryFile, v.image(), v.imageId());
+        envelope.ifPresent(e -> AtomicFiles.write(envelopeFile, e));
+        String signedBy = key.map(Object::toString).orElse(null);
+        AtomicFiles.write(summaryFile, summary(v, now, Digests.sha256(statement), signedBy));
+        return new Certificate(statementFile, envelope.isPresent() ? envelopeFile : null, summaryFile, v.image(), v.imageId(),
+                signedBy);
     }
 
     /** What differs between the verification record and the inputs now. */
@@ -236,7 +260,7 @@ public final class Certifier {
         return digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest;
     }
 
-    private static String summary(Verification v, Current now, String statementDigest) {
+    private static String summary(Verification v, Current now, String statementDigest, String signedBy) {
         long passed = v.results().stream().filter(r -> r.status().equals("pass")).count();
         long waived = v.results().stream().filter(r -> r.status().equals("waived")).count();
         long na = v.results().stream().filter(r -> r.status().equals("not-applicable")).count();
@@ -280,7 +304,12 @@ public final class Certifier {
                     .append(r.waiverReason()).append("; approved by ").append(r.waiverApprovedBy()).append(", expires ")
                     .append(r.waiverExpires()).append('\n'));
         }
-        s.append("\nThe statement is not signed. Sign it with `cosign attest` (see docs/certify.md).\n");
+        if (signedBy == null) {
+            s.append("\nThe statement is not signed: no signing key was given (docs/certify.md, \"Signing\").\n");
+        } else {
+            s.append("\nSigned: `").append(CertificateEnvelope.FILE).append("` holds the statement in a DSSE envelope")
+                    .append(" signed with the ").append(signedBy).append(" (docs/certify.md, \"Signing\").\n");
+        }
         return s.toString();
     }
 

@@ -151,4 +151,33 @@ class CertifierTest {
         assertThatThrownBy(() -> CertificateCheck.read(notOne, "other.json"))
                 .hasMessageStartingWith("the certificate other.json cannot be read: other.json:");
     }
+
+    @Test
+    void givenAKeyTheStatementIsAlsoWrittenSignedAndTheSummarySaysWhichKey() throws Exception {
+        record(true, pass("SITE-1"));
+        java.security.KeyPair pair = CertificateEnvelopeTest.p256();
+        io.nodeimage.signing.SigningKey key = io.nodeimage.signing.SigningKey.read(
+                CertificateEnvelopeTest.pem("PRIVATE KEY", pair.getPrivate().getEncoded()), "key.pem", () -> null);
+
+        Certifier.Certificate c = Certifier.certify(dir, "t", now(IMAGE_ID, PROFILE_DIGEST, List.of(policies),
+                Optional.of(clean)), false, Optional.of(key));
+
+        assertThat(c.envelope()).isEqualTo(dir.resolve("certificate.intoto.jsonl"));
+        assertThat(c.signedBy()).isEqualTo("ECDSA P-256 key sha256:" + key.keyId());
+        // The envelope's payload is the statement beside it, byte for byte.
+        byte[] payload = CertificateEnvelope.open(c.envelope(), "certificate.intoto.jsonl",
+                io.nodeimage.signing.VerificationKey.read(CertificateEnvelopeTest.pem("PUBLIC KEY", pair.getPublic().getEncoded()), "pub"));
+        assertThat(payload).isEqualTo(Files.readAllBytes(c.statement()));
+        assertThat(CertificateCheck.read(payload, "payload").image()).isEqualTo("it/site:1.0");
+        assertThat(Files.readString(c.summary())).contains("Signed: `certificate.intoto.jsonl` holds the statement in a DSSE "
+                + "envelope signed with the ECDSA P-256 key sha256:" + key.keyId());
+        assertThat(Files.list(dir).map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tmp"))).isEmpty();
+
+        // Certified again without a key: the envelope of the earlier run is gone, and the summary says unsigned.
+        Certifier.Certificate unsigned = Certifier.certify(dir, "t", now(IMAGE_ID, PROFILE_DIGEST, List.of(policies),
+                Optional.of(clean)), false, Optional.empty());
+        assertThat(unsigned.envelope()).isNull();
+        assertThat(dir.resolve("certificate.intoto.jsonl")).doesNotExist();
+        assertThat(Files.readString(unsigned.summary())).contains("The statement is not signed: no signing key was given");
+    }
 }
