@@ -243,6 +243,23 @@ class ImageSourcesTest {
                 .contains("/etc/update-motd.d/10-site", "/etc/modprobe.d/site-hard.conf", "/etc/os-release-link");
         assertThat(docker.kernels()).singleElement().satisfies(k -> assertThat(k.modules()).hasSizeGreaterThan(1000));
         assertThat(docker.packages()).isNotEmpty();
+
+        // And so the same verdicts: the bundled policies judge every source's facts alike, rule by rule.
+        List<String> verdict = verdict(docker);
+        assertThat(verdict).hasSizeGreaterThan(20).anySatisfy(r -> assertThat(r).startsWith("fail "))
+                .anySatisfy(r -> assertThat(r).startsWith("pass "));
+        for (Facts other : List.of(saved, oci, pulled, loggedIn)) {
+            assertThat(verdict(other)).isEqualTo(verdict);
+        }
+    }
+
+    /** Each bundled rule's status and message on these facts, as verify would report them for a Debian 12 image. */
+    private static List<String> verdict(Facts facts) {
+        var evaluator = new io.nodeimage.policy.Evaluator(java.time.LocalDate.parse("2026-11-27"));
+        return evaluator.evaluate(io.nodeimage.policy.PolicyLoader.load(null, null, true).policies(), facts,
+                        new io.nodeimage.policy.Evaluator.Target(null, "debian", "12", "x86_64"))
+                .stream().map(r -> r.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " "
+                        + r.policy() + "/" + r.rule().id() + ": " + r.message()).toList();
     }
 
     @Test
