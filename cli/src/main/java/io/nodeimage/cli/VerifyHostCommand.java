@@ -6,8 +6,11 @@ import io.nodeimage.policy.PolicySet;
 import io.nodeimage.policy.PolicySets;
 import io.nodeimage.policy.SiteSigners;
 import io.nodeimage.policy.Waivers;
+import io.nodeimage.provenance.Drift;
 import io.nodeimage.report.VerdictLines;
 import io.nodeimage.report.VerifyService;
+import io.nodeimage.signing.KeyIds;
+import io.nodeimage.signing.VerificationKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -70,6 +73,20 @@ final class VerifyHostCommand implements Callable<Integer> {
     @Option(names = "--as-of", paramLabel = "<YYYY-MM-DD>", description = "The day waivers are judged on. Default: today.")
     String asOf;
 
+    @Option(names = "--certificate", paramLabel = "<file>",
+            description = "The certificate of the image the node was booted from (certificate.intoto.json, or the "
+                    + "signed .jsonl with --public-key): the running kernel, each GPU driver's version and flavour and "
+                    + "its module's srcversion must be the image's; each difference is a finding of policy 'certificate'.")
+    Path certificate;
+
+    @Option(names = "--public-key", paramLabel = "<file>",
+            description = "The signer's public key (PEM), for a signed certificate.")
+    Path publicKey;
+
+    @Option(names = "--public-key-fingerprint", paramLabel = "<sha256:hex>",
+            description = "The fingerprint --public-key must have.")
+    String publicKeyFingerprint;
+
     @Override
     public Integer call() {
         if (policies != null && !Files.isDirectory(policies)) {
@@ -96,6 +113,10 @@ final class VerifyHostCommand implements Callable<Integer> {
                 VerifyService.severity("--fail-on", failOn), today(), strict, new Waivers.Limits(30, 0), null)
                 .withModuleSigners(signers));
         VerifyService.Judged judged = service.judgeHost(root.toAbsolutePath().normalize(), nvidiaSmiXml);
+        if (certificate != null) {
+            judged = judged.with(Drift.judge(Drift.read(certificate, certificate.toString(), key()), judged.facts(),
+                    certificate.toString()));
+        }
         Path directory = out != null ? out : Path.of("nodeimage-reports", folderName(judged.facts().image()));
         VerifyService.Outcome outcome = service.write(judged, null, null, directory);
         for (VerdictLines.Line line : VerdictLines.of(outcome.verdict(), directory)) {
@@ -112,6 +133,23 @@ final class VerifyHostCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return NodeimageCli.VIOLATION;
         }
+    }
+
+    /** The public key given, checked against the pinned fingerprint; null when none was given. */
+    private VerificationKey key() {
+        if (publicKey == null) {
+            if (publicKeyFingerprint != null) {
+                throw new ConfigurationException("--public-key-fingerprint is given, but no --public-key",
+                        "give the key whose fingerprint is pinned");
+            }
+            return null;
+        }
+        VerificationKey key = VerificationKey.read(publicKey, publicKey.toString());
+        if (publicKeyFingerprint != null && !KeyIds.parse(publicKeyFingerprint, "--public-key-fingerprint").equals(key.keyId())) {
+            throw new ConfigurationException("the public key " + publicKey + " is sha256:" + key.keyId()
+                    + ", not the pinned " + publicKeyFingerprint, "give the signer's public key");
+        }
+        return key;
     }
 
     private LocalDate today() {

@@ -35,6 +35,60 @@ class VerifyHostCommandTest {
     }
 
     @Test
+    void aCertificateOfAnotherDriverIsDriftNamingBothAndASignedOneIsCheckedFirst() throws Exception {
+        // The node runs the open module 580.159.04; its image's certificate says 580.95.05.
+        String statement = """
+                {"_type": "https://in-toto.io/Statement/v1", "predicate": {"node": {"kernels": ["6.18.44-fc-v657-gpu"],
+                  "drivers": [{"vendor": "nvidia", "module": "nvidia", "kernel": "6.18.44-fc-v657-gpu",
+                               "version": "580.95.05", "flavor": "open", "srcversion": "06B987C9B8B712FF4E7FB47"}]}}}
+                """;
+        Path certificate = Files.writeString(dir.resolve("certificate.intoto.json"), statement);
+        Path out = dir.resolve("drift");
+        Run run = Run.of("verify-host", "--root", LiveNode.root().toString(), "--nvidia-smi-xml", LiveNode.smiXml().toString(),
+                "--out", out.toString(), "--certificate", certificate.toString(), "--fail-on", "critical");
+        // Drift findings are high: below critical they are reported, not failing.
+        assertThat(run.code()).as(run.err()).isEqualTo(NodeimageCli.PASSED);
+        assertThat(run.errLines()).contains("warning: DRIFT-DRIVER-NVIDIA (high, below failOn): runs nvidia 580.159.04 (open); "
+                + "the certified image has 580.95.05 (open)");
+        assertThat(Files.readString(out.resolve("junit.xml"))).contains("DRIFT-MODULE-nvidia");
+
+        // Signed: the envelope's signature is checked with the key before anything in it is read.
+        var generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        var pair = generator.generateKeyPair();
+        Path pub = Files.writeString(dir.resolve("signer.pub.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        Path otherPub = dir.resolve("other.pub.pem");
+        var other = generator.generateKeyPair();
+        Files.writeString(otherPub, "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(other.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        byte[] payload = statement.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String type = "application/vnd.in-toto+json";
+        byte[] pae = ("DSSEv1 " + type.length() + " " + type + " " + payload.length + " " + statement)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var signer = java.security.Signature.getInstance("SHA256withECDSA");
+        signer.initSign(pair.getPrivate());
+        signer.update(pae);
+        String envelope = "{\"payloadType\":\"" + type + "\",\"payload\":\"" + java.util.Base64.getEncoder().encodeToString(payload)
+                + "\",\"signatures\":[{\"keyid\":\"\",\"sig\":\"" + java.util.Base64.getEncoder().encodeToString(signer.sign()) + "\"}]}\n";
+        Path signed = Files.writeString(dir.resolve("certificate.intoto.jsonl"), envelope);
+        Run checked = Run.of("verify-host", "--root", LiveNode.root().toString(), "--out", dir.resolve("signed").toString(),
+                "--certificate", signed.toString(), "--public-key", pub.toString(), "--fail-on", "critical");
+        assertThat(checked.code()).as(checked.err()).isEqualTo(NodeimageCli.PASSED);
+        assertThat(checked.errLines()).anySatisfy(l -> assertThat(l).startsWith("warning: DRIFT-DRIVER-NVIDIA"));
+        Run wrongKey = Run.of("verify-host", "--root", LiveNode.root().toString(), "--out", dir.resolve("wrong").toString(),
+                "--certificate", signed.toString(), "--public-key", otherPub.toString());
+        assertThat(wrongKey.code()).isEqualTo(NodeimageCli.ERROR);
+        assertThat(wrongKey.err()).doesNotContain("\tat ");
+        Run unsignedWithKey = Run.of("verify-host", "--root", LiveNode.root().toString(), "--out", dir.resolve("u").toString(),
+                "--certificate", certificate.toString(), "--public-key", pub.toString());
+        assertThat(unsignedWithKey.code()).isNotEqualTo(NodeimageCli.PASSED);
+        assertThat(unsignedWithKey.err()).contains("an unsigned statement");
+    }
+
+    @Test
     void belowFailOnTheSameNodePasses() {
         Run run = Run.of("verify-host", "--root", LiveNode.root().toString(),
                 "--nvidia-smi-xml", LiveNode.smiXml().toString(), "--out", dir.toString(), "--fail-on", "critical");

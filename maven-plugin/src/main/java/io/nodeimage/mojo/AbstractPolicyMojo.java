@@ -192,4 +192,28 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
         }
         return PolicySets.read(policiesDirectory.toPath(), basedir.toPath(), projectVersion, fetched, withCatalog);
     }
+
+    /** The public key given, checked against the pinned fingerprint; null when none was given. */
+    io.nodeimage.signing.VerificationKey verificationKey(java.io.File publicKey, String publicKeyFingerprint) {
+        if (publicKey == null) {
+            if (publicKeyFingerprint != null && !publicKeyFingerprint.isBlank()) {
+                throw new io.nodeimage.ConfigurationException(PropertyNames.PUBLIC_KEY_FINGERPRINT + " is pinned, but no public key "
+                        + "was given to check signatures with", "give the key whose fingerprint is pinned: -D"
+                        + PropertyNames.PUBLIC_KEY + "=<PEM file>");
+            }
+            return null;
+        }
+        io.nodeimage.signing.VerificationKey key = io.nodeimage.signing.VerificationKey.read(publicKey.toPath(),
+                io.nodeimage.yaml.SourceFiles.shown(publicKey.toPath(), basedir.toPath()));
+        if (publicKeyFingerprint != null && !publicKeyFingerprint.isBlank()) {
+            String pinned = io.nodeimage.signing.KeyIds.parse(publicKeyFingerprint, PropertyNames.PUBLIC_KEY_FINGERPRINT);
+            if (!pinned.equals(key.keyId())) {
+                throw new io.nodeimage.ConfigurationException("the public key " + io.nodeimage.yaml.SourceFiles.shown(publicKey.toPath(),
+                        basedir.toPath()) + " is sha256:" + key.keyId() + ", not the key pinned in "
+                        + PropertyNames.PUBLIC_KEY_FINGERPRINT + " (sha256:" + pinned + ")",
+                        "give the signer's public key; if the signing key was replaced on purpose, pin the new fingerprint");
+            }
+        }
+        return key;
+    }
 }

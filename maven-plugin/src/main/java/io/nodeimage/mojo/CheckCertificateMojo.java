@@ -135,28 +135,8 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
         return skipCheck;
     }
 
-    /** The public key given, checked against the pinned fingerprint; null when none was given. */
     private VerificationKey verificationKey() {
-        if (publicKey == null) {
-            if (publicKeyFingerprint != null && !publicKeyFingerprint.isBlank()) {
-                throw new ConfigurationException(PropertyNames.PUBLIC_KEY_FINGERPRINT + " is pinned, but no public key "
-                        + "was given to check signatures with", "give the key whose fingerprint is pinned: -D"
-                        + PropertyNames.PUBLIC_KEY + "=<PEM file>");
-            }
-            return null;
-        }
-        VerificationKey key = VerificationKey.read(publicKey.toPath(),
-                io.nodeimage.yaml.SourceFiles.shown(publicKey.toPath(), basedir.toPath()));
-        if (publicKeyFingerprint != null && !publicKeyFingerprint.isBlank()) {
-            String pinned = KeyIds.parse(publicKeyFingerprint, PropertyNames.PUBLIC_KEY_FINGERPRINT);
-            if (!pinned.equals(key.keyId())) {
-                throw new ConfigurationException("the public key " + io.nodeimage.yaml.SourceFiles.shown(publicKey.toPath(),
-                        basedir.toPath()) + " is sha256:" + key.keyId() + ", not the key pinned in "
-                        + PropertyNames.PUBLIC_KEY_FINGERPRINT + " (sha256:" + pinned + ")",
-                        "give the signer's public key; if the signing key was replaced on purpose, pin the new fingerprint");
-            }
-        }
-        return key;
+        return verificationKey(publicKey, publicKeyFingerprint);
     }
 
     @Override

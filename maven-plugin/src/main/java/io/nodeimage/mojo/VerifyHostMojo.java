@@ -81,12 +81,36 @@ public class VerifyHostMojo extends AbstractPolicyMojo {
         return skipVerifyHost;
     }
 
+    /**
+     * The certificate of the image the node was booted from ({@code certificate.intoto.json}, or the signed
+     * {@code certificate.intoto.jsonl} with {@link #publicKey}): the running kernel, each GPU driver's version
+     * and flavour, and the loaded driver module's srcversion are compared with what the image held, a
+     * finding of the policy {@code certificate} per difference.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.HOST_CERTIFICATE)
+    File certificate;
+
+    /** The signer's public key, for a signed certificate (as for check-certificate). */
+    @Parameter(property = PropertyNames.PUBLIC_KEY)
+    File publicKey;
+
+    /** The fingerprint the public key must have (as for check-certificate). */
+    @Parameter(property = PropertyNames.PUBLIC_KEY_FINGERPRINT)
+    String publicKeyFingerprint;
+
     @Override
     void run() {
         VerifyService service = new VerifyService(policySets(catalogPolicies), new VerifyService.Settings(
                 VerifyService.severity(failOn), today(), strict, waiverLimits(), null)
                 .withModuleSigners(moduleSigners(trustedModuleSigners)));
         VerifyService.Judged judged = service.judgeHost(root.toPath(), nvidiaSmiXml == null ? null : nvidiaSmiXml.toPath());
+        if (certificate != null) {
+            String shown = io.nodeimage.yaml.SourceFiles.shown(certificate.toPath(), basedir.toPath());
+            judged = judged.with(io.nodeimage.provenance.Drift.judge(io.nodeimage.provenance.Drift.read(
+                    certificate.toPath(), shown, verificationKey(publicKey, publicKeyFingerprint)), judged.facts(), shown));
+        }
         VerifyService.Outcome outcome = service.write(judged, null, null, outputDirectory.toPath().resolve("host"));
         logVerdict(outcome.verdict(), outcome.directory());
         VerifyService.requirePassed(List.of(outcome));

@@ -98,7 +98,7 @@ public final class Certifier {
                     + String.join(System.lineSeparator() + "  ", refusals),
                     "run nodeimage:verify again after any change; the certificate binds what verify judged");
         }
-        String statement = statement(v, now);
+        String statement = statement(v, now, node(directory));
         Path statementFile = directory.resolve(STATEMENT);
         Path envelopeFile = directory.resolve(CertificateEnvelope.FILE);
         Path summaryFile = directory.resolve(SUMMARY);
@@ -197,7 +197,13 @@ public final class Certifier {
                 + String.join(", ", changed) + "; give the same files, or verify again");
     }
 
-    static String statement(Verification v, Current now) {
+    /** The image's kernels and drivers, from the facts verify judged, for checking running nodes against it. */
+    private static Map<String, Object> node(Path directory) {
+        Path facts = directory.resolve("facts.json");
+        return Files.isRegularFile(facts) ? Drift.section(io.nodeimage.yaml.Json.read(facts, "facts.json")) : null;
+    }
+
+    static String statement(Verification v, Current now, Map<String, Object> node) {
         Map<String, Object> subject = new LinkedHashMap<>();
         subject.put("name", v.image());
         subject.put("digest", Map.of("sha256", hex(v.imageId())));
@@ -226,6 +232,9 @@ public final class Certifier {
                 "policy", r.policy(), "rule", r.rule(), "reason", r.waiverReason(), "approvedBy", r.waiverApprovedBy(),
                 "expires", r.waiverExpires())).toList());
         predicate.put("facts", Map.of("digest", Map.of("sha256", v.factsDigest())));
+        if (node != null) {
+            predicate.put("node", node);
+        }
         predicate.put("tool", ordered("name", "nodeimage", "version", Version.current()));
         predicate.put("git", now.git().map(g -> (Object) git(g)).orElse(null));
         Map<String, Object> out = new LinkedHashMap<>();

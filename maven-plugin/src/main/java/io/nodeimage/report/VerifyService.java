@@ -155,6 +155,14 @@ public final class VerifyService {
     /** @param crossCheck what the image's own modprobe said, or why it was not asked (for the log) */
     public record Judged(Facts facts, String factsJson, Evaluator.Evaluation evaluation, List<String> warnings,
                          KmodCrossCheck.Result crossCheck) {
+        /** These results with more judged beside the policies' (a certificate's drift check). */
+        public Judged with(List<RuleResult> more) {
+            List<RuleResult> all = new java.util.ArrayList<>(evaluation.results());
+            all.addAll(more);
+            return new Judged(facts, factsJson, new Evaluator.Evaluation(all, evaluation.unusedWaivers(),
+                    evaluation.warnings()), warnings, crossCheck);
+        }
+
         public List<RuleResult> results() {
             return evaluation.results();
         }
