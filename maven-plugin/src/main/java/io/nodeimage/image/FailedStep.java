@@ -45,7 +45,8 @@ final class FailedStep {
         for (int i = line - 1; i >= 0; i--) {
             String text = lines.get(i);
             Matcher c = COMMENT.matcher(text);
-            if (why == null && c.matches()) {
+            // A shellcheck directive sits between a step's comment and its command (write_file of text with '$').
+            if (why == null && c.matches() && !c.group(1).startsWith("shellcheck ")) {
                 why = c.group(1);
             }
             Matcher phase = PHASE.matcher(text);

@@ -71,6 +71,10 @@ public final class EngineFiles implements ImageFiles {
                 if (podman.isPresent()) {
                     return podman.get();
                 }
+            } catch (io.nodeimage.layers.LayerException e) {
+                // A layer that is not what its digest says, or past a limit: the image is at fault, not the engine.
+                throw new ConfigurationException("image " + image + " cannot be read from Podman's export: " + e.getMessage(),
+                        "the image's layers are damaged or beyond nodeimage's limits; rebuild or re-pull it", e);
             } catch (IOException e) {
                 throw new ConfigurationException("no Docker engine answers at " + socket.get().path() + ", so image "
                         + image + " cannot be read: " + e.getMessage(), "start the engine (or set DOCKER_HOST), then run again", e);

@@ -137,8 +137,8 @@ public final class Registry {
         String body = readQuietly(answer);
         if (code == 401 || code == 403) {
             throw new LayerException("registry " + ref.host() + " refused " + ref.repository() + " (" + code + ")"
-                    + (authorization == null ? ": it needs a login (settings.xml <server> with the registry host as id, "
-                    + "or docker login)" : " with the login given: check it, and that it may pull " + ref.repository()));
+                    + (authorization == null ? ": it needs a login (docker login <registry>, "
+                    + "or a credential helper in the Docker configuration)" : " with the login given: check it, and that it may pull " + ref.repository()));
         }
         if (code == 404) {
             throw new LayerException("registry " + ref.host() + " has no " + (path.startsWith("/manifests/") ? "manifest "
@@ -156,7 +156,10 @@ public final class Registry {
     private HttpResponse<InputStream> send(HttpClient client, URI uri, String accept) throws IOException {
         URI at = uri;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(at).GET().header("Accept", accept);
+            // The timeout bounds the wait for the answer's headers (the body streams as it comes): a registry
+            // that takes the connection and never answers must not hang the goal.
+            HttpRequest.Builder request = HttpRequest.newBuilder(at).GET().header("Accept", accept)
+                    .timeout(Duration.ofSeconds(60));
             String auth = authorization;
             if (auth != null && at.getAuthority().equals(uri.getAuthority())) {
                 request.header("Authorization", auth);
@@ -247,7 +250,7 @@ public final class Registry {
             readQuietly(token);
             throw new LayerException("the token service of registry " + ref.host() + " (" + tokenUri.getHost()
                     + ") refused a token to pull " + ref.repository() + " (" + token.statusCode() + ")"
-                    + (basic == null ? ": it needs a login (settings.xml <server> with the registry host as id, or docker login)"
+                    + (basic == null ? ": it needs a login (docker login <registry>, or a credential helper in the Docker configuration)"
                     : " with the login given"));
         }
         JsonNode json;

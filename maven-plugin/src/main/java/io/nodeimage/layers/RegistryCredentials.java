@@ -84,7 +84,13 @@ public interface RegistryCredentials {
                 }
                 String encoded = JsonRead.text(auth, "auth");
                 if (encoded != null) {
-                    String pair = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+                    String pair;
+                    try {
+                        pair = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+                    } catch (IllegalArgumentException e) {
+                        throw new LayerException("the Docker configuration's auth of " + k + " is not base64; "
+                                + "log in again (docker login " + key + ")");
+                    }
                     int colon = pair.indexOf(':');
                     if (colon > 0) {
                         return Optional.of(new Login(pair.substring(0, colon), pair.substring(colon + 1)));
@@ -112,7 +118,25 @@ public interface RegistryCredentials {
         try (var in = p.getOutputStream()) {
             in.write(host.getBytes(StandardCharsets.UTF_8));
         }
-        byte[] out = p.getInputStream().readNBytes(64 * 1024);
+        // Read on a thread of its own: a helper that waits (a locked keyring) must not hang the build.
+        java.util.concurrent.CompletableFuture<byte[]> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getInputStream().readNBytes(64 * 1024);
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        });
+        byte[] out;
+        try {
+            out = answer.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            p.destroyForcibly();
+            throw new LayerException("docker-credential-" + name + " did not answer within 30 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new LayerException("interrupted while asking docker-credential-" + name);
+        }
         try {
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

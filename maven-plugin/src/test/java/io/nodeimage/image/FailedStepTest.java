@@ -22,6 +22,11 @@ class FailedStepTest {
                 "  # packages.install: profiles/site.yaml:12",            // 4
                 "  apt-get install -y site-agent",                        // 5
                 "}",                                                      // 6
+                "phase_files() {",                                        // 7
+                "  # files: profiles/site.yaml:20",                       // 8
+                "  # shellcheck disable=SC2016",                          // 9
+                "  write_file /etc/motd 0644 root root 'costs $5'",       // 10
+                "}",                                                      // 11
                 "") + "\n");
         String output = "E: Unable to locate package site-agent\nprovision.sh: line 5 failed (exit status 100)\n";
         assertThat(FailedStep.describe(output, script))
@@ -29,6 +34,8 @@ class FailedStepTest {
         // apt-get update failing has no step comment above it in its phase.
         assertThat(FailedStep.describe("provision.sh: line 3 failed (exit status 100)", script))
                 .contains("provision.sh line 3 (phase packages)");
+        assertThat(FailedStep.describe("provision.sh: line 10 failed (exit status 1)", script))
+                .contains("provision.sh line 10 (phase files), the step for files: profiles/site.yaml:20");
         assertThat(FailedStep.describe("no trap here", script)).isEmpty();
         assertThat(FailedStep.describe("provision.sh: line 99 failed (exit status 1)", script)).isEmpty();
         assertThat(FailedStep.describe("provision.sh: line 5 failed (exit status 1)", dir.resolve("absent"))).isEmpty();
