@@ -144,7 +144,8 @@ public final class BuildService {
             throw new ConfigurationException("base image" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
                     + (missing.size() == 1 ? " is" : " are") + " not in the Docker engine, and nodeimage never pulls",
                     "load it into the engine first: 'docker pull <image>' where a registry is reachable, "
-                            + "'docker load -i <archive>' from a 'docker save' archive, or for nodeimage/debian:12 "
+                            + "'docker load -i <archive>' from a 'docker save' archive ('podman load -i <archive>' into Podman), "
+                            + "or for nodeimage/debian:12 "
                             + "'sudo scripts/seed-base-image.sh'; then build again");
         }
     }

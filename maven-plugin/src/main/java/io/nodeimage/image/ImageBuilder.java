@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Builds one Containerfile with the engine: host networking for the steps (the engine here has no
@@ -73,6 +75,7 @@ public final class ImageBuilder {
 
     /** Keeps the current step's output, passes each step's first line on, and its progress while it runs. */
     static final class StepLog extends BuildImageResultCallback {
+        private static final Pattern BUILDAH_STEP = Pattern.compile("STEP (\\d+/\\d+): (.*)");
         private final String profile;
         private final Consumer<String> steps;
         private final java.util.function.LongSupplier nanos;
@@ -115,6 +118,11 @@ public final class ImageBuilder {
                 if (transcript.length() >= LOG_LIMIT) {
                     transcript.append("(the log stops here: the build printed more than ").append(LOG_LIMIT).append(" bytes)\n");
                 }
+            }
+            Matcher podman = BUILDAH_STEP.matcher(line);
+            if (podman.matches()) {
+                // Podman's build (Buildah) heads a step "STEP 2/5: RUN ..."; shown and named as Docker's.
+                line = "Step " + podman.group(1) + " : " + podman.group(2);
             }
             if (line.startsWith("Step ")) {
                 long took = (now - stepStarted) / 1_000_000_000L;

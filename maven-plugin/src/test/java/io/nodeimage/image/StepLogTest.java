@@ -43,4 +43,19 @@ class StepLogTest {
         log.line("Step 2/13 : ARG SOURCE_DATE_EPOCH");
         assertThat(shown).containsExactly("[node] Step 1/13 : FROM nodeimage/debian:12", "[node] Step 2/13 : ARG SOURCE_DATE_EPOCH");
     }
+
+    @Test
+    void podmansStepHeadsAreShownAsDockersAndTheTranscriptKeepsThem() {
+        List<String> shown = new ArrayList<>();
+        StringBuilder transcript = new StringBuilder();
+        ImageBuilder.StepLog log = new ImageBuilder.StepLog("node", shown::add, () -> 0L, transcript);
+        // As Podman 4.3's compatible build endpoint streams them.
+        log.line("STEP 1/3: FROM nodeimage/debian:12");
+        log.line("STEP 2/3: RUN echo fetching; exit 100");
+        log.line("fetching");
+        assertThat(shown).containsExactly("[node] Step 1/3 : FROM nodeimage/debian:12", "[node] Step 2/3 : RUN echo fetching; exit 100");
+        assertThat(log.step).isEqualTo("Step 2/3 : RUN echo fetching; exit 100");
+        assertThat(log.output()).isEqualTo("fetching");
+        assertThat(transcript).hasToString("STEP 1/3: FROM nodeimage/debian:12\nSTEP 2/3: RUN echo fetching; exit 100\nfetching\n");
+    }
 }
