@@ -1,5 +1,6 @@
 package io.nodeimage.layers;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -12,7 +13,8 @@ import org.apache.commons.compress.archivers.tar.TarUtils;
  * a layer from a registry can declare any size there. Every record it reads as a header passes
  * {@link #readRecord()} first, in step with its own parsing (a filter below it could not tell headers
  * from data, which it skips by rules of its own); a header declaring more than the bound is refused
- * there, before a byte of it is read.
+ * there, before a byte of it is read. A PAX 1.0 sparse file's map, which it reads straight from the
+ * stream below after the entry's header and lists whole, is bounded the same way by {@link Watch}.
  */
 final class BoundedTarInput extends TarArchiveInputStream {
 
@@ -32,15 +34,38 @@ final class BoundedTarInput extends TarArchiveInputStream {
     /** An end-of-archive record was read: what follows is padding, never a header. */
     private boolean ended;
 
+    private final Watch watch;
+
     BoundedTarInput(InputStream in, String shown, long headerBytes) {
-        super(in);
+        this(new Watch(in, shown, headerBytes), shown, headerBytes);
+    }
+
+    private BoundedTarInput(Watch watch, String shown, long headerBytes) {
+        super(watch);
+        this.watch = watch;
         this.shown = shown;
         this.headerBytes = headerBytes;
     }
 
     @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        watch.counting = false;
+        return super.read(b, off, len);
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        watch.counting = false;
+        return super.skip(n);
+    }
+
+    @Override
     protected byte[] readRecord() throws IOException {
+        watch.counting = false;
         byte[] record = super.readRecord();
+        // Until the entry's data is read or skipped, what is read below is what its header brings along.
+        watch.count = 0;
+        watch.counting = !ended;
         if (record == null || record.length < RECORD || ended) {
             return record;
         }
@@ -54,6 +79,7 @@ final class BoundedTarInput extends TarArchiveInputStream {
         }
         if (isEOFRecord(record)) {
             ended = true;
+            watch.counting = false;
             return record;
         }
         byte type = record[TYPE];
@@ -82,5 +108,47 @@ final class BoundedTarInput extends TarArchiveInputStream {
                     + " a tar header may take here; not read");
         }
         return record;
+    }
+
+    /**
+     * The stream below the reader: counts what is read from it between a header record and the entry's
+     * data, where commons-compress reads a PAX 1.0 sparse map into a list of any length.
+     */
+    private static final class Watch extends FilterInputStream {
+        private final String shown;
+        private final long limit;
+        boolean counting;
+        long count;
+
+        Watch(InputStream in, String shown, long limit) {
+            super(in);
+            this.shown = shown;
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            if (c >= 0) {
+                counted(1);
+            }
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                counted(n);
+            }
+            return n;
+        }
+
+        private void counted(int n) throws LayerException {
+            if (counting && (count += n) > limit) {
+                throw new LayerException(shown + " has a sparse file whose map takes more than " + limit
+                        + " bytes; not read");
+            }
+        }
     }
 }

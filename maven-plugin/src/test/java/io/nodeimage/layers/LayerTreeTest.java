@@ -232,13 +232,24 @@ class LayerTreeTest {
         long huge = 300L << 20;
         for (char type : new char[] {'L', 'K', 'x', 'g'}) {
             long[] served = {0};
-            ImageLayers lazy = lazyImage(raw("././@LongLink", type, huge, new byte[0]), huge, served);
+            ImageLayers lazy = lazyImage(raw("././@LongLink", type, huge, new byte[0]), "a", huge, served);
             assertThatThrownBy(() -> LayerTree.read(lazy, ETC_AND_MODULES, LayerTree.Limits.DEFAULT))
                     .as("type %s", type).isInstanceOf(LayerException.class)
                     .hasMessageContaining("layer 1 of 1 (sha256:" + "1".repeat(64) + ") of test image has a ")
                     .hasMessageContaining(" of 314572800 bytes, more than the 1048576 a tar header may take here");
             assertThat(served[0]).as("type %s", type).isLessThan(1 << 16);
         }
+        // A PAX 1.0 sparse file's map: commons-compress lists it whole, read before the entry is returned.
+        long[] served = {0};
+        byte[] sparse = concat(raw("PaxHeaders/x", 'x', -1, concat(pax("GNU.sparse.major", "1"), pax("GNU.sparse.minor", "0"),
+                pax("GNU.sparse.name", "etc/sparse"), pax("GNU.sparse.realsize", "1"))),
+                raw("etc/GNUSparseFile.0/sparse", '0', huge, new byte[0]), "99999999\n".getBytes(StandardCharsets.US_ASCII));
+        ImageLayers lazyMap = lazyImage(sparse, "0\n0\n", huge, served);
+        assertThatThrownBy(() -> LayerTree.read(lazyMap, ETC_AND_MODULES, LayerTree.Limits.DEFAULT))
+                .isInstanceOf(LayerException.class)
+                .hasMessage("layer 1 of 1 (sha256:" + "1".repeat(64) + ") of test image has a sparse file whose map takes "
+                        + "more than 1048576 bytes; not read");
+        assertThat(served[0]).isLessThan(2 << 20);
         // The same bound, small enough to pass with real headers: a PAX path of 2000 bytes against 1 KiB.
         LayerTree.Limits small = new LayerTree.Limits(16 << 20, 100, 1 << 20, 4 << 20, 256, 1024);
         byte[] paxPath = layer(raw("PaxHeaders/x", 'x', -1, pax("path", "etc/" + "p".repeat(1990))),
@@ -275,11 +286,13 @@ class LayerTreeTest {
         assertThatCode(() -> LayerTree.read(image(fine), ETC_AND_MODULES, small).close()).doesNotThrowAnyException();
     }
 
-    /** One layer with no digest to check but a diff id to name it, whose bytes are a header, then {@code size} lazily made bytes. */
-    private static ImageLayers lazyImage(byte[] header, long size, long[] served) {
+    /** One layer with no digest to check but a diff id to name it, whose bytes are a header, then {@code size} bytes of {@code fill} repeated, made as read. */
+    private static ImageLayers lazyImage(byte[] header, String fill, long size, long[] served) {
+        byte[] pattern = fill.getBytes(StandardCharsets.US_ASCII);
         Layer layer = new Layer(0, 1, null, "sha256:" + "1".repeat(64), -1, () -> new java.io.SequenceInputStream(
                 new ByteArrayInputStream(header), new java.io.InputStream() {
                     private long left = size + 1024;
+                    private long at;
 
                     @Override
                     public int read() {
@@ -293,13 +306,23 @@ class LayerTreeTest {
                             return -1;
                         }
                         int n = (int) Math.min(len, left);
-                        java.util.Arrays.fill(b, off, off + n, left > 1024 ? (byte) 'a' : 0);
+                        for (int i = 0; i < n; i++, at++) {
+                            b[off + i] = left - i > 1024 ? pattern[(int) (at % pattern.length)] : 0;
+                        }
                         left -= n;
                         served[0] += n;
                         return n;
                     }
                 }));
         return new ImageLayers("test image", "sha256:" + "0".repeat(64), "linux", "amd64", List.of(layer));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     /** Raw tar records, then the end of the archive. */
