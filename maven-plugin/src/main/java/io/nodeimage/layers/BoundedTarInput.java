@@ -31,6 +31,8 @@ final class BoundedTarInput extends TarArchiveInputStream {
     /** The next record is an old GNU sparse extension, not a header. */
     private boolean extension;
     private long extensions;
+    /** What the global PAX headers read so far declared: commons-compress merges them into one map kept to the end. */
+    private long globalBytes;
     /** An end-of-archive record was read: what follows is padding, never a header. */
     private boolean ended;
 
@@ -106,6 +108,10 @@ final class BoundedTarInput extends TarArchiveInputStream {
         if (size > headerBytes) {
             throw new LayerException(shown + " has a " + kind + " of " + size + " bytes, more than the " + headerBytes
                     + " a tar header may take here; not read");
+        }
+        if (type == 'g' && (globalBytes += size) > headerBytes) {
+            throw new LayerException(shown + " has global PAX headers of more than " + headerBytes
+                    + " bytes in all; not read");
         }
         return record;
     }

@@ -262,6 +262,12 @@ class LayerTreeTest {
         assertThatThrownBy(() -> LayerTree.read(image(longName), ETC_AND_MODULES, small))
                 .isInstanceOf(LayerException.class).hasMessageContaining("layer 1 of 1 (sha256:")
                 .hasMessageContaining("has an entry name longer than 256 characters");
+        // Global PAX headers are merged into one map kept to the layer's end: bounded in all.
+        byte[] globals = layer(raw("PaxHeaders/g", 'g', -1, pax("comment.a", "g".repeat(580))),
+                raw("PaxHeaders/g", 'g', -1, pax("comment.b", "g".repeat(580))), raw("etc/short", '0', 0, new byte[0]));
+        assertThatThrownBy(() -> LayerTree.read(image(globals), ETC_AND_MODULES, small))
+                .isInstanceOf(LayerException.class).hasMessageContaining("layer 1 of 1 (sha256:")
+                .hasMessageContaining("has global PAX headers of more than 1024 bytes in all");
         // Within both bounds the same headers are read as before.
         byte[] fine = layer(raw("PaxHeaders/x", 'x', -1, pax("path", "etc/" + "p".repeat(200))),
                 raw("etc/short", '0', 1, "x".getBytes(StandardCharsets.UTF_8)));
