@@ -88,7 +88,12 @@ final class RpmPackages {
         List<Facts.Package> out = new ArrayList<>();
         for (List<Object> row : SqliteTable.rows(database, "Packages")) {
             if (row.size() >= 2 && row.get(1) instanceof byte[] blob) {
-                out.add(RpmHeader.read(blob));
+                try {
+                    out.add(RpmHeader.read(blob));
+                } catch (RuntimeException e) {
+                    // The header blob is untrusted bytes too: a check missed there is a damaged database, not a crash.
+                    throw new ModuleFormatException("damaged: a package header: " + e, e);
+                }
             }
         }
         return out;

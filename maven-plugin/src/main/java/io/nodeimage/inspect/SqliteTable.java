@@ -21,6 +21,8 @@ final class SqliteTable {
     private final int pageSize;
     private final int usable;
     private final int pages;
+    /** Payload bytes a walk may still read: rows are in the file, so more than its size means cells or overflow pages are read twice. */
+    private long budget;
 
     private SqliteTable(byte[] bytes) throws ModuleFormatException {
         if (bytes.length < 512 || !new String(bytes, 0, 16, StandardCharsets.US_ASCII).equals("SQLite format 3\0")) {
@@ -38,6 +40,15 @@ final class SqliteTable {
 
     /** Every row of {@code table}, each as its columns' values (null, Long, Double, String or byte[]). */
     static List<List<Object>> rows(byte[] database, String table) throws ModuleFormatException {
+        try {
+            return read(database, table);
+        } catch (RuntimeException e) {
+            // A check missed above must not escape as a stack trace: the file is untrusted input.
+            throw new ModuleFormatException("damaged: " + e, e);
+        }
+    }
+
+    private static List<List<Object>> read(byte[] database, String table) throws ModuleFormatException {
         SqliteTable db = new SqliteTable(database);
         long root = -1;
         for (List<Object> schema : db.walk(1)) {
@@ -54,6 +65,8 @@ final class SqliteTable {
     private List<List<Object>> walk(long root) throws ModuleFormatException {
         List<List<Object>> out = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
+        Set<Integer> cellsSeen = new HashSet<>();
+        budget = file.capacity();
         List<Long> todo = new ArrayList<>(List.of(root));
         while (!todo.isEmpty()) {
             long page = todo.remove(todo.size() - 1);
@@ -69,10 +82,14 @@ final class SqliteTable {
                 throw new ModuleFormatException("page " + page + " is not a table b-tree page");
             }
             int pointers = header + (interior ? 12 : 8);
+            check(pointers, 2 * cells);
             List<Long> children = new ArrayList<>();
             for (int i = 0; i < cells; i++) {
                 int cell = base + (file.getShort(pointers + 2 * i) & 0xffff);
                 check(cell, 4);
+                if (!cellsSeen.add(cell)) {
+                    throw new ModuleFormatException("page " + page + " points at the cell at offset " + cell + " twice");
+                }
                 if (interior) {
                     children.add(Integer.toUnsignedLong(file.getInt(cell)));
                 } else {
@@ -105,11 +122,12 @@ final class SqliteTable {
         List<Object> values = new ArrayList<>();
         long offset = headerSize;
         for (long t : types) {
-            int length = t >= 12 ? (int) ((t - (t % 2 == 0 ? 12 : 13)) / 2) : t == 0 || t == 8 || t == 9 ? 0
-                    : t <= 4 ? (int) t : t == 5 ? 6 : 8;
-            if (offset + length > payload.length) {
+            long claimed = t >= 12 ? (t - (t % 2 == 0 ? 12 : 13)) / 2 : t == 0 || t == 8 || t == 9 ? 0
+                    : t <= 4 ? t : t == 5 ? 6 : 8;
+            if (t < 0 || t == 10 || t == 11 || claimed > payload.length - offset) {
                 throw new ModuleFormatException("a record runs past its payload");
             }
+            int length = (int) claimed;
             int o = (int) offset;
             if (t == 0) {
                 values.add(null);
@@ -138,6 +156,11 @@ final class SqliteTable {
         if (size < 0 || size > file.capacity()) {
             throw new ModuleFormatException("a record claims " + size + " bytes");
         }
+        if (size > budget) {
+            throw new ModuleFormatException("its rows claim more bytes than the file's " + file.capacity()
+                    + ": cells or overflow pages are read more than once");
+        }
+        budget -= size;
         int max = usable - 35;
         int local;
         if (size <= max) {
@@ -158,6 +181,7 @@ final class SqliteTable {
                 throw new ModuleFormatException("an overflow chain names page " + next + " twice or outside the file");
             }
             int base = (int) ((next - 1) * pageSize);
+            check(base, usable);
             int n = (int) Math.min(usable - 4, size - done);
             file.get(base + 4, out, done, n);
             done += n;

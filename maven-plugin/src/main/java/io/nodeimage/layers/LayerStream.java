@@ -15,6 +15,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 final class LayerStream {
 
+    /** Longest user or group name an entry may name: Linux allows 32, PAX headers any length. */
+    static final int NAME_LENGTH = 256;
+
     private final String source;
     private final LayerTree.Limits limits;
 
@@ -41,10 +44,12 @@ final class LayerStream {
         Digest.Counting expanded = new Digest.Counting(tarBytes, same ? null : layer.diffId(), limits.layerBytes(),
                 layer.shown() + " expands past " + limits.layerBytes() + " bytes; not read");
         try {
-            TarArchiveInputStream tar = new TarArchiveInputStream(expanded);
+            TarArchiveInputStream tar = new BoundedTarInput(expanded, layer.shown() + " of " + source, limits.headerBytes());
             boolean more = true;
             for (TarArchiveEntry e; more && (e = tar.getNextEntry()) != null; ) {
-                more = handler.handle(normalize(layer, e.getName()), e, tar);
+                String path = normalize(layer, e.getName());
+                checkNames(layer, path, e);
+                more = handler.handle(path, e, tar);
             }
             expanded.drain();
             stored.drain();
@@ -81,6 +86,18 @@ final class LayerStream {
             return new com.github.luben.zstd.ZstdInputStream(in);
         }
         return in;
+    }
+
+    /** The names an entry's header brings besides its own, kept for every entry: bounded as its name is. */
+    private void checkNames(Layer layer, String path, TarArchiveEntry e) throws LayerException {
+        if (e.getLinkName().length() > limits.pathLength()) {
+            throw new LayerException(layer.shown() + " of " + source + " has an entry " + path
+                    + " linking to a name longer than " + limits.pathLength() + " characters");
+        }
+        if (e.getUserName().length() > NAME_LENGTH || e.getGroupName().length() > NAME_LENGTH) {
+            throw new LayerException(layer.shown() + " of " + source + " has an entry " + path
+                    + " whose owner's user or group name is longer than " + NAME_LENGTH + " characters");
+        }
     }
 
     /** A tar name as a path in the image: "./usr/lib/" becomes "/usr/lib"; ".." is refused. */

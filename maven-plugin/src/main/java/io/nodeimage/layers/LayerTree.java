@@ -25,9 +25,18 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 public final class LayerTree implements AutoCloseable {
 
     /** Bounds against layers made to exhaust the reader: each is an error naming the layer when passed. */
-    public record Limits(long layerBytes, long entries, long fileBytes, long spoolBytes, int pathLength) {
-        /** Larger than any real node image: 64 GiB expanded per layer, 4 million entries, 16 GiB kept in all. */
-        public static final Limits DEFAULT = new Limits(64L << 30, 4_000_000, 1L << 30, 16L << 30, 4096);
+    public record Limits(long layerBytes, long entries, long fileBytes, long spoolBytes, int pathLength, int headerBytes) {
+        /**
+         * Larger than any real node image: 64 GiB expanded per layer, 4 million entries, 16 GiB kept in all;
+         * a PAX or GNU long-name header of at most 1 MiB (read whole into memory; real ones take a few hundred bytes).
+         */
+        public static final Limits DEFAULT = new Limits(64L << 30, 4_000_000, 1L << 30, 16L << 30, 4096, 1 << 20);
+
+        public Limits(long layerBytes, long entries, long fileBytes, long spoolBytes, int pathLength) {
+            this(layerBytes, entries, fileBytes, spoolBytes, pathLength, DEFAULT_HEADER_BYTES);
+        }
+
+        private static final int DEFAULT_HEADER_BYTES = 1 << 20;
     }
 
     /** The roots below which file content is kept (everything else keeps its header only). */

@@ -1,6 +1,7 @@
 package io.nodeimage.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
@@ -223,5 +224,161 @@ class LayerTreeTest {
                 .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> LayerTree.read(image(notTar), ETC_AND_MODULES, LayerTree.Limits.DEFAULT))
                 .isInstanceOf(LayerException.class).hasMessageContaining("layer 1 of 1").hasMessageContaining("not a readable tar layer");
+    }
+    @Test
+    void headersAreBoundedBeforeTheyAreReadIntoMemory() {
+        // 300 MiB declared in each kind of header commons-compress reads whole into memory, streamed lazily:
+        // refused at the header, after a few KiB, whatever the heap.
+        long huge = 300L << 20;
+        for (char type : new char[] {'L', 'K', 'x', 'g'}) {
+            long[] served = {0};
+            ImageLayers lazy = lazyImage(raw("././@LongLink", type, huge, new byte[0]), "a", huge, served);
+            assertThatThrownBy(() -> LayerTree.read(lazy, ETC_AND_MODULES, LayerTree.Limits.DEFAULT))
+                    .as("type %s", type).isInstanceOf(LayerException.class)
+                    .hasMessageContaining("layer 1 of 1 (sha256:" + "1".repeat(64) + ") of test image has a ")
+                    .hasMessageContaining(" of 314572800 bytes, more than the 1048576 a tar header may take here");
+            assertThat(served[0]).as("type %s", type).isLessThan(1 << 16);
+        }
+        // A PAX 1.0 sparse file's map: commons-compress lists it whole, read before the entry is returned.
+        long[] served = {0};
+        byte[] sparse = concat(raw("PaxHeaders/x", 'x', -1, concat(pax("GNU.sparse.major", "1"), pax("GNU.sparse.minor", "0"),
+                pax("GNU.sparse.name", "etc/sparse"), pax("GNU.sparse.realsize", "1"))),
+                raw("etc/GNUSparseFile.0/sparse", '0', huge, new byte[0]), "99999999\n".getBytes(StandardCharsets.US_ASCII));
+        ImageLayers lazyMap = lazyImage(sparse, "0\n0\n", huge, served);
+        assertThatThrownBy(() -> LayerTree.read(lazyMap, ETC_AND_MODULES, LayerTree.Limits.DEFAULT))
+                .isInstanceOf(LayerException.class)
+                .hasMessage("layer 1 of 1 (sha256:" + "1".repeat(64) + ") of test image has a sparse file whose map takes "
+                        + "more than 1048576 bytes; not read");
+        assertThat(served[0]).isLessThan(2 << 20);
+        // The same bound, small enough to pass with real headers: a PAX path of 2000 bytes against 1 KiB.
+        LayerTree.Limits small = new LayerTree.Limits(16 << 20, 100, 1 << 20, 4 << 20, 256, 1024);
+        byte[] paxPath = layer(raw("PaxHeaders/x", 'x', -1, pax("path", "etc/" + "p".repeat(1990))),
+                raw("etc/short", '0', 0, new byte[0]));
+        assertThatThrownBy(() -> LayerTree.read(image(paxPath), ETC_AND_MODULES, small))
+                .isInstanceOf(LayerException.class).hasMessageContaining("layer 1 of 1 (sha256:")
+                .hasMessageContaining("has a PAX header of 2005 bytes, more than the 1024");
+        byte[] longName = layer(raw("././@LongLink", 'L', -1, ("etc/" + "n".repeat(600) + "\0").getBytes(StandardCharsets.UTF_8)),
+                raw("etc/short", '0', 0, new byte[0]));
+        assertThatThrownBy(() -> LayerTree.read(image(longName), ETC_AND_MODULES, small))
+                .isInstanceOf(LayerException.class).hasMessageContaining("layer 1 of 1 (sha256:")
+                .hasMessageContaining("has an entry name longer than 256 characters");
+        // Global PAX headers are merged into one map kept to the layer's end: bounded in all.
+        byte[] globals = layer(raw("PaxHeaders/g", 'g', -1, pax("comment.a", "g".repeat(580))),
+                raw("PaxHeaders/g", 'g', -1, pax("comment.b", "g".repeat(580))), raw("etc/short", '0', 0, new byte[0]));
+        assertThatThrownBy(() -> LayerTree.read(image(globals), ETC_AND_MODULES, small))
+                .isInstanceOf(LayerException.class).hasMessageContaining("layer 1 of 1 (sha256:")
+                .hasMessageContaining("has global PAX headers of more than 1024 bytes in all");
+        // Within both bounds the same headers are read as before.
+        byte[] fine = layer(raw("PaxHeaders/x", 'x', -1, pax("path", "etc/" + "p".repeat(200))),
+                raw("etc/short", '0', 1, "x".getBytes(StandardCharsets.UTF_8)));
+        assertThatCode(() -> LayerTree.read(image(fine), ETC_AND_MODULES, small).close()).doesNotThrowAnyException();
+    }
+
+    @Test
+    void linkAndOwnerNamesAreBoundedAsEntryNamesAre() {
+        LayerTree.Limits small = new LayerTree.Limits(16 << 20, 100, 1 << 20, 4 << 20, 256);
+        byte[] link = layer(raw("PaxHeaders/x", 'x', -1, pax("linkpath", "/" + "l".repeat(300))),
+                raw("etc/link", '2', 0, new byte[0]));
+        assertThatThrownBy(() -> LayerTree.read(image(link), ETC_AND_MODULES, small))
+                .isInstanceOf(LayerException.class).hasMessageContaining("layer 1 of 1 (sha256:")
+                .hasMessageContaining("has an entry /etc/link linking to a name longer than 256 characters");
+        for (String key : List.of("uname", "gname")) {
+            byte[] owner = layer(raw("PaxHeaders/x", 'x', -1, pax(key, "u".repeat(257))), raw("etc/f", '0', 0, new byte[0]));
+            assertThatThrownBy(() -> LayerTree.read(image(owner), ETC_AND_MODULES, LayerTree.Limits.DEFAULT))
+                    .as(key).isInstanceOf(LayerException.class).hasMessageContaining("layer 1 of 1 (sha256:")
+                    .hasMessageContaining("has an entry /etc/f whose owner's user or group name is longer than 256 characters");
+        }
+        byte[] fine = layer(raw("PaxHeaders/x", 'x', -1, pax("uname", "u".repeat(256))), raw("etc/f", '0', 0, new byte[0]));
+        assertThatCode(() -> LayerTree.read(image(fine), ETC_AND_MODULES, small).close()).doesNotThrowAnyException();
+    }
+
+    /** One layer with no digest to check but a diff id to name it, whose bytes are a header, then {@code size} bytes of {@code fill} repeated, made as read. */
+    private static ImageLayers lazyImage(byte[] header, String fill, long size, long[] served) {
+        byte[] pattern = fill.getBytes(StandardCharsets.US_ASCII);
+        Layer layer = new Layer(0, 1, null, "sha256:" + "1".repeat(64), -1, () -> new java.io.SequenceInputStream(
+                new ByteArrayInputStream(header), new java.io.InputStream() {
+                    private long left = size + 1024;
+                    private long at;
+
+                    @Override
+                    public int read() {
+                        byte[] one = new byte[1];
+                        return read(one, 0, 1) < 0 ? -1 : one[0];
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(len, left);
+                        for (int i = 0; i < n; i++, at++) {
+                            b[off + i] = left - i > 1024 ? pattern[(int) (at % pattern.length)] : 0;
+                        }
+                        left -= n;
+                        served[0] += n;
+                        return n;
+                    }
+                }));
+        return new ImageLayers("test image", "sha256:" + "0".repeat(64), "linux", "amd64", List.of(layer));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    /** Raw tar records, then the end of the archive. */
+    private static byte[] layer(byte[]... records) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] r : records) {
+            out.writeBytes(r);
+        }
+        out.writeBytes(new byte[1024]);
+        return out.toByteArray();
+    }
+
+    /** A ustar header of {@code type} declaring {@code size} bytes (-1: the data's), then the data, padded to a record. */
+    private static byte[] raw(String name, char type, long size, byte[] data) {
+        byte[] h = new byte[512];
+        put(h, 0, name);
+        put(h, 100, "0000644");
+        put(h, 108, "0000000");
+        put(h, 116, "0000000");
+        put(h, 124, String.format("%011o", size < 0 ? data.length : size));
+        put(h, 136, "00000000000");
+        h[156] = (byte) type;
+        put(h, 257, "ustar");
+        put(h, 263, "00");
+        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        put(h, 148, String.format("%06o", sum));
+        h[154] = 0;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(h);
+        out.writeBytes(data);
+        out.writeBytes(new byte[(512 - data.length % 512) % 512]);
+        return out.toByteArray();
+    }
+
+    private static void put(byte[] h, int at, String s) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(b, 0, h, at, b.length);
+    }
+
+    /** One PAX record: its length (counting itself), key=value and a newline. */
+    private static byte[] pax(String key, String value) {
+        String body = " " + key + "=" + value + "\n";
+        int length = body.length() + 1;
+        while (String.valueOf(length).length() + body.length() != length) {
+            length++;
+        }
+        return (length + body).getBytes(StandardCharsets.UTF_8);
     }
 }
