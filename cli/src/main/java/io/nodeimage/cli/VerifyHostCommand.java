@@ -9,7 +9,6 @@ import io.nodeimage.policy.Waivers;
 import io.nodeimage.provenance.Drift;
 import io.nodeimage.report.VerdictLines;
 import io.nodeimage.report.VerifyService;
-import io.nodeimage.signing.KeyIds;
 import io.nodeimage.signing.VerificationKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,12 +143,7 @@ final class VerifyHostCommand implements Callable<Integer> {
             }
             return null;
         }
-        VerificationKey key = VerificationKey.read(publicKey, publicKey.toString());
-        if (publicKeyFingerprint != null && !KeyIds.parse(publicKeyFingerprint, "--public-key-fingerprint").equals(key.keyId())) {
-            throw new ConfigurationException("the public key " + publicKey + " is sha256:" + key.keyId()
-                    + ", not the pinned " + publicKeyFingerprint, "give the signer's public key");
-        }
-        return key;
+        return VerificationKey.pinned(publicKey, publicKey.toString(), publicKeyFingerprint, "--public-key-fingerprint");
     }
 
     private LocalDate today() {

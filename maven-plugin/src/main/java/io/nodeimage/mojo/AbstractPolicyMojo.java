@@ -203,17 +203,8 @@ abstract class AbstractPolicyMojo extends AbstractNodeimageMojo {
             }
             return null;
         }
-        io.nodeimage.signing.VerificationKey key = io.nodeimage.signing.VerificationKey.read(publicKey.toPath(),
-                io.nodeimage.yaml.SourceFiles.shown(publicKey.toPath(), basedir.toPath()));
-        if (publicKeyFingerprint != null && !publicKeyFingerprint.isBlank()) {
-            String pinned = io.nodeimage.signing.KeyIds.parse(publicKeyFingerprint, PropertyNames.PUBLIC_KEY_FINGERPRINT);
-            if (!pinned.equals(key.keyId())) {
-                throw new io.nodeimage.ConfigurationException("the public key " + io.nodeimage.yaml.SourceFiles.shown(publicKey.toPath(),
-                        basedir.toPath()) + " is sha256:" + key.keyId() + ", not the key pinned in "
-                        + PropertyNames.PUBLIC_KEY_FINGERPRINT + " (sha256:" + pinned + ")",
-                        "give the signer's public key; if the signing key was replaced on purpose, pin the new fingerprint");
-            }
-        }
-        return key;
+        return io.nodeimage.signing.VerificationKey.pinned(publicKey.toPath(),
+                io.nodeimage.yaml.SourceFiles.shown(publicKey.toPath(), basedir.toPath()), publicKeyFingerprint,
+                PropertyNames.PUBLIC_KEY_FINGERPRINT);
     }
 }

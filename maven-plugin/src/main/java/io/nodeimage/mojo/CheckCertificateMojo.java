@@ -1,6 +1,5 @@
 package io.nodeimage.mojo;
 
-import io.nodeimage.ConfigurationException;
 import io.nodeimage.ViolationException;
 import io.nodeimage.inspect.InspectService;
 import io.nodeimage.policy.PolicySet;
@@ -10,7 +9,6 @@ import io.nodeimage.profile.ResolvedProfile;
 import io.nodeimage.provenance.CertificateCheck;
 import io.nodeimage.provenance.CertificateEnvelope;
 import io.nodeimage.report.VerifyService;
-import io.nodeimage.signing.KeyIds;
 import io.nodeimage.signing.VerificationKey;
 import java.io.File;
 import java.nio.file.Path;
@@ -164,14 +162,9 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
                 claims = CertificateCheck.read(f, shown);
                 getLog().warn(shown + ": unsigned (no " + PropertyNames.PUBLIC_KEY + " given): checked against the "
                         + "image and the sources, but nothing says who wrote it");
-            } else if (!CertificateEnvelope.isEnvelope(f) && java.nio.file.Files.isRegularFile(f)) {
-                failures.add(shown + ": an unsigned statement; with a public key given, only a signed envelope ("
-                        + CertificateEnvelope.FILE + ") is trusted");
-                hint = "check the " + CertificateEnvelope.FILE + " certify wrote with the signing key";
-                continue;
             } else {
                 try {
-                    claims = CertificateCheck.read(CertificateEnvelope.open(f, shown, key), shown + " (signed payload)");
+                    claims = CertificateCheck.read(CertificateEnvelope.trusted(f, shown, key), shown + " (signed payload)");
                 } catch (ViolationException e) {
                     failures.add(e.getMessage());
                     hint = e.hint();

@@ -10,7 +10,6 @@ import io.nodeimage.report.VerifyService;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nodeimage.yaml.Json;
 import io.nodeimage.yaml.JsonRead;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,20 +35,7 @@ public final class CertificateCheck {
 
     /** An unsigned statement; an envelope is refused here, as its signature must be checked first. */
     public static Claims read(Path file, String shown) {
-        if (!Files.isRegularFile(file)) {
-            throw Certifier.unreadable(shown, "no such file");
-        }
-        if (CertificateEnvelope.isEnvelope(file)) {
-            throw new io.nodeimage.ConfigurationException(shown + " is a signed envelope, and no public key was given "
-                    + "to check its signature", "give the signer's public key: -Dnodeimage.certificate.publicKey=<PEM file>");
-        }
-        JsonNode root;
-        try {
-            root = Json.read(file, shown);
-        } catch (Json.JsonException e) {
-            throw Certifier.unreadable(shown, e.getMessage());
-        }
-        return claims(root, shown);
+        return read(CertificateEnvelope.trusted(file, shown, null), shown);
     }
 
     /** A statement's bytes: the payload of an envelope whose signature verified ({@link CertificateEnvelope#open}). */

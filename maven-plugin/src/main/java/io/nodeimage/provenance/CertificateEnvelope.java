@@ -112,6 +112,33 @@ public final class CertificateEnvelope {
         }
     }
 
+    /**
+     * The statement a certificate file stands for, as far as it may be trusted: with a key, only a signed
+     * envelope's verified payload (an unsigned statement is refused); without one, an unsigned statement's
+     * bytes (an envelope then needs the key to be read). check-certificate and verify-host decide alike.
+     */
+    public static byte[] trusted(Path file, String shown, VerificationKey key) {
+        if (key != null) {
+            if (!isEnvelope(file) && Files.isRegularFile(file)) {
+                throw new ViolationException(shown + ": an unsigned statement; with a public key given, only a signed "
+                        + "envelope (" + FILE + ") is trusted", "check the " + FILE + " certify wrote with the signing key");
+            }
+            return open(file, shown, key);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw Certifier.unreadable(shown, "no such file");
+        }
+        if (isEnvelope(file)) {
+            throw new io.nodeimage.ConfigurationException(shown + " is a signed envelope, and no public key was given "
+                    + "to check its signature", "give the signer's public key: -Dnodeimage.certificate.publicKey=<PEM file>");
+        }
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw Certifier.unreadable(shown, e.getMessage());
+        }
+    }
+
     private static ViolationException untrusted(String message) {
         return new ViolationException(message, "nothing in the certificate is trusted; certify again with the "
                 + "signing key whose public half was given, and check the envelope as certify wrote it");

@@ -8,7 +8,6 @@ import io.nodeimage.policy.RuleResult;
 import io.nodeimage.yaml.Json;
 import io.nodeimage.yaml.JsonRead;
 import io.nodeimage.yaml.Location;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,24 +89,7 @@ public final class Drift {
      * as check-certificate refuses it.
      */
     public static Node read(Path certificate, String shown, io.nodeimage.signing.VerificationKey key) {
-        if (key != null) {
-            if (!CertificateEnvelope.isEnvelope(certificate)) {
-                throw new io.nodeimage.ViolationException(shown + ": an unsigned statement; with a public key given, only "
-                        + "a signed envelope (" + CertificateEnvelope.FILE + ") is trusted",
-                        "give the " + CertificateEnvelope.FILE + " certify wrote with the signing key");
-            }
-            return read(CertificateEnvelope.open(certificate, shown, key), shown + " (signed payload)");
-        }
-        if (CertificateEnvelope.isEnvelope(certificate)) {
-            throw new ConfigurationException(shown + " is a signed envelope, and no public key was given to check it",
-                    "give the signer's public key (nodeimage.certificate.publicKey, --public-key)");
-        }
-        try {
-            return read(Files.readAllBytes(certificate), shown);
-        } catch (java.io.IOException e) {
-            throw new ConfigurationException("cannot read " + shown + ": " + e.getMessage(),
-                    "give the certificate.intoto.json (or .jsonl) certify wrote for the node's image", e);
-        }
+        return read(CertificateEnvelope.trusted(certificate, shown, key), key == null ? shown : shown + " (signed payload)");
     }
 
     private static String text(JsonNode n, String key) {

@@ -46,6 +46,23 @@ public final class VerificationKey {
         }
     }
 
+    /**
+     * The key in {@code file}, which must have the fingerprint pinned (sha256:hex, as {@code pinName} takes it)
+     * when one is: a swapped key file is not trusted. No pin (null or blank): any key.
+     */
+    public static VerificationKey pinned(Path file, String shown, String fingerprint, String pinName) {
+        VerificationKey key = read(file, shown);
+        if (fingerprint != null && !fingerprint.isBlank()) {
+            String pinned = KeyIds.parse(fingerprint, pinName);
+            if (!pinned.equals(key.keyId())) {
+                throw new ConfigurationException("the public key " + shown + " is sha256:" + key.keyId()
+                        + ", not the key pinned in " + pinName + " (sha256:" + pinned + ")",
+                        "give the signer's public key; if the signing key was replaced on purpose, pin the new fingerprint");
+            }
+        }
+        return key;
+    }
+
     public static VerificationKey read(String pem, String shown) {
         Pem block = Pem.single(pem, shown, "public key", MAKE_ONE);
         SubjectPublicKeyInfo spki;
