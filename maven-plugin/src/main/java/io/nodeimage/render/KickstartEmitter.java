@@ -44,24 +44,18 @@ final class KickstartEmitter {
         s.append("zerombr\nclearpart --all --initlabel\nautopart --type=lvm\nreboot\n\n");
         s.append("# Distribution packages; vendor packages follow in %post, once provision.sh has added their repositories.\n");
         s.append("%packages --exclude-weakdeps\n@^minimal-environment\n");
-        // One comment per profile line: a flow list is one line for all its packages.
-        String[] last = {null};
-        java.util.function.BiConsumer<Step, String> origin = (step, value) -> {
-            String o = plan.origins().of(step, value).map(l -> "# " + step.because() + ": " + l + "\n").orElse("");
-            s.append(o.equals(last[0]) ? "" : o);
-            last[0] = o;
-        };
+        LineComments comments = new LineComments(plan);
         for (Step.InstallPackages step : plan.steps(Step.InstallPackages.class)) {
             if (step.because().equals("kernel.package") || step.because().equals("packages.install")) {
                 for (Step.Package p : step.packages()) {
-                    origin.accept(step, p.name());
+                    s.append(comments.before(step, p.name()));
                     s.append(p.version() == null ? p.name() : p.name() + "-" + p.version()).append('\n');
                 }
             }
         }
         for (Step.RemovePackages step : plan.steps(Step.RemovePackages.class)) {
             for (String p : step.packages()) {
-                origin.accept(step, p);
+                s.append(comments.before(step, p));
                 s.append('-').append(p).append('\n');
             }
         }

@@ -356,13 +356,10 @@ public final class ProvisionScript {
             return null;
         }
         StringBuilder c = new StringBuilder("# Modules loaded at boot, set by nodeimage.\n");
-        String last = null;
+        LineComments comments = new LineComments(plan);
         for (Step.LoadModules l : loads) {
             for (String m : l.modules()) {
-                // One comment per profile line: a flow list ([a, b, c]) is one line for all its modules.
-                String origin = plan.origins().of(l, m).map(o -> "# " + l.because() + ": " + o + "\n").orElse("");
-                c.append(origin.equals(last) ? "" : origin).append(m).append('\n');
-                last = origin;
+                c.append(comments.before(l, m)).append(m).append('\n');
             }
         }
         return c.toString();
