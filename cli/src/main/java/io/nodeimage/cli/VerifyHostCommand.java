@@ -51,6 +51,12 @@ final class VerifyHostCommand implements Callable<Integer> {
             description = "nvidia-smi -q -x output of the node; without it GPU rules are reported not checked.")
     Path nvidiaSmiXml;
 
+    @Option(names = "--image-tree", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Read the node's installed tree too where the root has one (/lib/modules, a package "
+                    + "database): module files, kernel config, modprobe.d, units, packages, as for an image "
+                    + "(default: on; --no-image-tree reads only what the running kernel shows).")
+    boolean imageTree;
+
     @Option(names = "--out", paramLabel = "<dir>",
             description = "Where the reports go. Default: ./nodeimage-reports/<the node's hostname>.")
     Path out;
@@ -111,7 +117,7 @@ final class VerifyHostCommand implements Callable<Integer> {
         VerifyService service = new VerifyService(sets, new VerifyService.Settings(
                 VerifyService.severity("--fail-on", failOn), today(), strict, new Waivers.Limits(30, 0), null)
                 .withModuleSigners(signers));
-        VerifyService.Judged judged = service.judgeHost(root.toAbsolutePath().normalize(), nvidiaSmiXml);
+        VerifyService.Judged judged = service.judgeHost(root.toAbsolutePath().normalize(), nvidiaSmiXml, imageTree);
         if (certificate != null) {
             judged = judged.with(Drift.judge(Drift.read(certificate, certificate.toString(), key()), judged.facts(),
                     certificate.toString()));

@@ -33,11 +33,19 @@ public final class HostInspector {
      * @param nvidiaSmiXml {@code nvidia-smi -q -x} output for GPU modes; null to go without them
      * @param sysctlKeys keys the policies ask about; /proc/sys holds thousands, only these are read
      * @param filePaths paths whose metadata the policies ask about
+     * @param imageTree read the node's installed tree too (module trees, /etc, the package database) where
+     *     the root has one, as inspect reads an image; false for only what the running kernel shows
      */
-    public record Request(Path root, Path nvidiaSmiXml, Set<String> sysctlKeys, Set<String> filePaths) {
+    public record Request(Path root, Path nvidiaSmiXml, Set<String> sysctlKeys, Set<String> filePaths,
+                          boolean imageTree) {
         public Request {
             sysctlKeys = Set.copyOf(sysctlKeys);
             filePaths = Set.copyOf(filePaths);
+        }
+
+        /** Reading the installed tree too, where the root has one. */
+        public Request(Path root, Path nvidiaSmiXml, Set<String> sysctlKeys, Set<String> filePaths) {
+            this(root, nvidiaSmiXml, sysctlKeys, filePaths, true);
         }
     }
 
@@ -74,15 +82,30 @@ public final class HostInspector {
             findings.add(new Facts.Finding("/proc/sys/kernel/tainted", "unreadable: the kernel's taint is not known"));
         }
         boolean modulesSupported = files.exists("/proc/modules");
+        String architecture = architecture(files, nvidia);
+        Optional<Facts> installed = request.imageTree()
+                ? InstalledTree.read(files, architecture, request.filePaths(), findings) : Optional.empty();
         Facts.Runtime runtime = new Facts.Runtime(release, mask, mask < 0 ? List.of() : KernelTaint.decode(mask),
                 modulesSupported, LoadedModules.read(files), lockdown(files), secureBoot(files, findings), gpus,
-                request.nvidiaSmiXml() == null ? null : request.nvidiaSmiXml().toString());
+                request.nvidiaSmiXml() == null ? null : request.nvidiaSmiXml().toString(), installed.isPresent());
+        // What the node runs is the truth where it differs from what it would boot next: the kernel's own
+        // command line, sysctl values and driver, never the boot loader's files, sysctl.d or a module file.
         List<Facts.CmdlineSource> cmdline = files.line("/proc/cmdline")
                 .map(c -> List.of(new Facts.CmdlineSource("/proc/cmdline", c))).orElse(List.of());
-        return new Facts(name(files), files.line("/proc/sys/kernel/random/boot_id").map(b -> "boot:" + b).orElse(""),
-                osRelease, architecture(files, nvidia), List.of(), List.of(), List.of(), List.of(), cmdline,
-                sysctl(files, request.sysctlKeys()), List.of(), List.of(), List.of(), List.of(), drivers,
-                HostFileEntries.read(files, request.filePaths()), findings, runtime);
+        String name = name(files);
+        String id = files.line("/proc/sys/kernel/random/boot_id").map(b -> "boot:" + b).orElse("");
+        Map<String, Facts.Setting> sysctl = sysctl(files, request.sysctlKeys());
+        if (installed.isEmpty()) {
+            return new Facts(name, id, osRelease, architecture, List.of(), List.of(), List.of(), List.of(), cmdline,
+                    sysctl, List.of(), List.of(), List.of(), List.of(), drivers,
+                    HostFileEntries.read(files, request.filePaths()), findings, runtime);
+        }
+        Facts tree = installed.get();
+        List<Facts.Finding> all = new ArrayList<>(findings);
+        all.addAll(tree.findings());
+        return new Facts(name, id, osRelease, architecture, tree.kernels(), tree.modprobeFiles(), tree.modules(),
+                tree.modulesLoad(), cmdline, sysctl, tree.packages(), tree.enabledUnits(), tree.maskedUnits(),
+                tree.firmware(), drivers, tree.files(), all, runtime);
     }
 
     /** The node's hostname when the kernel shows it, else the root it was read from. */

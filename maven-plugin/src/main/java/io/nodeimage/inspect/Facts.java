@@ -158,10 +158,20 @@ public record Facts(
      *     kernel has no lockdown LSM
      * @param secureBoot enabled or disabled from the EFI variable; null on a machine without EFI variables
      * @param nvidiaSmi the nvidia-smi -q -x file GPU modes were read from; null when none was given
+     * @param imageTree the node's installed tree (module trees, /etc, the package database) was read as
+     *     inspect reads an image's, so the image's facts above are the node's installed ones
      */
     public record Runtime(String kernelRelease, long taintMask, List<String> taints, boolean modulesSupported,
                           List<LoadedModule> loadedModules, String lockdown, String secureBoot, List<Gpu> gpus,
-                          String nvidiaSmi) {
+                          String nvidiaSmi, boolean imageTree) {
+        /** A node whose installed tree was not read: only what its kernel shows. */
+        public Runtime(String kernelRelease, long taintMask, List<String> taints, boolean modulesSupported,
+                       List<LoadedModule> loadedModules, String lockdown, String secureBoot, List<Gpu> gpus,
+                       String nvidiaSmi) {
+            this(kernelRelease, taintMask, taints, modulesSupported, loadedModules, lockdown, secureBoot, gpus,
+                    nvidiaSmi, false);
+        }
+
         public Runtime {
             taints = List.copyOf(taints);
             loadedModules = List.copyOf(loadedModules);

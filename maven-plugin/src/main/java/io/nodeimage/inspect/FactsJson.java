@@ -174,6 +174,7 @@ public final class FactsJson {
             return (Object) gpu;
         }).toList());
         out.put("nvidiaSmi", r.nvidiaSmi());
+        out.put("imageTree", r.imageTree());
         return out;
     }
 }

@@ -52,6 +52,7 @@ public final class PropertyNames {
     public static final String VALIDATE_POLICIES = "nodeimage.validate.policies";
     public static final String HOST_ROOT = "nodeimage.host.root";
     public static final String HOST_NVIDIA_SMI_XML = "nodeimage.host.nvidiaSmiXml";
+    public static final String HOST_IMAGE_TREE = "nodeimage.host.imageTree";
     public static final String HOST_CERTIFICATE = "nodeimage.host.certificate";
     public static final String VERIFY_HOST_SKIP = "nodeimage.verify-host.skip";
     public static final String TRUSTED_MODULE_SIGNERS = io.nodeimage.policy.SiteSigners.PROPERTY;

@@ -36,6 +36,17 @@ public class VerifyHostMojo extends AbstractPolicyMojo {
     File nvidiaSmiXml;
 
     /**
+     * Read the node's installed tree too, where the root has one ({@code /lib/modules}, a package
+     * database), as {@code inspect} reads an image: module files, kernel config, modprobe.d, units and
+     * packages, so one run judges what the node has installed beside what it runs. {@code false} reads
+     * only what the running kernel shows (faster on a node with many kernels).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.HOST_IMAGE_TREE, defaultValue = "true")
+    boolean imageTree;
+
+    /**
      * Judge against the bundled policy catalog too.
      *
      * @since 0.1.0
@@ -56,7 +67,7 @@ public class VerifyHostMojo extends AbstractPolicyMojo {
      * signing certificate, the Machine Owner Keys enrolled for DKMS modules): PEM or DER files, one or more
      * certificates each, comma-separated, relative to the project. Rules naming {@code site:module-signers}
      * in {@code kernelModules.trustedCertificates} verify signatures against them; without them such rules
-     * are not checked. A running node's module files are not read (those rules are not applicable to it), so here they are checked and recorded only, letting one command line serve verify and verify-host.
+     * are not checked. On a node whose installed tree is read ({@code imageTree}), they judge its module files as on an image.
      *
      * @since 0.1.0
      */
@@ -105,7 +116,8 @@ public class VerifyHostMojo extends AbstractPolicyMojo {
         VerifyService service = new VerifyService(policySets(catalogPolicies), new VerifyService.Settings(
                 VerifyService.severity(failOn), today(), strict, waiverLimits(), null)
                 .withModuleSigners(moduleSigners(trustedModuleSigners)));
-        VerifyService.Judged judged = service.judgeHost(root.toPath(), nvidiaSmiXml == null ? null : nvidiaSmiXml.toPath());
+        VerifyService.Judged judged = service.judgeHost(root.toPath(), nvidiaSmiXml == null ? null : nvidiaSmiXml.toPath(),
+                imageTree);
         if (certificate != null) {
             String shown = io.nodeimage.yaml.SourceFiles.shown(certificate.toPath(), basedir.toPath());
             judged = judged.with(io.nodeimage.provenance.Drift.judge(io.nodeimage.provenance.Drift.read(

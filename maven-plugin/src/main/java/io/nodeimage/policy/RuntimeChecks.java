@@ -8,7 +8,9 @@ import java.util.Optional;
 
 /**
  * Where images and running nodes part: which rules the facts can judge at all, and the checks only a
- * running node (facts with {@link Facts.Runtime}) answers: loaded modules, taint, GPU modes.
+ * running node (facts with {@link Facts.Runtime}) answers: loaded modules, taint, GPU modes. A node whose
+ * installed tree was read ({@link Facts.Runtime#imageTree()}) is judged on its files as an image is, for
+ * what its kernel does not show.
  */
 final class RuntimeChecks {
 
@@ -34,17 +36,30 @@ final class RuntimeChecks {
             }
             return Optional.empty();
         }
-        if (rule.kernelModules() != null || rule.kernelConfig() != null || rule.packageState() != null
-                || rule.service() != null) {
-            return Optional.of(new Skip("judged from an image's files (module files, kernel config, packages, units), "
-                    + "which verify-host does not read from a running node: verify the node's image with nodeimage:verify"
+        boolean fromFiles = rule.kernelModules() != null || rule.kernelConfig() != null || rule.packageState() != null
+                || rule.service() != null;
+        boolean notLoaded = rule.kernelModule() != null && !loaded(runtime, rule.kernelModule().name())
+                && runtime.modulesSupported();
+        if ((fromFiles || notLoaded) && !runtime.imageTree()) {
+            return Optional.of(new Skip((notLoaded ? rule.kernelModule().name() + " is not loaded on the running kernel; "
+                    + "whether it could be loaded is decided by the node's modprobe.d and module tree, which "
+                    : "judged from an image's files (module files, kernel config, packages, units), which ")
+                    + "this run did not read: the root has no installed tree (no /lib/modules, no package database) "
+                    + "or imageTree is off; verify the node's image with nodeimage:verify"
                     + (rule.kernelModules() != null ? "; taint: {absent: [E]} judges the modules the node has loaded" : ""),
                     false));
         }
-        if (rule.kernelModule() != null && !loaded(runtime, rule.kernelModule().name()) && runtime.modulesSupported()) {
-            return Optional.of(new Skip(rule.kernelModule().name() + " is not loaded on the running kernel; whether it "
-                    + "could be loaded is decided by the node's modprobe.d and module tree, which verify-host does not "
-                    + "read: verify the node's image with nodeimage:verify", false));
+        if ((rule.kernelModules() != null || rule.kernelConfig() != null || notLoaded) && facts.kernels().isEmpty()) {
+            return Optional.of(new Skip("the node's installed tree has no module tree (/lib/modules): its module "
+                    + "files and kernel config are not there to judge", false));
+        }
+        if (rule.kernelConfig() != null && facts.kernels().stream().allMatch(k -> k.config().isEmpty())) {
+            return Optional.of(new Skip("no /boot/config-<release> under the node's root: its kernel configuration is "
+                    + "not there to judge (a DaemonSet mounts the node's /boot for it)", true));
+        }
+        if (rule.packageState() != null && facts.packages().isEmpty()) {
+            return Optional.of(new Skip("no package database under the node's root (/var/lib/dpkg/status, "
+                    + "/var/lib/rpm, /usr/lib/sysimage/rpm): its packages are not there to judge", false));
         }
         if (rule.taint() != null && runtime.taintMask() < 0) {
             return Optional.of(new Skip("the kernel's taint (/proc/sys/kernel/tainted) could not be read", true));
@@ -89,8 +104,11 @@ final class RuntimeChecks {
 
     /** Whether the rule is judged here rather than by {@link RuleChecks}. */
     static boolean handles(Policy.Rule r, Facts f) {
+        // A module rule on a node is the kernel's answer when the module is loaded (or nothing can be);
+        // otherwise the installed tree's modprobe.d decides, as on an image.
         return r.loadedModule() != null || r.taint() != null || r.gpu() != null
-                || (r.kernelModule() != null && f.runtime() != null);
+                || (r.kernelModule() != null && f.runtime() != null && (!f.runtime().imageTree()
+                || !f.runtime().modulesSupported() || loaded(f.runtime(), r.kernelModule().name())));
     }
 
     private static boolean loaded(Facts.Runtime runtime, String name) {

@@ -186,12 +186,13 @@ public final class VerifyService {
      * node and no engine is needed; what its kernel has loaded is a fact, so there is no modprobe to ask.
      *
      * @param nvidiaSmiXml nvidia-smi -q -x output for GPU modes; null to judge without them
+     * @param imageTree read the node's installed tree too (module trees, /etc, packages) where it has one
      */
-    public Judged judgeHost(Path root, Path nvidiaSmiXml) {
+    public Judged judgeHost(Path root, Path nvidiaSmiXml, boolean imageTree) {
         java.util.Set<String> keys = new java.util.TreeSet<>();
         policies.forEach(p -> p.policy().rules().stream().filter(r -> r.sysctl() != null)
                 .forEach(r -> keys.add(r.sysctl().key())));
-        Facts facts = HostInspector.inspect(new HostInspector.Request(root, nvidiaSmiXml, keys, filePaths()));
+        Facts facts = HostInspector.inspect(new HostInspector.Request(root, nvidiaSmiXml, keys, filePaths(), imageTree));
         List<String> warnings = new java.util.ArrayList<>();
         Evaluator.Evaluation evaluation = new Evaluator(settings.today(), settings.waivers(), settings.moduleSigners())
                 .judge(policies, facts, target(facts, null, warnings));

@@ -73,9 +73,36 @@ class ThisMachineTest {
         ExternalTool.Result stat = ExternalTool.run(dir, "stat", "-c", "%a %U %G %s", "/etc/passwd");
         assertThat(stat.exitCode()).isZero();
         String[] s = stat.output().strip().split(" ");
-        Facts.FileEntry e = facts().files().get(0);
+        Facts.FileEntry e = facts().files().stream().filter(x -> x.path().equals("/etc/passwd")).findFirst().orElseThrow();
         assertThat(Integer.parseInt(e.mode(), 8)).isEqualTo(Integer.parseInt(s[0], 8));
         assertThat(Arrays.asList(e.owner(), e.group(), Long.toString(e.size()))).containsExactly(s[1], s[2], s[3]);
         assertThat(e.type()).isEqualTo("file");
+    }
+
+    @Test
+    void theInstalledTreeIsReadAndItsPackagesAreTheOnesDpkgLists() throws Exception {
+        Facts f = facts();
+        if (!Files.exists(Path.of("/var/lib/dpkg/status"))) {
+            assertThat(f.runtime().imageTree()).isEqualTo(Files.isDirectory(Path.of("/lib/modules"))
+                    || Files.isDirectory(Path.of("/usr/lib/modules")) || Files.isDirectory(Path.of("/var/lib/rpm")));
+            return;
+        }
+        assertThat(f.runtime().imageTree()).isTrue();
+        ExternalTool.Result dpkg = ExternalTool.run(dir, "dpkg-query", "-W", "-f",
+                "${db:Status-Status} ${Package} ${Version} ${Architecture}\\n");
+        assertThat(dpkg.exitCode()).as(dpkg.output()).isZero();
+        assertThat(f.packages()).extracting(p -> p.name() + " " + p.version() + " " + p.architecture())
+                .containsExactlyInAnyOrderElementsOf(dpkg.output().lines().filter(l -> l.startsWith("installed "))
+                        .map(l -> l.substring("installed ".length())).toList());
+        // The running kernel's facts stay the kernel's: its command line, not a boot loader's file.
+        assertThat(f.cmdline()).extracting(Facts.CmdlineSource::path).containsExactly("/proc/cmdline");
+    }
+
+    @Test
+    void withoutTheImageTreeOnlyTheKernelIsRead() {
+        Facts f = HostInspector.inspect(new HostInspector.Request(Path.of("/"), null, Set.of(), Set.of(), false));
+        assertThat(f.runtime().imageTree()).isFalse();
+        assertThat(f.packages()).isEmpty();
+        assertThat(f.kernels()).isEmpty();
     }
 }

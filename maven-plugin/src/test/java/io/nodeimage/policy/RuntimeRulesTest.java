@@ -108,6 +108,74 @@ class RuntimeRulesTest {
         assertThat(r.get("NO-NOUVEAU").status()).isEqualTo(RuleResult.Status.PASS);
     }
 
+    /**
+     * The live node with an installed tree beside what it runs, as a node whose /lib/modules and package
+     * database are on the same root: merged /usr (/lib is a link to usr/lib), the node's own signed
+     * nvidia.ko in its module tree, cramfs turned off in modprobe.d, a dpkg database.
+     */
+    static Path withInstalledTree(Path dir, String status) throws Exception {
+        Path copy = LiveNode.copy(dir);
+        Path root = copy.resolve("root");
+        String release = Files.readString(LiveNode.fixture().resolve("uname-r.txt")).strip();
+        Files.writeString(root.resolve("proc/sys/kernel/osrelease"), release + "\n");
+        Path tree = Files.createDirectories(root.resolve("usr/lib/modules/" + release + "/kernel/drivers/video"));
+        Files.copy(LiveNode.fixture().resolve("modules/nvidia.ko.xz"), tree.resolve("nvidia.ko.xz"));
+        Files.writeString(root.resolve("usr/lib/modules/" + release + "/modules.dep"), "kernel/drivers/video/nvidia.ko.xz:\n");
+        Files.createSymbolicLink(root.resolve("lib"), Path.of("usr/lib"));
+        Files.createDirectories(root.resolve("etc/modprobe.d"));
+        Files.writeString(root.resolve("etc/modprobe.d/cis.conf"), "install cramfs /bin/false\nblacklist cramfs\n");
+        Files.createDirectories(root.resolve("var/lib/dpkg"));
+        Files.writeString(root.resolve("var/lib/dpkg/status"), status);
+        return root;
+    }
+
+    static final String STATUS = """
+            Package: nvidia-kernel-open-dkms
+            Status: install ok installed
+            Architecture: amd64
+            Version: 580.159.04-1
+
+            """;
+
+    @Test
+    void aNodeWithItsInstalledTreeIsJudgedOnItsFilesToo() throws Exception {
+        Facts facts = node(withInstalledTree(dir, STATUS), LiveNode.smiXml());
+        assertThat(facts.runtime().imageTree()).isTrue();
+        assertThat(facts.kernels()).singleElement().satisfies(k -> assertThat(k.modules())
+                .singleElement().satisfies(m -> assertThat(m.name()).isEqualTo("nvidia")));
+        assertThat(facts.packages()).extracting(Facts.Package::name).containsExactly("nvidia-kernel-open-dkms");
+
+        Map<String, RuleResult> r = judge(facts);
+        // What the kernel shows is judged as before; what it cannot show comes from the installed tree.
+        assertThat(statuses(r)).containsExactly(
+                Map.entry("DRIVER", "pass"), Map.entry("LOADED", "pass"), Map.entry("NO-NOUVEAU", "pass"),
+                Map.entry("SIGNED", "pass"), Map.entry("IN-TREE", "fail"), Map.entry("GPU", "pass"),
+                Map.entry("KPTR", "fail"), Map.entry("SWIOTLB", "pass"), Map.entry("NVIDIA-OFF", "fail"),
+                Map.entry("CRAMFS", "pass"), Map.entry("SIG-FILES", "pass"), Map.entry("TELNET", "pass"));
+        assertThat(r.get("NVIDIA-OFF").message()).isEqualTo("nvidia is loaded on the running kernel, so it is not disabled");
+    }
+
+    @Test
+    void theInstalledTreeFailsWhatItBreaks() throws Exception {
+        Path root = withInstalledTree(dir, STATUS + """
+                Package: telnet
+                Status: install ok installed
+                Architecture: amd64
+                Version: 0.17+2.5-3
+
+                """);
+        Files.delete(root.resolve("etc/modprobe.d/cis.conf"));
+        Files.writeString(root.resolve("usr/lib/modules/" + Files.readString(LiveNode.fixture().resolve("uname-r.txt")).strip()
+                + "/modules.dep"), "kernel/drivers/video/nvidia.ko.xz:\nkernel/fs/cramfs/cramfs.ko:\n");
+        Map<String, RuleResult> r = judge(node(root, LiveNode.smiXml()));
+        assertThat(r.get("TELNET").status()).isEqualTo(RuleResult.Status.FAIL);
+        assertThat(r.get("CRAMFS").status()).as(r.get("CRAMFS").message()).isEqualTo(RuleResult.Status.FAIL);
+        // The same root without its tree read: what only files show is not applicable again.
+        Facts kernelOnly = HostInspector.inspect(new HostInspector.Request(root, LiveNode.smiXml(),
+                Set.of("kernel.kptr_restrict"), Set.of(), false));
+        assertThat(judge(kernelOnly).get("TELNET").status()).isEqualTo(RuleResult.Status.NOT_APPLICABLE);
+    }
+
     @Test
     void withoutNvidiaSmiGpuModesAreNotCheckedAndSaySo() {
         RuleResult gpu = judge(node(LiveNode.root(), null)).get("GPU");

@@ -95,7 +95,7 @@ class DriftTest {
     @Test
     void driftFindingsGoIntoTheReportsAndFailTheVerdict(@TempDir Path out) throws Exception {
         VerifyService service = new VerifyService(List.of(), io.nodeimage.policy.Policy.Severity.HIGH, LocalDate.parse("2026-11-27"));
-        VerifyService.Judged judged = service.judgeHost(root(), LiveNode.smiXml());
+        VerifyService.Judged judged = service.judgeHost(root(), LiveNode.smiXml(), true);
         judged = judged.with(Drift.judge(certified(RELEASE, "580.95.05", "open", SRCVERSION), judged.facts(),
                 "certificate.intoto.json"));
         VerifyService.Outcome outcome = service.write(judged, null, null, out);
