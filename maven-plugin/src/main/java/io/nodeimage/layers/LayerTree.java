@@ -197,10 +197,12 @@ public final class LayerTree implements AutoCloseable {
         Node node = new Node(name, meta, layer.index());
         if (e.isLink()) {
             // A hard link is the same file as its target (same or lower layer): its header and its bytes.
+            // A hard link to a symbolic link (tar records one where a tree had a link hard-linked) is that
+            // symbolic link again; to a device or a pipe, that node again.
             Node target = lookup(reader.normalize(layer, e.getLinkName()));
-            if (target == null || target.content == null) {
+            if (target == null || target.children != null || (target.content == null && target.meta.isFile())) {
                 throw new LayerException(layer.shown() + " of " + image.source() + " has a hard link " + path + " to "
-                        + e.getLinkName() + ", which is not a regular file of the image");
+                        + e.getLinkName() + ", which is not a file of the image");
             }
             node.meta = target.meta;
             node.content = target.content;
@@ -240,20 +242,37 @@ public final class LayerTree implements AutoCloseable {
         }
     }
 
-    /** The directory at {@code path}, made where missing or not a directory; marked as named by {@code layer}. */
+    /**
+     * The directory at {@code path}, made where missing or not a directory; marked as named by {@code layer}.
+     * A link to a directory on the way is followed, as a runtime unpacking the layer writes through it
+     * ({@code lib/modules/x} over {@code lib -> usr/lib} lands in {@code /usr/lib/modules}); only a link that
+     * leads nowhere is replaced.
+     */
     private Node directory(String path, int layer) {
         Node at = root;
+        String walked = "";
         for (String part : path.split("/")) {
             if (part.isEmpty()) {
                 continue;
             }
             Node next = at.children.get(part);
+            if (next != null && next.meta.isSymlink()) {
+                Optional<String> real = realPath(walked + "/" + part + "/.");
+                Node target = real.map(this::lookup).orElse(null);
+                if (target != null && target.children != null) {
+                    walked = real.get().equals("/") ? "" : real.get();
+                    at = target;
+                    at.layer = Math.max(at.layer, layer);
+                    continue;
+                }
+            }
             if (next == null || next.children == null) {
                 next = new Node(part, IMPLICIT_DIRECTORY, layer);
                 at.children.put(part, next);
             }
             next.layer = Math.max(next.layer, layer);
             at = next;
+            walked += "/" + part;
         }
         return at;
     }

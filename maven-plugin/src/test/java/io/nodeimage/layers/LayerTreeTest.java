@@ -122,6 +122,33 @@ class LayerTreeTest {
     }
 
     @Test
+    void aHardLinkToASymbolicLinkIsThatLinkAgain() throws IOException {
+        byte[] base = Tars.tar().symlink("etc/alternatives/editor", "/usr/bin/vi")
+                .hardlink("etc/alternatives/vi", "etc/alternatives/editor").bytes();
+        try (LayerTree tree = LayerTree.read(image(base), ETC_AND_MODULES, LayerTree.Limits.DEFAULT)) {
+            assertThat(walk(tree, "/etc/alternatives/vi")).containsExactly(
+                    Map.entry("/etc/alternatives/vi", "l 0777 0:0 -> /usr/bin/vi"));
+        }
+        byte[] toDirectory = Tars.tar().dir("etc/d", 0755).hardlink("etc/h", "etc/d").bytes();
+        assertThatThrownBy(() -> LayerTree.read(image(toDirectory), ETC_AND_MODULES, LayerTree.Limits.DEFAULT))
+                .isInstanceOf(LayerException.class).hasMessageContaining("hard link /etc/h").hasMessageContaining("etc/d");
+    }
+
+    @Test
+    void anEntryBelowALinkedDirectoryLandsWhereTheLinkLeads() throws IOException {
+        // As a runtime unpacking the upper layer writes lib/modules/... through the lower layer's lib link.
+        byte[] base = Tars.tar().symlink("lib", "usr/lib").file("usr/lib/modules/6.1/modules.dep", "dep").bytes();
+        byte[] upper = Tars.tar().file("lib/modules/6.1/extra.ko", "ko").bytes();
+        try (LayerTree tree = LayerTree.read(image(base, upper), ETC_AND_MODULES, LayerTree.Limits.DEFAULT)) {
+            assertThat(walk(tree, "/lib")).containsExactly(Map.entry("/lib", "l 0777 0:0 -> usr/lib"));
+            assertThat(walk(tree, "/usr/lib/modules/6.1")).containsExactly(
+                    Map.entry("/usr/lib/modules/6.1", "d 0755 0:0"),
+                    Map.entry("/usr/lib/modules/6.1/extra.ko", "f 0644 0:0 ko"),
+                    Map.entry("/usr/lib/modules/6.1/modules.dep", "f 0644 0:0 dep"));
+        }
+    }
+
+    @Test
     void linksAreFollowedInsideTheImageOnly() throws IOException {
         byte[] base = Tars.tar().symlink("lib", "usr/lib").file("usr/lib/modules/6.1/modules.dep", "dep")
                 .symlink("etc/escape", "../../../../../usr/lib/modules").symlink("etc/abs", "/usr/lib/modules/6.1")
