@@ -104,6 +104,19 @@ public record Facts(
             return new ModuleState(module, kernel, state, blacklisted, install, installFrom, options, softdep, reason,
                     observed);
         }
+
+        /**
+         * The state a rule uses when the image's own modprobe disagrees with the model: what modprobe
+         * showed, where it shows a state; null when it was not asked or shows none. (Here, not beside the
+         * cross-check, which needs an engine client that verify-host's jar does not carry.)
+         */
+        public String modprobeState() {
+            return modprobe == null ? null : switch (modprobe) {
+                case "loadable", "builtin", "absent" -> modprobe;
+                case "not-loaded" -> "disabled";
+                default -> null;
+            };
+        }
     }
 
     public record CmdlineSource(String path, String text) {

@@ -209,15 +209,6 @@ public final class KmodCrossCheck {
         return out;
     }
 
-    /** The verdict a rule should use when the two disagree: what modprobe showed, where it shows a state. */
-    public static String modprobeState(String observed) {
-        return switch (observed) {
-            case "loadable", "builtin", "absent" -> observed;
-            case "not-loaded" -> "disabled";
-            default -> null;
-        };
-    }
-
     private static String relative(String path, String kernel) {
         for (String root : List.of("/usr/lib/modules/" + kernel + "/", "/lib/modules/" + kernel + "/")) {
             if (path.startsWith(root)) {

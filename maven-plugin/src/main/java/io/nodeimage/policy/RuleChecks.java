@@ -1,7 +1,6 @@
 package io.nodeimage.policy;
 
 import io.nodeimage.inspect.Facts;
-import io.nodeimage.inspect.KmodCrossCheck;
 import io.nodeimage.inspect.KernelModule;
 import io.nodeimage.inspect.ModuleSignature;
 import java.util.ArrayList;
@@ -124,7 +123,7 @@ final class RuleChecks {
                     || k.modules().stream().anyMatch(m -> m.canonicalName().equals(name));
             boolean ok = stateMeets(c.state(), state, inKernel);
             // Where the image's own modprobe disagrees with the model, the more conservative verdict counts.
-            String seen = found.map(Facts.ModuleState::modprobe).map(KmodCrossCheck::modprobeState).orElse(null);
+            String seen = found.map(Facts.ModuleState::modprobeState).orElse(null);
             if (seen != null && !seen.equals(state)) {
                 evidence.add(k.version() + ": the image's modprobe shows " + name + " " + seen);
                 if (ok && !stateMeets(c.state(), seen, inKernel)) {

@@ -19,12 +19,19 @@ final class SummaryWriter {
 
     static String write(Verdict v) {
         StringBuilder m = new StringBuilder("# nodeimage verdict: ").append(v.passed() ? "PASSED" : "FAILED").append("\n\n");
-        m.append("Image `").append(v.image()).append('`');
-        if (v.imageId() != null && !v.imageId().isEmpty()) {
+        // verify-host names a node by its boot id where an image has its id: the summary says which it judged.
+        boolean node = v.imageId() != null && v.imageId().startsWith("boot:");
+        m.append(node ? "Node `" : "Image `").append(v.image()).append('`');
+        if (node) {
+            m.append(" (boot `").append(v.imageId().substring("boot:".length())).append("`), as it runs");
+        } else if (v.imageId() != null && !v.imageId().isEmpty()) {
             m.append(" (`").append(v.imageId()).append("`)");
         }
-        m.append(v.profile() != null ? ", profile `" + v.profile() + "`" : ", judged without a profile");
-        m.append(", judged ").append(v.date()).append("; the build fails on unwaived findings of severity ")
+        if (!node || v.profile() != null) {
+            m.append(v.profile() != null ? ", profile `" + v.profile() + "`" : ", judged without a profile");
+        }
+        m.append(", judged ").append(v.date()).append("; the ").append(node ? "run" : "build")
+                .append(" fails on unwaived findings of severity ")
                 .append(v.failOn().yamlName()).append(" or higher, and on ")
                 .append(v.strict() ? "every rule" : "critical rules").append(" that could not be checked.\n\n");
         if (!v.warnings().isEmpty()) {

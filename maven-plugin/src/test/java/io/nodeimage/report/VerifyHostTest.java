@@ -80,4 +80,17 @@ class VerifyHostTest {
             assertThat(Files.readString(again.resolve(f))).as(f).isEqualTo(Files.readString(dir.resolve(f)));
         }
     }
+
+    @Test
+    void theSummaryNamesANodeByItsHostnameAndBootId() throws Exception {
+        Path root = LiveNode.copy(dir.resolve("node")).resolve("root");
+        Files.createDirectories(root.resolve("proc/sys/kernel/random"));
+        Files.writeString(root.resolve("proc/sys/kernel/random/boot_id"), "6f1c0c52-3b0e-4d7e-9a43-0d6b6f0e9c11\n");
+        Files.writeString(root.resolve("proc/sys/kernel/hostname"), "gpu-node-17\n");
+        VerifyService service = service("rules:\n  - {id: NVIDIA, severity: high, loadedModule: {name: nvidia, state: loaded}}\n");
+        service.write(service.judgeHost(root, null, true), null, null, dir.resolve("reports"));
+        assertThat(Files.readString(dir.resolve("reports/summary.md"))).contains("Node `gpu-node-17` (boot "
+                + "`6f1c0c52-3b0e-4d7e-9a43-0d6b6f0e9c11`), as it runs, judged 2026-11-27; the run fails on unwaived "
+                + "findings of severity high or higher");
+    }
 }
