@@ -25,7 +25,7 @@ import java.util.TreeSet;
 public final class HostInspector {
 
     /** The EFI global variable that says whether firmware booted with Secure Boot on. */
-    static final String SECURE_BOOT_VAR = "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e98c0330f0d6";
+    public static final String SECURE_BOOT_VAR = "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e98c0330f0d6";
 
     /**
      * What to read beyond what every node has.

@@ -90,9 +90,21 @@ public record Policy(
             @Doc("Running nodes only (verify-host): whether the running kernel has a module loaded.")
             LoadedModuleCheck loadedModule,
             @Doc("Running nodes only (verify-host): taint flags the running kernel must not carry.") TaintCheck taint,
-            @Doc("Running nodes only (verify-host): the GPUs' modes, as nvidia-smi -q -x reports them.") GpuCheck gpu) {
+            @Doc("Running nodes only (verify-host): the GPUs' modes, as nvidia-smi -q -x reports them.") GpuCheck gpu,
+            @Doc("Running nodes only (verify-host): Secure Boot as the firmware reports it, and the kernel "
+                    + "lockdown it brings.") SecureBootCheck secureBoot) {
         public Rule {
             references = references == null ? List.of() : List.copyOf(references);
+        }
+
+        /**
+         * A rule with no check of its own, for findings judged elsewhere (a certificate's drift, the image's
+         * own modprobe disagreeing): the report needs its id, title, severity and texts.
+         */
+        public static Rule finding(String id, String title, Severity severity, String rationale, String remediation,
+                                   List<Reference> references) {
+            return new Rule(id, title, severity, rationale, remediation, references, null, null, null, null, null, null,
+                    null, null, null, null, null, null, null);
         }
     }
 
@@ -211,6 +223,19 @@ public record Policy(
             @Doc("Persistence mode of every GPU: enabled or disabled.") Mode persistence,
             @Doc("MIG mode of every GPU (current): enabled or disabled; a GPU without MIG counts as disabled.") Mode mig,
             @Doc("ECC mode of every GPU (current): enabled or disabled; a GPU without ECC counts as disabled.") Mode ecc) {
+    }
+
+    /** The kernel's lockdown modes, weakest first (Documentation/admin-guide/kernel-parameters.txt, lockdown=). */
+    public enum Lockdown implements YamlEnum {
+        NONE, INTEGRITY, CONFIDENTIALITY
+    }
+
+    public record SecureBootCheck(
+            @Doc("enabled or disabled: the firmware's Secure Boot state (the EFI SecureBoot variable under "
+                    + "/sys/firmware/efi/efivars); a node that shows none is not checked.") Mode state,
+            @Doc("Where Secure Boot is on, the least lockdown the kernel must be in: integrity (no unsigned module, no "
+                    + "write to kernel memory) or confidentiality (nor any read of it). Not applicable where Secure "
+                    + "Boot is off.") Lockdown lockdown) {
     }
 
     public record Waiver(

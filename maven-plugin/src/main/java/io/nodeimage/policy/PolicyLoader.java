@@ -35,7 +35,7 @@ public final class PolicyLoader {
 
     public static final String CATALOG_ROOT = "nodeimage/policies/";
     private static final String CHECKS = "kernelModule, kernelModules, driver, package, sysctl, kernelConfig, "
-            + "cmdline, service, file, loadedModule, taint, gpu";
+            + "cmdline, service, file, loadedModule, taint, gpu, secureBoot";
     /** Certificates are a few kilobytes; a bundle of a CA chain stays far below this. */
     private static final int MAX_CERTIFICATE_BYTES = 256 * 1024;
 
@@ -229,7 +229,7 @@ public final class PolicyLoader {
             Location at = YNode.at(doc, "rules", i).map(YNode::location).orElse(doc.location());
             String path = KeyPath.index("rules", i);
             long checks = Stream.of(r.kernelModule(), r.kernelModules(), r.driver(), r.packageState(), r.sysctl(),
-                    r.kernelConfig(), r.cmdline(), r.service(), r.file(), r.loadedModule(), r.taint(), r.gpu())
+                    r.kernelConfig(), r.cmdline(), r.service(), r.file(), r.loadedModule(), r.taint(), r.gpu(), r.secureBoot())
                     .filter(Objects::nonNull).count();
             String inRule = path;
             boolean misspelt = problems.list().stream().anyMatch(x -> x.path().startsWith(inRule + "."));

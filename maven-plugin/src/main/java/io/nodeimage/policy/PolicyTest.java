@@ -78,7 +78,11 @@ public record PolicyTest(
             @Doc("Taint letters the running kernel carries, such as [O] or [P, O, E].") List<KernelTaint> taints,
             @Doc("Modules loaded, by name.") List<@Shape(MODULE) String> loaded,
             @Doc("GPUs as the driver and nvidia-smi show them; modes absent: no nvidia-smi output was given.")
-            List<GpuSpec> gpus) {
+            List<GpuSpec> gpus,
+            @Doc("enabled or disabled, as the firmware's EFI variable says; absent: the node shows none.")
+            Policy.Mode secureBoot,
+            @Doc("The kernel's lockdown mode: none, integrity or confidentiality; absent: no lockdown in the kernel.")
+            Policy.Lockdown lockdown) {
     }
 
     public record GpuSpec(@Doc("The model, such as NVIDIA H100 80GB HBM3.") String model, Policy.Mode persistence,

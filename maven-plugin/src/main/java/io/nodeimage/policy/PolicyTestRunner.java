@@ -169,7 +169,8 @@ public final class PolicyTestRunner {
                     mode(g.mig()), mode(g.ecc()), null));
         }
         boolean smi = specs.stream().anyMatch(g -> g.persistence() != null || g.mig() != null || g.ecc() != null);
-        return new Facts.Runtime(null, mask, taints, true, loaded, null, null, gpus, smi ? "(test)" : null);
+        return new Facts.Runtime(null, mask, taints, true, loaded, r.lockdown() == null ? null : r.lockdown().yamlName(),
+                r.secureBoot() == null ? null : r.secureBoot().yamlName(), gpus, smi ? "(test)" : null);
     }
 
     private static String mode(Policy.Mode m) {

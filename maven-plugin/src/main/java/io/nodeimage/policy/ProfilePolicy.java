@@ -250,7 +250,7 @@ public final class ProfilePolicy {
                 + " at " + at.file() + ":" + at.line(), null));
         rules.put(id, new Policy.Rule(id, title, Policy.Severity.HIGH, RATIONALE, REMEDIATION, references,
                 c.kernelModule, null, c.driver, c.packageState, c.sysctl, null, c.cmdline, c.service, c.file,
-                null, null, null));
+                null, null, null, null));
         locations.put(id, at);
         checks.put(id, c.describe());
     }

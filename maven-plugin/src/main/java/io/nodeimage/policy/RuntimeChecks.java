@@ -23,7 +23,8 @@ final class RuntimeChecks {
 
     static Optional<Skip> skip(Policy.Rule rule, Facts facts) {
         Facts.Runtime runtime = facts.runtime();
-        boolean runtimeRule = rule.loadedModule() != null || rule.taint() != null || rule.gpu() != null;
+        boolean runtimeRule = rule.loadedModule() != null || rule.taint() != null || rule.gpu() != null
+                || rule.secureBoot() != null;
         if (runtime == null) {
             if (runtimeRule) {
                 return Optional.of(new Skip("a rule about a running node: an image runs no kernel "
@@ -64,6 +65,16 @@ final class RuntimeChecks {
         if (rule.taint() != null && runtime.taintMask() < 0) {
             return Optional.of(new Skip("the kernel's taint (/proc/sys/kernel/tainted) could not be read", true));
         }
+        if (rule.secureBoot() != null) {
+            if (runtime.secureBoot() == null && rule.secureBoot().state() != null) {
+                return Optional.of(new Skip("the node shows no Secure Boot state (no EFI SecureBoot variable under "
+                        + "/sys/firmware/efi/efivars: booted without UEFI, or efivarfs is not mounted under the root)", true));
+            }
+            if (rule.secureBoot().state() == null && !"enabled".equals(runtime.secureBoot())) {
+                return Optional.of(new Skip("Secure Boot is " + (runtime.secureBoot() == null ? "not shown by the node (no EFI "
+                        + "SecureBoot variable)" : runtime.secureBoot()) + ": lockdown is judged where it is on", false));
+            }
+        }
         if (rule.gpu() != null) {
             String vendor = vendor(rule.gpu());
             List<Facts.Gpu> gpus = gpus(runtime, vendor);
@@ -99,6 +110,9 @@ final class RuntimeChecks {
         if (r.gpu() != null) {
             return gpu(r.gpu(), runtime, look);
         }
+        if (r.secureBoot() != null) {
+            return secureBoot(r.secureBoot(), runtime, look);
+        }
         throw new IllegalStateException("rule " + r.id() + " is not a runtime check");
     }
 
@@ -106,7 +120,7 @@ final class RuntimeChecks {
     static boolean handles(Policy.Rule r, Facts f) {
         // A module rule on a node is the kernel's answer when the module is loaded (or nothing can be);
         // otherwise the installed tree's modprobe.d decides, as on an image.
-        return r.loadedModule() != null || r.taint() != null || r.gpu() != null
+        return r.loadedModule() != null || r.taint() != null || r.gpu() != null || r.secureBoot() != null
                 || (r.kernelModule() != null && f.runtime() != null && (!f.runtime().imageTree()
                 || !f.runtime().modulesSupported() || loaded(f.runtime(), r.kernelModule().name())));
     }
@@ -162,6 +176,30 @@ final class RuntimeChecks {
             look.path(runtime.nvidiaSmi());
         }
         return wrong.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", wrong));
+    }
+
+    /**
+     * Secure Boot only proves what booted; the kernel's lockdown is what keeps an unsigned module out
+     * afterwards (without it the kernel loads one and only taints itself E).
+     */
+    private static Optional<String> secureBoot(Policy.SecureBootCheck c, Facts.Runtime runtime, RuleChecks.Look look) {
+        look.path(io.nodeimage.host.HostInspector.SECURE_BOOT_VAR);
+        look.evidence.add("Secure Boot " + (runtime.secureBoot() == null ? "not shown" : runtime.secureBoot())
+                + ", lockdown " + (runtime.lockdown() == null ? "not in the kernel" : runtime.lockdown()));
+        if (c.state() != null && !c.state().yamlName().equals(runtime.secureBoot())) {
+            return Optional.of("Secure Boot is " + runtime.secureBoot() + ", not " + c.state().yamlName());
+        }
+        if (c.lockdown() != null && "enabled".equals(runtime.secureBoot())) {
+            look.path("/sys/kernel/security/lockdown");
+            Policy.Lockdown actual = runtime.lockdown() == null ? null : java.util.Arrays.stream(Policy.Lockdown.values())
+                    .filter(l -> l.yamlName().equals(runtime.lockdown())).findFirst().orElse(null);
+            if (actual == null || actual.ordinal() < c.lockdown().ordinal()) {
+                return Optional.of("Secure Boot is on, but the kernel " + (runtime.lockdown() == null
+                        ? "has no lockdown (no /sys/kernel/security/lockdown)" : "is in lockdown " + runtime.lockdown())
+                        + ", not at least " + c.lockdown().yamlName() + ": it loads an unsigned module and only taints itself");
+            }
+        }
+        return Optional.empty();
     }
 
     /** A mode nvidia-smi reports N/A for (no MIG, no ECC on the GPU) is not enabled. */

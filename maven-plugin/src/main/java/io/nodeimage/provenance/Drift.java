@@ -148,11 +148,11 @@ public final class Drift {
     }
 
     private static Policy.Rule rule(String id, String title) {
-        return new Policy.Rule(id, title, Policy.Severity.HIGH,
+        return Policy.Rule.finding(id, title, Policy.Severity.HIGH,
                 "A node that passed as an image can drift: booted into another kernel, a driver loaded from a mounted "
                         + "file system or built by hand. The certificate says what the image held.",
                 "Boot the node from its certified image, or certify the image the node runs.",
-                List.of(), null, null, null, null, null, null, null, null, null, null, null, null);
+                List.of());
     }
 
     private static RuleResult result(Policy.Rule rule, boolean pass, String message, Location at) {

@@ -59,13 +59,13 @@ final class CrossChecked {
     static List<RuleResult> findings(KmodCrossCheck.Result result, Policy.Severity severity) {
         List<RuleResult> out = new ArrayList<>();
         for (KmodCrossCheck.Disagreement d : result.disagreements()) {
-            Policy.Rule rule = new Policy.Rule("KMOD-" + d.module() + "@" + d.kernel(),
+            Policy.Rule rule = Policy.Rule.finding("KMOD-" + d.module() + "@" + d.kernel(),
                     d.module() + ": the image's modprobe agrees with nodeimage's model", severity,
                     "nodeimage judges module states by modelling kmod; where the image's own modprobe plans otherwise, "
                             + "the model is wrong for this image and the rules judge by the more conservative state.",
                     "report the case to nodeimage with the modprobe.d files involved; until it is fixed, the rules "
                             + "that name this module use the more conservative of the two states",
-                    List.of(), null, null, null, null, null, null, null, null, null, null, null, null);
+                    List.of());
             List<String> evidence = new ArrayList<>();
             evidence.add("modprobe -D -S " + d.kernel() + " " + d.module() + ":");
             d.output().lines().limit(20).forEach(l -> evidence.add("  " + l));

@@ -177,6 +177,48 @@ class RuntimeRulesTest {
     }
 
     @Test
+    void secureBootAndLockdownAreReadFromTheFirmwareVariableAndTheKernel() throws Exception {
+        Path root = LiveNode.copy(dir).resolve("root");
+        Problems problems = new Problems();
+        LoadedPolicy p = PolicyLoader.load(SafeYaml.parse((EvaluatorTest.HEADER + """
+                rules:
+                  - {id: SB, severity: high, secureBoot: {state: enabled}}
+                  - {id: LOCKED, severity: high, secureBoot: {lockdown: integrity}}
+                """).getBytes(StandardCharsets.UTF_8), "p.yaml"), "p.yaml", "p", problems)
+                .orElseThrow(() -> new AssertionError(problems.list()));
+        java.util.function.Supplier<Map<String, RuleResult>> judge = () -> {
+            Map<String, RuleResult> out = new LinkedHashMap<>();
+            new Evaluator(LocalDate.of(2026, 11, 27)).evaluate(List.of(p), node(root, null), EvaluatorTest.UBUNTU)
+                    .forEach(r -> out.put(r.ruleId(), r));
+            return out;
+        };
+        // The fixture node shows neither (a cloud VM without efivarfs): not checked, and it says why.
+        Map<String, RuleResult> r = judge.get();
+        assertThat(r.get("SB").status()).isEqualTo(RuleResult.Status.NOT_APPLICABLE);
+        assertThat(r.get("SB").undecided()).isTrue();
+        assertThat(r.get("LOCKED").message()).startsWith("Secure Boot is not shown by the node");
+
+        // efivarfs: four bytes of attributes, then the value; the kernel prints its mode in brackets.
+        Path efivars = Files.createDirectories(root.resolve("sys/firmware/efi/efivars"));
+        Path variable = efivars.resolve(Path.of(io.nodeimage.host.HostInspector.SECURE_BOOT_VAR).getFileName().toString());
+        Files.write(variable, new byte[] {6, 0, 0, 0, 1});
+        Files.createDirectories(root.resolve("sys/kernel/security"));
+        Files.writeString(root.resolve("sys/kernel/security/lockdown"), "[none] integrity confidentiality\n");
+        r = judge.get();
+        assertThat(statuses(r)).containsExactly(Map.entry("SB", "pass"), Map.entry("LOCKED", "fail"));
+        assertThat(r.get("LOCKED").message()).isEqualTo("Secure Boot is on, but the kernel is in lockdown none, not at least "
+                + "integrity: it loads an unsigned module and only taints itself");
+
+        Files.writeString(root.resolve("sys/kernel/security/lockdown"), "none [integrity] confidentiality\n");
+        assertThat(statuses(judge.get())).containsExactly(Map.entry("SB", "pass"), Map.entry("LOCKED", "pass"));
+
+        Files.write(variable, new byte[] {6, 0, 0, 0, 0});
+        r = judge.get();
+        assertThat(statuses(r)).containsExactly(Map.entry("SB", "fail"), Map.entry("LOCKED", "not-applicable"));
+        assertThat(r.get("SB").message()).isEqualTo("Secure Boot is disabled, not enabled");
+    }
+
+    @Test
     void withoutNvidiaSmiGpuModesAreNotCheckedAndSaySo() {
         RuleResult gpu = judge(node(LiveNode.root(), null)).get("GPU");
         assertThat(gpu.status()).isEqualTo(RuleResult.Status.NOT_APPLICABLE);

@@ -48,9 +48,8 @@ class CertificateCheckTest {
     }
 
     private VerifyService.Judged judged(String facts, io.nodeimage.policy.RuleResult.Status status) {
-        io.nodeimage.policy.Policy.Rule rule = new io.nodeimage.policy.Policy.Rule("SITE-1", null,
-                io.nodeimage.policy.Policy.Severity.HIGH, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+        io.nodeimage.policy.Policy.Rule rule = io.nodeimage.policy.Policy.Rule.finding("SITE-1", null,
+                io.nodeimage.policy.Policy.Severity.HIGH, null, null, null);
         var result = new io.nodeimage.policy.RuleResult("site", "1.0.0", rule, status, "", List.of(), null, null, false,
                 null, false);
         return new VerifyService.Judged(null, facts, new io.nodeimage.policy.Evaluator.Evaluation(List.of(result),

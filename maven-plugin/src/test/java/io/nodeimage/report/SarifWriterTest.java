@@ -13,9 +13,8 @@ class SarifWriterTest {
 
     @Test
     void aWaivedFindingIsASuppressionWithKeysInAFixedOrderAndTheImageIsNamed() {
-        Policy.Rule rule = new Policy.Rule("SITE-1", "no telnet", Policy.Severity.HIGH, "clear-text logins", "remove it",
-                List.of(new Policy.Reference("CIS 2.3.1", "https://www.cisecurity.org/benchmark/ubuntu_linux")), null, null,
-                null, null, null, null, null, null, null, null, null, null);
+        Policy.Rule rule = Policy.Rule.finding("SITE-1", "no telnet", Policy.Severity.HIGH, "clear-text logins", "remove it",
+                List.of(new Policy.Reference("CIS 2.3.1", "https://www.cisecurity.org/benchmark/ubuntu_linux")));
         Policy.Waiver waiver = new Policy.Waiver("SITE-1", List.of(), "switch console", null, "2027-01-31", "secops");
         RuleResult waived = new RuleResult("site", "1.0.0", rule, RuleResult.Status.WAIVED, "telnet 0.17 is installed",
                 List.of("telnet 0.17"), new Location("policies/site.yaml", 7, 5), waiver, false, null, false);
