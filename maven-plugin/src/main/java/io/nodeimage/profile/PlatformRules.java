@@ -4,6 +4,7 @@ import io.nodeimage.profile.Profile.Arch;
 import io.nodeimage.profile.Profile.Platform;
 import io.nodeimage.profile.Profile.ResctrlGroup;
 import io.nodeimage.profile.Profile.Vendor;
+import io.nodeimage.yaml.YNode;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class PlatformRules {
         this.rules = rules;
     }
 
-    void check(Profile p, io.nodeimage.yaml.YNode.Mapping tree) {
+    void check(Profile p, YNode.Mapping tree) {
         Platform platform = p.platform();
         Map<String, String> options = p.kernel().modules().options();
         if (platform.hmm() != null) {
@@ -64,7 +65,7 @@ final class PlatformRules {
         }
     }
 
-    private void mpam(Profile p, io.nodeimage.yaml.YNode.Mapping tree) {
+    private void mpam(Profile p, YNode.Mapping tree) {
         if (p.os().arch() == Arch.X86_64) {
             // Intel RDT and AMD PQoS use the same resctrl file system, but MPAM is Arm's (resctrl.rst).
             rules.add(tree, "MPAM is Arm's memory partitioning; this profile is x86_64",
@@ -108,7 +109,7 @@ final class PlatformRules {
     }
 
     /** A module option the platform key renders, also written in kernel.modules.options. */
-    private void twice(io.nodeimage.yaml.YNode.Mapping tree, Map<String, String> options, String module, String option,
+    private void twice(YNode.Mapping tree, Map<String, String> options, String module, String option,
                        String key, String platformKey) {
         options.forEach((m, value) -> {
             if (m.replace('-', '_').equals(module) && (" " + value).contains(" " + option + "=")) {
@@ -119,7 +120,7 @@ final class PlatformRules {
         });
     }
 
-    private void cmdline(io.nodeimage.yaml.YNode.Mapping tree, Profile p, String prefix, String why) {
+    private void cmdline(YNode.Mapping tree, Profile p, String prefix, String why) {
         List<String> cmdline = p.kernel().cmdline();
         for (int i = 0; i < cmdline.size(); i++) {
             if (cmdline.get(i).startsWith(prefix)) {
