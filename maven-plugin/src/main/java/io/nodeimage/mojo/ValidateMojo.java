@@ -67,7 +67,7 @@ public class ValidateMojo extends AbstractPolicyMojo {
     void run() {
         ProfileSources sources = profileSources();
         ProfileValidation.Report report = ProfileValidation.run(sources, selection(), catalog,
-                mirrors == null ? Map.<String, String>of() : mirrors);
+                mirrors == null ? Map.<String, String>of() : mirrors, new io.nodeimage.plan.PlatformSupport(vendorCatalog()));
         if (report.checked().isEmpty()) {
             getLog().warn("No profiles to validate in " + profilesDirectory
                     + " (set " + PropertyNames.PROFILES + " or " + PropertyNames.VALIDATE_CATALOG + "=true)");

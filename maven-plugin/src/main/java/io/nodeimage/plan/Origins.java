@@ -84,6 +84,12 @@ public final class Origins {
             return Optional.empty();
         }
         String because = step.because();
+        // platform.hmm, platform.numaBalancing, ...: the step (or, for sysctl, the setting) names the key it renders.
+        String reason = step instanceof Step.Sysctl s ? s.reasons().get(value) : because;
+        if (reason != null && reason.startsWith("platform.")) {
+            int end = reason.indexOf(':');
+            return scalar((Object[]) (end < 0 ? reason : reason.substring(0, end)).split("\\."));
+        }
         if (step instanceof Step.InstallPackages) {
             return because.equals("kernel.package") ? scalar("kernel", "package")
                     : because.equals("packages.install") ? item(value, "packages", "install") : Optional.empty();

@@ -37,11 +37,28 @@ public final class Planner {
 
     /** The plan of a resolved profile, knowing the file and line of every value the profile wrote. */
     public Plan plan(io.nodeimage.profile.ResolvedProfile resolved) {
-        return plan(resolved.profile()).withOrigins(Origins.of(resolved));
+        requireSupported(resolved.profile(), resolved.tree());
+        return planChecked(resolved.profile()).withOrigins(Origins.of(resolved));
     }
 
     public Plan plan(Profile p) {
+        requireSupported(p, null);
+        return planChecked(p);
+    }
+
+    /** A platform feature the target's kernel cannot do stops the plan, at the key's line where it is known. */
+    private void requireSupported(Profile p, io.nodeimage.yaml.YNode.Mapping tree) {
+        io.nodeimage.yaml.Problems problems = new io.nodeimage.yaml.Problems();
+        new PlatformSupport(vendor).check(p, tree, problems);
+        if (!problems.isEmpty()) {
+            throw new io.nodeimage.yaml.YamlException("profile " + p.name() + " asks for what its target cannot do",
+                    problems.list(), "fix each one at the file:line:column shown (docs/profiles.md, 'Multi-tenant features')");
+        }
+    }
+
+    private Plan planChecked(Profile p) {
         List<Step> steps = new ArrayList<>();
+        PlatformSteps.Result platform = PlatformSteps.of(p, vendor);
         Baseline expanded = Baseline.of(p);
         List<Baseline.Item> baseline = expanded.items();
         checkBaselineAgainstLoads(p, baseline);
@@ -83,6 +100,7 @@ public final class Planner {
         }
         steps.addAll(vendorSteps.installs());
         List<String> services = new ArrayList<>(vendorSteps.services());
+        services.addAll(platform.units());
         if (!p.packages().remove().isEmpty()) {
             steps.add(new Step.RemovePackages(p.packages().remove(), "packages.remove"));
         }
@@ -100,6 +118,7 @@ public final class Planner {
         }
         p.kernel().modules().options().forEach((module, options) ->
                 steps.add(new Step.ModuleOptions(module, options, "kernel.modules.options")));
+        steps.addAll(platform.options());
         if (!p.kernel().modules().load().isEmpty()) {
             steps.add(new Step.LoadModules(p.kernel().modules().load(), "kernel.modules.load"));
         }
@@ -111,6 +130,7 @@ public final class Planner {
         if (!p.kernel().cmdline().isEmpty()) {
             steps.add(new Step.KernelArguments(p.kernel().cmdline(), "kernel.cmdline"));
         }
+        platform.arguments().ifPresent(steps::add);
 
         Map<String, String> sysctl = new LinkedHashMap<>();
         Map<String, String> reasons = new LinkedHashMap<>();
@@ -124,6 +144,9 @@ public final class Planner {
             sysctl.put(k, v);
             reasons.put(k, "sysctl");
         });
+        // A step of its own, so plan.txt names the key or the vendor document it comes from; the same sysctl.d file.
+        platform.sysctl().ifPresent(n -> steps.add(new Step.Sysctl(Map.of(n.key(), n.value()),
+                Map.of(n.key(), n.reason()), n.reason())));
         if (!sysctl.isEmpty()) {
             steps.add(new Step.Sysctl(sysctl, reasons, expanded.benchmarkName() == null ? "sysctl"
                     : "sysctl and " + expanded.benchmarkName() + " items"));
@@ -144,6 +167,7 @@ public final class Planner {
                     conf.toString(), expanded.benchmarkName() + " section 5.1 (SSH server)"));
         }
         steps.addAll(vendorSteps.files());
+        steps.addAll(platform.files());
         for (Profile.FileSpec f : p.files()) {
             steps.add(new Step.WriteFile(f.path(), f.mode() == null ? "0644" : f.mode(),
                     f.owner() == null ? "root" : f.owner(), f.group() == null ? "root" : f.group(), f.content(),
@@ -165,7 +189,7 @@ public final class Planner {
             steps.add(new Step.Services(Step.UnitAction.MASK, p.services().mask(), "services.mask"));
         }
         steps.addAll(vendorSteps.after());
-        if (!disabled.isEmpty() || !p.kernel().modules().options().isEmpty()) {
+        if (!disabled.isEmpty() || !p.kernel().modules().options().isEmpty() || !platform.options().isEmpty()) {
             steps.add(new Step.RebuildInitramfs("module disables and options must hold in early boot too"));
         }
         return new Plan(p.name(), p.description(), p.os(), p.base().image(), p.base().bootc(), p.outputs(), steps,

@@ -149,6 +149,30 @@ public final class VendorCatalog {
                         && a.target().matches(os, gpu)).toList();
     }
 
+    /**
+     * The kernel series of the image: the entry naming kernel.package, or the default kernel when the profile
+     * names none; the project's first.
+     */
+    public Optional<VendorData.KernelSeries> kernel(Profile.Os os, String kernelPackage) {
+        return files.stream().flatMap(f -> f.data().kernels().stream())
+                .filter(k -> k.target().matches(os, null)
+                        && (kernelPackage == null ? k.isDefault() : k.packages().contains(kernelPackage)))
+                .findFirst();
+    }
+
+    /** What the vendor data knows about a platform feature's kernel needs, the project's first. */
+    public Optional<VendorData.KernelFeature> kernelFeature(VendorData.PlatformFeature feature) {
+        return files.stream().flatMap(f -> f.data().kernelFeatures().stream())
+                .filter(k -> k.feature() == feature).findFirst();
+    }
+
+    /** The first tuning entry for the CPU or one of the GPU generations, the project's first. */
+    public Optional<VendorData.Tuning> tuning(Profile.Cpu cpu, List<Profile.GpuFamily> gpus) {
+        return files.stream().flatMap(f -> f.data().tuning().stream())
+                .filter(t -> (cpu != null && t.cpus().contains(cpu)) || gpus.stream().anyMatch(t.gpus()::contains))
+                .findFirst();
+    }
+
     public Optional<VendorData.BranchNote> branchNote(Profile.Vendor vendor, String branch, Profile.Os os) {
         return files.stream().flatMap(f -> f.data().branches().stream())
                 .filter(b -> b.vendor() == vendor && b.branch().equals(branch) && b.target().matches(os, null)).findFirst();

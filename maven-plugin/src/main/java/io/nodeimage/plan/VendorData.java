@@ -5,6 +5,7 @@ import static io.nodeimage.yaml.Syntax.DATE;
 import static io.nodeimage.yaml.Syntax.FILE_MODE;
 import static io.nodeimage.yaml.Syntax.FIREWALL_PORT;
 import static io.nodeimage.yaml.Syntax.FINGERPRINT;
+import static io.nodeimage.yaml.Syntax.KERNEL_RELEASE;
 import static io.nodeimage.yaml.Syntax.LINE;
 import static io.nodeimage.yaml.Syntax.LOCK_PATTERN;
 import static io.nodeimage.yaml.Syntax.MODULE;
@@ -39,13 +40,76 @@ public record VendorData(
         List<Repository> repositories,
         @Doc("Driver packages per vendor, OS, flavour and way of building the modules.") List<Driver> drivers,
         @Doc("What an accelerator or network feature adds: packages, services, modules, files.") List<Addon> addons,
-        @Doc("Branches whose packages install another branch, or that the vendor no longer ships.") List<BranchNote> branches) {
+        @Doc("Branches whose packages install another branch, or that the vendor no longer ships.") List<BranchNote> branches,
+        @Doc("The kernel release series a distribution's kernel packages ship.") List<KernelSeries> kernels,
+        @Key("kernelFeatures") @Doc("Platform features that need a kernel release (and architecture) to work.")
+        List<KernelFeature> kernelFeatures,
+        @Doc("Settings a CPU or GPU vendor recommends, applied when the profile does not decide them.")
+        List<Tuning> tuning) {
 
     public VendorData {
         repositories = list(repositories);
         drivers = list(drivers);
         addons = list(addons);
         branches = list(branches);
+        kernels = list(kernels);
+        kernelFeatures = list(kernelFeatures);
+        tuning = list(tuning);
+    }
+
+    /**
+     * The release series of a distribution's kernel: the packages a profile's kernel.package may name for it,
+     * and whether it is the kernel an image gets when kernel.package is absent.
+     */
+    public record KernelSeries(
+            @Required @Key("for") @Doc("The images it concerns.") Target target,
+            @Required @Doc("Kernel packages of that series, as kernel.package names them.") List<@Shape(PACKAGE_TEMPLATE) String> packages,
+            @Key("default") @Doc("The kernel of images whose profile names no kernel.package.") Boolean isDefault,
+            @Required @Doc("The upstream release series the packages ship, such as 6.8.") @Shape(KERNEL_RELEASE) String release,
+            @Required @Doc("Where this was read.") Source source) {
+
+        public KernelSeries {
+            packages = list(packages);
+            isDefault = isDefault != null && isDefault;
+        }
+    }
+
+    /** A platform feature a profile can ask for that depends on the kernel. */
+    public enum PlatformFeature implements YamlEnum {
+        /** NVIDIA UVM's Heterogeneous Memory Management (platform.hmm: required). */
+        HMM,
+        /** KVM nested virtualization on arm64 (platform.nestedVirtualization: true on aarch64). */
+        ARM64_NESTED_VIRTUALIZATION,
+        /** Arm MPAM through resctrl (platform.mpam). */
+        MPAM
+    }
+
+    public record KernelFeature(
+            @Required @Doc("hmm, arm64-nested-virtualization or mpam.") PlatformFeature feature,
+            @Required @Doc("The first upstream release that has it.") @Shape(KERNEL_RELEASE) String release,
+            @Doc("Architectures where it works; all when absent.") List<Profile.Arch> arch,
+            @Doc("Why it does not work on the other architectures, in one line.") @Shape(LINE) String unsupported,
+            @Doc("Kernel configuration options it needs.") List<@Shape(WORD) String> configs,
+            @Required @Doc("Where this was read.") Source source) {
+
+        public KernelFeature {
+            arch = list(arch);
+            configs = list(configs);
+        }
+    }
+
+    /** A vendor's recommended setting for nodes with its CPU or GPU. */
+    public record Tuning(
+            @Doc("The CPUs it is for.") List<Profile.Cpu> cpus,
+            @Doc("The GPU generations it is for.") List<Profile.GpuFamily> gpus,
+            @Key("numaBalancing") @Required @Doc("Automatic NUMA balancing: enabled or disabled.")
+            Profile.NumaBalancing numaBalancing,
+            @Required @Doc("Where this was read.") Source source) {
+
+        public Tuning {
+            cpus = list(cpus);
+            gpus = list(gpus);
+        }
     }
 
     /** Where a fact was read: the vendor document's title and address, and the day it was read. */

@@ -13,6 +13,9 @@ import static io.nodeimage.yaml.Syntax.MODULE_OPTIONS;
 import static io.nodeimage.yaml.Syntax.NAME;
 import static io.nodeimage.yaml.Syntax.PACKAGE;
 import static io.nodeimage.yaml.Syntax.PATH;
+import static io.nodeimage.yaml.Syntax.RESCTRL_BANDWIDTH;
+import static io.nodeimage.yaml.Syntax.RESCTRL_CACHE;
+import static io.nodeimage.yaml.Syntax.RESCTRL_GROUP;
 import static io.nodeimage.yaml.Syntax.RELATIVE_PATH;
 import static io.nodeimage.yaml.Syntax.SERVICE;
 import static io.nodeimage.yaml.Syntax.SYSCTL_KEY;
@@ -217,13 +220,50 @@ public record Profile(
     public record Platform(
             @Doc("x86, grace or vera.") Cpu cpu,
             @Doc("The GPUs are joined by NVSwitch inside the node (HGX 8-GPU): Fabric Manager is needed.") Boolean nvswitch,
-            @Doc("NVLink spans several nodes (GB200 NVL72, Vera Rubin NVL144): IMEX is needed.") Boolean multiNodeNvlink) {
-        static final Platform NONE = new Platform(null, null, null);
+            @Doc("NVLink spans several nodes (GB200 NVL72, Vera Rubin NVL144): IMEX is needed.") Boolean multiNodeNvlink,
+            @Doc("Heterogeneous Memory Management in NVIDIA's UVM driver (nvidia_uvm uvm_disable_hmm): required or "
+                    + "disabled; absent: the driver's default. Needs an NVIDIA accelerator with the open modules, on a "
+                    + "kernel and architecture the vendor data says can do it.") Hmm hmm,
+            @Key("numaBalancing") @Doc("Automatic NUMA balancing (sysctl kernel.numa_balancing): enabled or disabled; "
+                    + "absent: what the vendor data recommends for this CPU or GPU, if anything.") NumaBalancing numaBalancing,
+            @Key("nestedVirtualization") @Doc("KVM nested virtualization: true or false (x86_64: kvm_intel/kvm_amd "
+                    + "nested; aarch64: kvm-arm.mode=nested when true, on a kernel that has it); absent: no decision.")
+            Boolean nestedVirtualization,
+            @Doc("Arm MPAM partitions through resctrl (aarch64, on a kernel with the MPAM resctrl driver): resctrl "
+                    + "mounted at boot and each group's cache and bandwidth applied by a unit.") Mpam mpam) {
+        static final Platform NONE = new Platform(null, null, null, null, null, null, null);
 
         public Platform {
             nvswitch = nvswitch != null && nvswitch;
             multiNodeNvlink = multiNodeNvlink != null && multiNodeNvlink;
         }
+    }
+
+    /** What a profile decides about HMM in NVIDIA's UVM driver. */
+    public enum Hmm implements YamlEnum {
+        REQUIRED, DISABLED
+    }
+
+    public enum NumaBalancing implements YamlEnum {
+        ENABLED, DISABLED
+    }
+
+    public record Mpam(
+            @Required @Doc("The resctrl groups to make at boot, each a partition of the L3 cache and memory bandwidth.")
+            List<ResctrlGroup> groups) {
+
+        public Mpam {
+            groups = list(groups);
+        }
+    }
+
+    /** One resctrl group (Documentation/filesystems/resctrl.rst): a directory under /sys/fs/resctrl and its schemata. */
+    public record ResctrlGroup(
+            @Required @Doc("The group's directory name under /sys/fs/resctrl, such as tenant-a.") @Shape(RESCTRL_GROUP) String name,
+            @Doc("The L3 cache portion: the schemata's L3 value, cache id=capacity bitmask per domain, such as "
+                    + "\"0=00ff;1=00ff\".") @Shape(RESCTRL_CACHE) String cache,
+            @Doc("The memory bandwidth: the schemata's MB value, domain id=percent, such as \"0=50;1=50\".")
+            @Shape(RESCTRL_BANDWIDTH) String bandwidth) {
     }
 
     public enum Vendor implements YamlEnum {

@@ -70,6 +70,7 @@ final class ProfileRules {
                     "kernel", "pageSize");
         }
         checkAccelerators(p, tree);
+        new PlatformRules(this).check(p, tree);
         checkOutputs(p, tree);
         overlap(tree, p.kernel().modules().load(), p.kernel().modules().disable(),
                 "is both loaded and disabled", "kernel", "modules", "disable");

@@ -39,17 +39,40 @@ public final class ProfileValidation {
     /** @param mirrors the build's mirrors, base URL by id, as render resolves mirror:// URLs against them */
     public static Report run(ProfileSources sources, List<String> selection, boolean includeCatalog,
                              java.util.Map<String, String> mirrors) {
-        return run(sources, selection, includeCatalog, new ProfileResolver(sources, mirrors));
+        return run(sources, selection, includeCatalog, mirrors, TargetCheck.NONE);
+    }
+
+    /**
+     * @param target what the profile cannot know itself (the vendor data's kernel releases), run on every profile
+     *     that passes its own rules
+     */
+    public static Report run(ProfileSources sources, List<String> selection, boolean includeCatalog,
+                             java.util.Map<String, String> mirrors, TargetCheck target) {
+        return run(sources, selection, includeCatalog, new ProfileResolver(sources, mirrors), target);
     }
 
     private static Report run(ProfileSources sources, List<String> selection, boolean includeCatalog,
                               ProfileResolver resolver) {
+        return run(sources, selection, includeCatalog, resolver, TargetCheck.NONE);
+    }
+
+    private static Report run(ProfileSources sources, List<String> selection, boolean includeCatalog,
+                              ProfileResolver resolver, TargetCheck target) {
         ProfileSelection.Selected selected = ProfileSelection.select(sources, selection, includeCatalog);
         ProfileResolver.Result result = resolver.check(selected.names());
         Problems problems = new Problems();
         problems.addAll(selected.problems());
         problems.addAll(result.problems());
-        return new Report(selected.names(), result.profiles(), problems.list(), result.warnings());
+        List<ResolvedProfile> valid = new java.util.ArrayList<>();
+        for (ResolvedProfile r : result.profiles()) {
+            Problems own = new Problems();
+            target.check(r.profile(), r.tree(), own);
+            problems.addAll(own.list());
+            if (own.isEmpty()) {
+                valid.add(r);
+            }
+        }
+        return new Report(selected.names(), valid, problems.list(), result.warnings());
     }
 
     /** Throws a violation listing every problem when the report has any. */

@@ -48,6 +48,21 @@ public enum Syntax {
     /** Module parameters as modprobe.d's 'options' line takes them: name=value words. */
     MODULE_OPTIONS("[A-Za-z0-9_]+=[A-Za-z0-9_.,:/-]*( [A-Za-z0-9_]+=[A-Za-z0-9_.,:/-]*)*", 1024,
             "module parameters such as 'NVreg_EnableGpuFirmware=1 NVreg_OpenRmEnableUnsupportedGpus=0'"),
+    /**
+     * A resctrl group: the directory made under /sys/fs/resctrl (Documentation/filesystems/resctrl.rst,
+     * "Resource alloc and monitor groups"). The kernel's own names (info, mon_groups, mon_data) are refused by
+     * the profile rules, not by this shape.
+     */
+    RESCTRL_GROUP("[a-z0-9][a-z0-9_-]{0,31}", 32,
+            "a resctrl group name: lower-case letters, digits, '_' and '-', starting with a letter or digit, at most 32"),
+    /** A cache allocation schemata value: cache id=capacity bitmask, ';'-separated (resctrl.rst, "L3 schemata file details"). */
+    RESCTRL_CACHE("[0-9]{1,4}=[0-9a-fA-F]{1,16}(;[0-9]{1,4}=[0-9a-fA-F]{1,16}){0,255}", 4096,
+            "cache domains and bitmasks such as \"0=00ff;1=00ff\" (domain id=hex capacity bitmask)"),
+    /** A memory bandwidth schemata value: domain id=percent, ';'-separated (resctrl.rst, "Memory bandwidth Allocation"). */
+    RESCTRL_BANDWIDTH("[0-9]{1,4}=[0-9]{1,3}(;[0-9]{1,4}=[0-9]{1,3}){0,255}", 2048,
+            "memory bandwidth domains and percentages such as \"0=50;1=50\" (domain id=percent)"),
+    /** A Linux kernel release series, such as 6.8 or 6.1.24. */
+    KERNEL_RELEASE("[0-9]{1,2}\\.[0-9]{1,3}(\\.[0-9]{1,4})?", 12, "a kernel release such as 6.8 or 6.1.24"),
     SYSCTL_KEY("[a-z0-9_]+(\\.[A-Za-z0-9_-]+)+", 256, "a sysctl key such as kernel.kptr_restrict"),
     SYSCTL_VALUE("[A-Za-z0-9_.:,/-]+( [A-Za-z0-9_.:,/-]+)*", 256,
             "a sysctl value: words of letters, digits and '.', ':', ',', '/', '-' separated by single spaces"),

@@ -185,7 +185,7 @@ phase_packages() {
   # secureBoot.mok: generated (DKMS modules signed for Secure Boot)
   command -v openssl >/dev/null 2>&1 || dnf install -y --setopt=install_weak_deps=False openssl
   make_mok 'nodeimage MOK site-rhel-10-vera-rubin'
-  # kernel.package: nodeimage-profiles:nodeimage/profiles/rhel-10-nvidia-vera-rubin.yaml:20
+  # kernel.package: nodeimage-profiles:nodeimage/profiles/rhel-10-nvidia-vera-rubin.yaml:30
   dnf install -y --setopt=install_weak_deps=False kernel-64k
   # packages.install: nodeimage-profiles:nodeimage/profiles/rhel-10-base.yaml:11
   dnf install -y --setopt=install_weak_deps=False ca-certificates chrony audit kmod openssh-server
@@ -234,7 +234,7 @@ phase_packages() {
 phase_modules() {
   write_file /etc/modprobe.d/nodeimage-disable.conf 0644 root root '# Modules disabled by nodeimage: blacklisted (no loading by alias) and
 # their install command replaced, so an explicit modprobe fails too.
-# kernel.modules.disable: nodeimage-profiles:nodeimage/profiles/rhel-10-nvidia-vera-rubin.yaml:28
+# kernel.modules.disable: nodeimage-profiles:nodeimage/profiles/rhel-10-nvidia-vera-rubin.yaml:38
 blacklist nouveau
 install nouveau /bin/false
 # CIS-RHEL10-1.1.1.1 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.1.1.1)
@@ -277,9 +277,12 @@ install rds /bin/false
 blacklist sctp
 install sctp /bin/false
 '
-  rm -f /etc/modprobe.d/nodeimage-options.conf
+  write_file /etc/modprobe.d/nodeimage-options.conf 0644 root root '# Module options set by nodeimage.
+# platform.hmm: disabled (nvidia_uvm uvm_disable_hmm): nodeimage-profiles:nodeimage/profiles/rhel-10-nvidia-vera-rubin.yaml:20
+options nvidia_uvm uvm_disable_hmm=1
+'
   write_file /etc/modules-load.d/nodeimage.conf 0644 root root '# Modules loaded at boot, set by nodeimage.
-# kernel.modules.load: nodeimage-profiles:nodeimage/profiles/rhel-10-nvidia-vera-rubin.yaml:27
+# kernel.modules.load: nodeimage-profiles:nodeimage/profiles/rhel-10-nvidia-vera-rubin.yaml:37
 nvidia
 nvidia_uvm
 nvidia_modeset
@@ -289,12 +292,14 @@ nvidia_modeset
 phase_kernel() {
   # kernel.cmdline: every installed kernel's boot entry; bootc images use kargs.d instead
   if command -v grubby >/dev/null 2>&1 && compgen -G '/boot/vmlinuz-*' >/dev/null; then
-    grubby --update-kernel=ALL --args='acpi_power_meter.force_cap_on=y numa_balancing=disable'
+    grubby --update-kernel=ALL --args=acpi_power_meter.force_cap_on=y
   fi
 }
 
 phase_sysctl() {
   write_file /etc/sysctl.d/60-nodeimage.conf 0644 root root '# Kernel parameters set by nodeimage. Hardening: 51 of 68 level-1 server items of sections 1.1.1, 1.5, 3.2, 3.3 and 5.1 of the CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 are applied (cis-level1-server).
+# platform.numaBalancing: disabled: nodeimage-profiles:nodeimage/profiles/rhel-10-nvidia-vera-rubin.yaml:23
+kernel.numa_balancing = 0
 # CIS-RHEL10-1.5.2 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.5.2)
 fs.protected_hardlinks = 1
 # CIS-RHEL10-1.5.4 (CIS Red Hat Enterprise Linux 10 Benchmark v1.0.1 1.5.4)

@@ -193,7 +193,7 @@ install usb-storage /bin/false
 '
   rm -f /etc/modprobe.d/nodeimage-options.conf
   write_file /etc/modules-load.d/nodeimage.conf 0644 root root '# Modules loaded at boot, set by nodeimage.
-# kernel.modules.load: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-amd-mi300x.yaml:13
+# kernel.modules.load: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-amd-mi300x.yaml:15
 amdgpu
 '
 }
@@ -211,6 +211,8 @@ GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX:-} pci=realloc=off iommu=pt"
 
 phase_sysctl() {
   write_file /etc/sysctl.d/60-nodeimage.conf 0644 root root '# Kernel parameters set by nodeimage. Hardening: 33 of 43 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 are applied (cis-level1-server).
+# automatic NUMA balancing disabled as the vendor recommends: AMD Instinct MI300X system optimization, Operating system settings: Disable NUMA auto-balancing (/proc/sys/kernel/numa_balancing = 0) <https://instinct.docs.amd.com/projects/amdgpu-docs/en/latest/system-optimization/mi300x.html#disable-numa-auto-balancing> (read 2026-11-27)
+kernel.numa_balancing = 0
 # CIS-UBUNTU2404-1.5.1 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.5.1)
 kernel.randomize_va_space = 2
 # CIS-UBUNTU2404-1.5.2 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.5.2)
@@ -261,8 +263,6 @@ kernel.dmesg_restrict = 1
 kernel.unprivileged_bpf_disabled = 1
 # sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:18
 fs.suid_dumpable = 0
-# sysctl: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-amd-mi300x.yaml:16
-kernel.numa_balancing = 0
 '
 }
 

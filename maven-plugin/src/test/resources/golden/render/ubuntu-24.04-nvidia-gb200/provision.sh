@@ -135,7 +135,7 @@ deb [signed-by=/etc/apt/keyrings/nvidia-container-toolkit.gpg] https://nvidia.gi
 phase_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
-  # kernel.package: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-gb200.yaml:16
+  # kernel.package: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-gb200.yaml:23
   apt-get install -y --no-install-recommends linux-nvidia-64k
   # packages.install: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-base.yaml:10
   apt-get install -y --no-install-recommends ca-certificates chrony auditd kmod openssh-server
@@ -156,7 +156,7 @@ phase_packages() {
 phase_modules() {
   write_file /etc/modprobe.d/nodeimage-disable.conf 0644 root root '# Modules disabled by nodeimage: blacklisted (no loading by alias) and
 # their install command replaced, so an explicit modprobe fails too.
-# kernel.modules.disable: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-gb200.yaml:27
+# kernel.modules.disable: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-gb200.yaml:34
 blacklist nouveau
 install nouveau /bin/false
 # CIS-UBUNTU2404-1.1.1.1 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.1.1.1)
@@ -178,9 +178,12 @@ install jffs2 /bin/false
 blacklist usb-storage
 install usb-storage /bin/false
 '
-  rm -f /etc/modprobe.d/nodeimage-options.conf
+  write_file /etc/modprobe.d/nodeimage-options.conf 0644 root root '# Module options set by nodeimage.
+# platform.hmm: disabled (nvidia_uvm uvm_disable_hmm): nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-gb200.yaml:16
+options nvidia_uvm uvm_disable_hmm=1
+'
   write_file /etc/modules-load.d/nodeimage.conf 0644 root root '# Modules loaded at boot, set by nodeimage.
-# kernel.modules.load: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-gb200.yaml:26
+# kernel.modules.load: nodeimage-profiles:nodeimage/profiles/ubuntu-24.04-nvidia-gb200.yaml:33
 nvidia
 nvidia_uvm
 nvidia_modeset
@@ -191,7 +194,7 @@ phase_kernel() {
   # kernel.cmdline: a GRUB drop-in, applied when the image has a boot loader
   # shellcheck disable=SC2016
   write_file /etc/default/grub.d/50-nodeimage.cfg 0644 root root '# Kernel arguments set by nodeimage.
-GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX:-} acpi_power_meter.force_cap_on=y numa_balancing=disable"
+GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX:-} acpi_power_meter.force_cap_on=y"
 '
   if command -v update-grub >/dev/null 2>&1 && [ -d /boot/grub ]; then
     update-grub
@@ -200,6 +203,8 @@ GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX:-} acpi_power_meter.force_cap_on=y numa
 
 phase_sysctl() {
   write_file /etc/sysctl.d/60-nodeimage.conf 0644 root root '# Kernel parameters set by nodeimage. Hardening: 33 of 43 level-1 server items of sections 1.1.1, 1.5, 3.3 and 5.1 of the CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 are applied (cis-level1-server).
+# automatic NUMA balancing disabled as the vendor recommends: NVIDIA Grace CPU Benchmarking Guide, Platform Configuration (kernel command line: numa_balancing=disable) <https://nvidia.github.io/grace-cpu-benchmarking-guide/platform/index.html> (read 2026-11-27)
+kernel.numa_balancing = 0
 # CIS-UBUNTU2404-1.5.1 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.5.1)
 kernel.randomize_va_space = 2
 # CIS-UBUNTU2404-1.5.2 (CIS Ubuntu Linux 24.04 LTS Benchmark v1.0.0 1.5.2)
