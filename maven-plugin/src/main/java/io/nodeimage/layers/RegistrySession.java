@@ -1,0 +1,233 @@
+package io.nodeimage.layers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nodeimage.yaml.Json;
+import io.nodeimage.yaml.JsonRead;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One repository of an OCI distribution registry, for writing (the distribution specification's push
+ * API) and for the reads a push needs: requests with a login (HTTP basic, or the token a 401's Bearer
+ * challenge names, asked for pull and push), TLS with the JDK's trust store or a CA file, plain HTTP only
+ * to this machine or to a host allowed by name, and timeouts, so a registry that stops answering is one
+ * error naming what was being sent.
+ */
+final class RegistrySession {
+
+    private static final Pattern CHALLENGE_PARAM = Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"");
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
+
+    private final RegistryReference ref;
+    private final RegistryCredentials credentials;
+    private final boolean plainHttpAllowed;
+    private final HttpClient http;
+    private final HttpClient probe;
+    private String scheme;
+    private boolean schemeKnown;
+    private String authorization;
+
+    /**
+     * @param caFile PEM certificates to trust instead of the JDK's trust store; null for that store
+     * @param plainHttp whether plain HTTP may be used to this host (always to this machine)
+     */
+    RegistrySession(RegistryReference ref, RegistryCredentials credentials, Path caFile, boolean plainHttp) throws IOException {
+        this.ref = ref;
+        this.credentials = credentials;
+        this.plainHttpAllowed = plainHttp || ref.loopback();
+        HttpClient.Builder builder = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1);
+        if (caFile != null) {
+            builder.sslContext(TrustedCa.context(caFile));
+        }
+        this.http = builder.connectTimeout(Duration.ofSeconds(30)).build();
+        this.probe = builder.connectTimeout(Duration.ofSeconds(3)).build();
+        this.scheme = "https";
+    }
+
+    String host() {
+        return ref.host();
+    }
+
+    String repository() {
+        return ref.repository();
+    }
+
+    /**
+     * Sends a request to {@code /v2/<repository><path>} (or to an absolute location the registry gave),
+     * answering a 401 challenge once; the body is made anew for the second try.
+     */
+    HttpResponse<InputStream> send(String method, String pathOrLocation, Map<String, String> headers,
+                                   Supplier<HttpRequest.BodyPublisher> body, String what) throws IOException {
+        URI uri = uri(pathOrLocation);
+        HttpResponse<InputStream> answer = once(method, uri, headers, body, what);
+        if (answer.statusCode() == 401 && authenticate(answer, what)) {
+            answer = once(method, uri(pathOrLocation), headers, body, what);
+        }
+        if (answer.statusCode() == 401 || answer.statusCode() == 403) {
+            String text = readQuietly(answer);
+            throw new LayerException("registry " + ref.host() + " refused to " + what + " (" + answer.statusCode() + ")"
+                    + (authorization == null ? ": it needs a login (a settings.xml <server> whose id is " + ref.host()
+                    + ", docker login, or a credential helper in the Docker configuration)"
+                    : " with the login given: check the user and password, and that it may push to " + ref.repository())
+                    + (text.isEmpty() ? "" : "; it said: " + text));
+        }
+        return answer;
+    }
+
+    private URI uri(String pathOrLocation) throws LayerException {
+        URI uri = pathOrLocation.startsWith("/")
+                ? URI.create(scheme + "://" + ref.apiHost() + "/v2/" + ref.repository() + pathOrLocation)
+                : URI.create(scheme + "://" + ref.apiHost() + "/").resolve(pathOrLocation);
+        if (!uri.getAuthority().equals(ref.apiHost())) {
+            throw new LayerException("registry " + ref.host() + " sent the upload to " + uri.getAuthority()
+                    + ", another host; nodeimage sends a login and image data only to the registry named");
+        }
+        return uri;
+    }
+
+    private HttpResponse<InputStream> once(String method, URI uri, Map<String, String> headers,
+                                           Supplier<HttpRequest.BodyPublisher> body, String what) throws IOException {
+        boolean trying = !schemeKnown && scheme.equals("https") && plainHttpAllowed;
+        try {
+            HttpResponse<InputStream> answer = exchange(trying ? probe : http, method, uri, headers, body, what);
+            schemeKnown = true;
+            return answer;
+        } catch (javax.net.ssl.SSLException | java.net.http.HttpConnectTimeoutException e) {
+            if (!trying) {
+                throw e instanceof javax.net.ssl.SSLException
+                        ? new LayerException("TLS with registry " + ref.host() + " failed (" + e.getMessage()
+                        + "); its certificate must be trusted: by the JDK's trust store, or by the CA file given")
+                        : new LayerException("registry " + ref.host() + " does not answer: " + e.getMessage());
+            }
+            // A registry allowed plain HTTP that does not speak TLS, as engines allow on this machine.
+            scheme = "http";
+            schemeKnown = true;
+            return exchange(http, method, URI.create("http" + uri.toString().substring("https".length())), headers, body, what);
+        }
+    }
+
+    private HttpResponse<InputStream> exchange(HttpClient client, String method, URI uri, Map<String, String> headers,
+                                               Supplier<HttpRequest.BodyPublisher> body, String what) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.get());
+        headers.forEach(request::header);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LayerException("interrupted while trying to " + what);
+        } catch (javax.net.ssl.SSLException | java.net.http.HttpConnectTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new LayerException("registry " + ref.host() + " stopped answering at " + uri.getScheme() + "://"
+                    + uri.getAuthority() + " while trying to " + what + " (" + describe(e) + "); check that it runs "
+                    + "and has room, then push again: blobs already sent are skipped");
+        }
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+    }
+
+    /** Answers a 401's challenge: a basic login, or a token from the realm it names. False when it cannot. */
+    private boolean authenticate(HttpResponse<InputStream> answer, String what) throws IOException {
+        readQuietly(answer);
+        String challenge = answer.headers().firstValue("WWW-Authenticate").orElse("");
+        Optional<RegistryCredentials.Login> login = credentials.find(ref.host());
+        String basic = login.map(l -> "Basic " + Base64.getEncoder().encodeToString(
+                (l.user() + ":" + l.secret()).getBytes(StandardCharsets.UTF_8))).orElse(null);
+        if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
+            if (basic == null || basic.equals(authorization)) {
+                return false;
+            }
+            authorization = basic;
+            return true;
+        }
+        if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
+            return false;
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        Matcher m = CHALLENGE_PARAM.matcher(challenge);
+        while (m.find()) {
+            params.put(m.group(1).toLowerCase(java.util.Locale.ROOT), m.group(2));
+        }
+        String realm = params.get("realm");
+        if (realm == null) {
+            throw new LayerException("registry " + ref.host() + " asks for a token but names no realm to get it from");
+        }
+        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
+        if (params.containsKey("service")) {
+            url.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
+        }
+        String scope = params.getOrDefault("scope", "repository:" + ref.repository() + ":pull,push");
+        url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        URI tokenUri = URI.create(url.toString());
+        if (!"https".equals(tokenUri.getScheme()) && !(plainHttpAllowed && tokenUri.getHost() != null
+                && tokenUri.getHost().equals(URI.create("http://" + ref.apiHost()).getHost()))) {
+            throw new LayerException("registry " + ref.host() + " names the token service " + tokenUri.getScheme() + "://"
+                    + tokenUri.getAuthority() + ", which is neither HTTPS nor the registry's own host; no login is sent there");
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).GET().timeout(ANSWER_TIMEOUT);
+        if (basic != null) {
+            request.header("Authorization", basic);
+        }
+        HttpResponse<InputStream> token;
+        try {
+            token = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LayerException("interrupted while asking " + tokenUri.getHost() + " for a token");
+        }
+        if (token.statusCode() != 200) {
+            readQuietly(token);
+            throw new LayerException("the token service of registry " + ref.host() + " refused a token to " + what
+                    + " (" + token.statusCode() + ")" + (basic == null ? ": it needs a login" : " with the login given"));
+        }
+        JsonNode json;
+        try (InputStream in = token.body()) {
+            json = Json.read(in.readNBytes(1024 * 1024), "the token answer of " + tokenUri.getHost());
+        } catch (Json.JsonException e) {
+            throw new LayerException("the token service of registry " + ref.host() + " answered something other than JSON");
+        }
+        String value = JsonRead.text(json, "token");
+        if (value == null) {
+            value = JsonRead.text(json, "access_token");
+        }
+        if (value == null) {
+            throw new LayerException("the token service of registry " + ref.host() + " answered without a token");
+        }
+        authorization = "Bearer " + value;
+        return true;
+    }
+
+    /** The first bytes of an answer's body (an error text), never more; the connection is released. */
+    static String readQuietly(HttpResponse<InputStream> answer) {
+        try (InputStream in = answer.body()) {
+            String text = new String(in.readNBytes(300), StandardCharsets.UTF_8).strip();
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return text;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
