@@ -109,7 +109,8 @@ final class RegistrySession {
             schemeKnown = true;
             return answer;
         } catch (javax.net.ssl.SSLException | java.net.http.HttpConnectTimeoutException e) {
-            if (!trying) {
+            // A handshake that failed (an untrusted certificate) is a TLS server: plain HTTP would not help.
+            if (!trying || e instanceof javax.net.ssl.SSLHandshakeException) {
                 throw e instanceof javax.net.ssl.SSLException
                         ? new LayerException("TLS with registry " + ref.host() + " failed (" + e.getMessage()
                         + "); its certificate must be trusted: by the JDK's trust store, or by the CA file given")
