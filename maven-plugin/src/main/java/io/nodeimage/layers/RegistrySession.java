@@ -138,6 +138,9 @@ final class RegistrySession {
             throw new LayerException("interrupted while trying to " + what);
         } catch (javax.net.ssl.SSLException | java.net.http.HttpConnectTimeoutException e) {
             throw e;
+        } catch (java.net.ConnectException e) {
+            throw new LayerException("registry " + ref.host() + " does not answer at " + uri.getScheme() + "://"
+                    + uri.getAuthority() + " (" + describe(e) + "): check that it runs and the address is right");
         } catch (IOException e) {
             throw new LayerException("registry " + ref.host() + " stopped answering at " + uri.getScheme() + "://"
                     + uri.getAuthority() + " while trying to " + what + " (" + describe(e) + "); check that it runs "

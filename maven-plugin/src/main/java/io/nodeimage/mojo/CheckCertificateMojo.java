@@ -185,6 +185,9 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
             if (allowHttp && ref.contains("/")) {
                 plainHttpToo = List.of(ref.substring(0, ref.indexOf('/')));
             }
+            getLog().info(shown + ": the image is read from the registry's layers; its id must be the certificate's "
+                    + "image id, and its rules are judged again (its facts document is not compared: verify read it "
+                    + "through the engine, which also asks the image's own modprobe)");
             judge(List.of(new Checked(shown, claims, "docker://" + ref)), new ArrayList<>(),
                     "a certificate holds only for the image, profile and policies it was written for; certify again");
             return;
@@ -254,7 +257,8 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
             List<PolicySet> judgedBy = forProfile(sets, profile, profilePolicy);
             VerifyService run = new VerifyService(judgedBy, settings).withSources(options);
             List<String> differences = CertificateCheck.check(claims, checked, InspectService.imageId(checked, options),
-                    profile, judgedBy, signers, i -> run.judge(i, judgedAs == null ? null : judgedAs.profile()));
+                    profile, judgedBy, signers, i -> run.judge(i, judgedAs == null ? null : judgedAs.profile()),
+                    readCredentials == null);
             if (differences.isEmpty()) {
                 getLog().info(shown + ": holds for " + checked + " (sha256:" + claims.digest() + ")");
             } else {
