@@ -14,6 +14,7 @@ def openssl = { String... args ->
 }
 openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'signing-key.pem')
 openssl('pkey', '-in', 'signing-key.pem', '-pubout', '-out', 'signing-key.pub.pem')
+openssl('pkcs8', '-topk8', '-in', 'signing-key.pem', '-v2', 'aes-256-cbc', '-passout', 'pass:the right one', '-out', 'signing-key.enc.pem')
 openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'other-key.pem')
 openssl('pkey', '-in', 'other-key.pem', '-pubout', '-out', 'other-key.pub.pem')
 new File(keys, 'signing-key.sha256').text = java.security.MessageDigest.getInstance('SHA-256')

@@ -72,6 +72,12 @@ assert log =~ /push of it-push\/site-node:${tag} to 127\.0\.0\.1:23767\/nodes\/s
 assert log.contains('Hint: nothing was recorded (pushed.json); fix the cause and push again')
 assert new JsonSlurper().parse(new File(out, 'pushed.json')) == pushed
 
+// 4, 5: a file that is no key, a passphrase that does not open the key: refused before anything is written, so
+// the certificate is still the one the registry holds (checked byte for byte above).
+assert log =~ /pom\.xml is not a private key: it holds no PEM block/
+assert log =~ /the passphrase given does not open the signing key .*signing-key\.enc\.pem/
+assert !log.contains('not the passphrase') && !log.contains('the right one')
+
 // No secret in the log, no stack trace.
 assert !log.contains('it-push-secret')
 assert !log.contains('\tat io.nodeimage.')
