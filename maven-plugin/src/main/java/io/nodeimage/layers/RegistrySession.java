@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
 final class RegistrySession {
 
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"");
+    /** How long an answer may take once a request is sent; a body adds time as if sent at {@link #SLOWEST} bytes a second. */
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
+    private static final long SLOWEST = 256 * 1024;
 
     private final RegistryReference ref;
     private final RegistryCredentials credentials;
@@ -69,15 +71,35 @@ final class RegistrySession {
     }
 
     /**
-     * Sends a request to {@code /v2/<repository><path>} (or to an absolute location the registry gave),
-     * answering a 401 challenge once; the body is made anew for the second try.
+     * Sends a request to {@code /v2/<repository><path>}, answering a 401 challenge once; the body is made
+     * anew for the second try.
      */
-    HttpResponse<InputStream> send(String method, String pathOrLocation, Map<String, String> headers,
+    HttpResponse<InputStream> send(String method, String path, Map<String, String> headers,
                                    Supplier<HttpRequest.BodyPublisher> body, String what) throws IOException {
-        URI uri = uri(pathOrLocation);
-        HttpResponse<InputStream> answer = once(method, uri, headers, body, what);
+        return send(method, () -> URI.create(scheme + "://" + ref.apiHost() + "/v2/" + ref.repository() + path), headers,
+                body, ANSWER_TIMEOUT, what);
+    }
+
+    /**
+     * Sends a request to a location the registry gave (an upload's), absolute or relative to the registry.
+     *
+     * @param bodyBytes the body's size: the answer may take longer the more there is to send
+     */
+    HttpResponse<InputStream> sendTo(String method, String location, Map<String, String> headers,
+                                     Supplier<HttpRequest.BodyPublisher> body, long bodyBytes, String what) throws IOException {
+        return send(method, () -> location(location), headers, body, ANSWER_TIMEOUT.plusSeconds(bodyBytes / SLOWEST), what);
+    }
+
+    private interface Target {
+        URI uri() throws LayerException;
+    }
+
+    private HttpResponse<InputStream> send(String method, Target target, Map<String, String> headers,
+                                           Supplier<HttpRequest.BodyPublisher> body, Duration timeout, String what)
+            throws IOException {
+        HttpResponse<InputStream> answer = once(method, target.uri(), headers, body, timeout, what);
         if (answer.statusCode() == 401 && authenticate(answer, what)) {
-            answer = once(method, uri(pathOrLocation), headers, body, what);
+            answer = once(method, target.uri(), headers, body, timeout, what);
         }
         if (answer.statusCode() == 401 || answer.statusCode() == 403) {
             String text = readQuietly(answer);
@@ -90,11 +112,9 @@ final class RegistrySession {
         return answer;
     }
 
-    private URI uri(String pathOrLocation) throws LayerException {
-        URI uri = pathOrLocation.startsWith("/")
-                ? URI.create(scheme + "://" + ref.apiHost() + "/v2/" + ref.repository() + pathOrLocation)
-                : URI.create(scheme + "://" + ref.apiHost() + "/").resolve(pathOrLocation);
-        if (!uri.getAuthority().equals(ref.apiHost())) {
+    private URI location(String location) throws LayerException {
+        URI uri = URI.create(scheme + "://" + ref.apiHost() + "/").resolve(location);
+        if (uri.getAuthority() == null || !uri.getAuthority().equals(ref.apiHost())) {
             throw new LayerException("registry " + ref.host() + " sent the upload to " + uri.getAuthority()
                     + ", another host; nodeimage sends a login and image data only to the registry named");
         }
@@ -102,10 +122,11 @@ final class RegistrySession {
     }
 
     private HttpResponse<InputStream> once(String method, URI uri, Map<String, String> headers,
-                                           Supplier<HttpRequest.BodyPublisher> body, String what) throws IOException {
+                                           Supplier<HttpRequest.BodyPublisher> body, Duration timeout, String what)
+            throws IOException {
         boolean trying = !schemeKnown && scheme.equals("https") && plainHttpAllowed;
         try {
-            HttpResponse<InputStream> answer = exchange(trying ? probe : http, method, uri, headers, body, what);
+            HttpResponse<InputStream> answer = exchange(trying ? probe : http, method, uri, headers, body, timeout, what);
             schemeKnown = true;
             return answer;
         } catch (javax.net.ssl.SSLException | java.net.http.HttpConnectTimeoutException e) {
@@ -119,13 +140,15 @@ final class RegistrySession {
             // A registry allowed plain HTTP that does not speak TLS, as engines allow on this machine.
             scheme = "http";
             schemeKnown = true;
-            return exchange(http, method, URI.create("http" + uri.toString().substring("https".length())), headers, body, what);
+            return exchange(http, method, URI.create("http" + uri.toString().substring("https".length())), headers, body,
+                    timeout, what);
         }
     }
 
     private HttpResponse<InputStream> exchange(HttpClient client, String method, URI uri, Map<String, String> headers,
-                                               Supplier<HttpRequest.BodyPublisher> body, String what) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT)
+                                               Supplier<HttpRequest.BodyPublisher> body, Duration timeout, String what)
+            throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.get());
         headers.forEach(request::header);
         if (authorization != null) {

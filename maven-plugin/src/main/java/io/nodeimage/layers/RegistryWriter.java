@@ -95,14 +95,14 @@ public final class RegistryWriter {
             throw unexpected(started, "start the upload of " + what, "");
         }
         String target = location + (location.contains("?") ? "&" : "?") + "digest=" + digest;
-        HttpResponse<InputStream> done = session.send("PUT", target, Map.of("Content-Type", "application/octet-stream"),
+        HttpResponse<InputStream> done = session.sendTo("PUT", target, Map.of("Content-Type", "application/octet-stream"),
                 () -> HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
                     try {
                         return opener.open();
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                }), size), "send " + what);
+                }), size), size, "send " + what);
         String text = RegistrySession.readQuietly(done);
         if (done.statusCode() != 201) {
             throw unexpected(done, "send " + what, text);

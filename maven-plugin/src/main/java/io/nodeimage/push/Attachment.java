@@ -5,7 +5,6 @@ import io.nodeimage.layers.OciJson;
 import io.nodeimage.layers.RegistryWriter;
 import io.nodeimage.yaml.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,9 +71,5 @@ public final class Attachment {
         out.put("envelope", a.envelope());
         out.put("referrersTag", a.fallbackTag());
         AtomicFiles.write(directory.resolve(FILE), Json.write(out) + "\n");
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
