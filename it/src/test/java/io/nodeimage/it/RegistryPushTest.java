@@ -267,6 +267,17 @@ class RegistryPushTest {
         assertThat(manifest.statusCode()).isEqualTo(200);
         assertThat("sha256:" + sha256(manifest.body())).isEqualTo(pushed.digest());
 
+        // Attached and checked there too: the attachments and the image read with the CA file and the login.
+        Attachment.attach(RegistryWriter.open(pushed.repository(), new RegistryWriter.Connection(login, ca, false)), pushed,
+                envelope(statement(pushed.repository(), pushed.digest()), signer));
+        assertThat(RegistryCertificate.trusted(pushed.byDigest(), new RegistryWriter.Connection(login, ca, false),
+                VerificationKey.of(signer), l -> { }).subjectDigest()).isEqualTo(pushed.digest().substring(7));
+        assertThat(io.nodeimage.inspect.InspectService.imageId("docker://" + pushed.byDigest(),
+                new Registry.Options(Platform.host(), Set.of(), login, ca))).isEqualTo(imageId);
+        assertThatThrownBy(() -> io.nodeimage.inspect.InspectService.imageId("docker://" + pushed.byDigest(),
+                new Registry.Options(Platform.host(), Set.of(), login))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("TLS with registry " + closed.host() + " failed");
+
         RegistryCredentials wrong = RegistryCredentials.of(Map.of(closed.host(), new RegistryCredentials.Login("ci", "wrong")));
         assertThatThrownBy(() -> push(closed.host() + "/nodes/debian", new RegistryWriter.Connection(wrong, ca, false),
                 new ArrayList<>())).isInstanceOf(ConfigurationException.class)

@@ -31,8 +31,16 @@ import java.util.regex.Pattern;
  */
 public final class Registry {
 
-    /** How sources outside an engine are read. */
-    public record Options(Platform platform, Set<String> plainHttpHosts, RegistryCredentials credentials) {
+    /**
+     * How sources outside an engine are read.
+     *
+     * @param caFile the CA certificates (PEM or DER) registries must chain to instead of the JDK's trust store; null for that store
+     */
+    public record Options(Platform platform, Set<String> plainHttpHosts, RegistryCredentials credentials, java.nio.file.Path caFile) {
+        public Options(Platform platform, Set<String> plainHttpHosts, RegistryCredentials credentials) {
+            this(platform, plainHttpHosts, credentials, null);
+        }
+
         public static Options defaults() {
             return new Options(Platform.host(), Set.of(), RegistryCredentials.dockerConfig());
         }
@@ -44,16 +52,22 @@ public final class Registry {
     private final RegistryReference ref;
     private final Options options;
     private final String source;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
+    private final HttpClient http;
     /** For the first HTTPS try on this machine: a plain-HTTP server may not answer a TLS hello at all. */
-    private final HttpClient probe = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient probe;
+
     private String scheme;
     private boolean schemeKnown;
     private volatile String authorization;
 
-    private Registry(RegistryReference ref, Options options, String source) {
+    private Registry(RegistryReference ref, Options options, String source) throws LayerException {
+        HttpClient.Builder builder = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1);
+        if (options.caFile() != null) {
+            builder.sslContext(TrustedCa.context(options.caFile()));
+        }
+        this.http = builder.connectTimeout(Duration.ofSeconds(30)).build();
+        this.probe = builder.connectTimeout(Duration.ofSeconds(3)).build();
         this.ref = ref;
         this.options = options;
         this.source = source;
@@ -116,9 +130,11 @@ public final class Registry {
         try {
             answer = send(trying ? probe : http, uri, accept);
         } catch (javax.net.ssl.SSLException | java.net.http.HttpConnectTimeoutException e) {
-            if (!trying) {
+            // A handshake that failed (an untrusted certificate) is a TLS server: plain HTTP would not help.
+            if (!trying || e instanceof javax.net.ssl.SSLHandshakeException) {
                 throw new LayerException((e instanceof javax.net.ssl.SSLException ? "TLS with registry " + ref.host()
                         + " failed (" + e.getMessage() + "); its certificate must be trusted by the JDK's trust store"
+                        + (options.caFile() == null ? "" : " or the CA file given")
                         : "registry " + ref.host() + " does not answer: " + e.getMessage()));
             }
             // A registry on this machine without TLS, as engines allow.

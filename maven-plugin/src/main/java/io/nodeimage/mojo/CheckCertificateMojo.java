@@ -252,7 +252,8 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
             io.nodeimage.layers.Registry.Options options = sourceOptions(profile == null ? null
                     : profile.profile().os().arch().yamlName(), plainHttp);
             if (readCredentials != null) {
-                options = new io.nodeimage.layers.Registry.Options(options.platform(), options.plainHttpHosts(), readCredentials);
+                options = new io.nodeimage.layers.Registry.Options(options.platform(), options.plainHttpHosts(), readCredentials,
+                        registryCaFile == null ? null : registryCaFile.toPath());
             }
             List<PolicySet> judgedBy = forProfile(sets, profile, profilePolicy);
             VerifyService run = new VerifyService(judgedBy, settings).withSources(options);
