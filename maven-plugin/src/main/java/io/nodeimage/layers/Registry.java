@@ -1,25 +1,17 @@
 package io.nodeimage.layers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nodeimage.yaml.JsonRead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * An image read from an OCI distribution registry (the distribution specification's pull API) by tag
@@ -46,7 +38,6 @@ public final class Registry {
         }
     }
 
-    private static final Pattern CHALLENGE_PARAM = Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"");
     private static final int MAX_REDIRECTS = 5;
 
     private final RegistryReference ref;
@@ -220,69 +211,13 @@ public final class Registry {
     /** Answers a 401's challenge: a basic login, or a token from the realm it names. False when it cannot. */
     private boolean authenticate(HttpResponse<InputStream> answer) throws IOException {
         readQuietly(answer);
-        String challenge = answer.headers().firstValue("WWW-Authenticate").orElse("");
-        Optional<RegistryCredentials.Login> login = options.credentials().find(ref.host());
-        String basic = login.map(l -> "Basic " + Base64.getEncoder().encodeToString(
-                (l.user() + ":" + l.secret()).getBytes(StandardCharsets.UTF_8))).orElse(null);
-        if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
-            if (basic == null || basic.equals(authorization)) {
-                return false;
-            }
-            authorization = basic;
-            return true;
-        }
-        if (!challenge.regionMatches(true, 0, "Bearer", 0, 6) || authorization != null && authorization.startsWith("Bearer")) {
+        String next = RegistryAuth.answer(http, answer.headers(), ref, options.credentials().find(ref.host()), authorization,
+                "repository:" + ref.repository() + ":pull", "pull " + ref.repository(),
+                "docker login <registry>, or a credential helper in the Docker configuration", this::allowed);
+        if (next == null) {
             return false;
         }
-        Map<String, String> params = new LinkedHashMap<>();
-        Matcher m = CHALLENGE_PARAM.matcher(challenge);
-        while (m.find()) {
-            params.put(m.group(1).toLowerCase(java.util.Locale.ROOT), m.group(2));
-        }
-        String realm = params.get("realm");
-        if (realm == null) {
-            throw new LayerException("registry " + ref.host() + " asks for a token but names no realm to get it from");
-        }
-        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
-        if (params.containsKey("service")) {
-            url.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
-        }
-        String scope = params.getOrDefault("scope", "repository:" + ref.repository() + ":pull");
-        url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
-        URI tokenUri = URI.create(url.toString());
-        allowed(tokenUri);
-        HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).GET().timeout(Duration.ofSeconds(60));
-        if (basic != null) {
-            request.header("Authorization", basic);
-        }
-        HttpResponse<InputStream> token;
-        try {
-            token = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LayerException("interrupted while asking " + tokenUri.getHost() + " for a token");
-        }
-        if (token.statusCode() != 200) {
-            readQuietly(token);
-            throw new LayerException("the token service of registry " + ref.host() + " (" + tokenUri.getHost()
-                    + ") refused a token to pull " + ref.repository() + " (" + token.statusCode() + ")"
-                    + (basic == null ? ": it needs a login (docker login <registry>, or a credential helper in the Docker configuration)"
-                    : " with the login given"));
-        }
-        JsonNode json;
-        try (InputStream in = token.body()) {
-            json = io.nodeimage.yaml.Json.read(in.readNBytes(1024 * 1024), "the token answer of " + tokenUri.getHost());
-        } catch (io.nodeimage.yaml.Json.JsonException e) {
-            throw new LayerException("the token service of registry " + ref.host() + " answered something other than JSON");
-        }
-        String value = JsonRead.text(json, "token");
-        if (value == null) {
-            value = JsonRead.text(json, "access_token");
-        }
-        if (value == null) {
-            throw new LayerException("the token service of registry " + ref.host() + " answered without a token");
-        }
-        authorization = "Bearer " + value;
+        authorization = next;
         return true;
     }
 

@@ -1,25 +1,16 @@
 package io.nodeimage.layers;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.nodeimage.yaml.Json;
-import io.nodeimage.yaml.JsonRead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One repository of an OCI distribution registry, for writing (the distribution specification's push
@@ -30,7 +21,6 @@ import java.util.regex.Pattern;
  */
 final class RegistrySession {
 
-    private static final Pattern CHALLENGE_PARAM = Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"");
     /** How long an answer may take once a request is sent; a body adds time as if sent at {@link #SLOWEST} bytes a second. */
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(120);
     private static final long SLOWEST = 256 * 1024;
@@ -176,75 +166,26 @@ final class RegistrySession {
         return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
     }
 
-    /** Answers a 401's challenge: a basic login, or a token from the realm it names. False when it cannot. */
+    /** Answers a 401's challenge: a basic login, or a token (for pull and push) from the realm it names. False when it cannot. */
     private boolean authenticate(HttpResponse<InputStream> answer, String what) throws IOException {
         readQuietly(answer);
-        String challenge = answer.headers().firstValue("WWW-Authenticate").orElse("");
-        Optional<RegistryCredentials.Login> login = credentials.find(ref.host());
-        String basic = login.map(l -> "Basic " + Base64.getEncoder().encodeToString(
-                (l.user() + ":" + l.secret()).getBytes(StandardCharsets.UTF_8))).orElse(null);
-        if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
-            if (basic == null || basic.equals(authorization)) {
-                return false;
-            }
-            authorization = basic;
-            return true;
-        }
-        if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
+        String next = RegistryAuth.answer(http, answer.headers(), ref, credentials.find(ref.host()), authorization,
+                "repository:" + ref.repository() + ":pull,push", what, "a settings.xml <server> whose id is " + ref.host()
+                        + ", docker login, or a credential helper in the Docker configuration", this::tokenHost);
+        if (next == null) {
             return false;
         }
-        Map<String, String> params = new LinkedHashMap<>();
-        Matcher m = CHALLENGE_PARAM.matcher(challenge);
-        while (m.find()) {
-            params.put(m.group(1).toLowerCase(java.util.Locale.ROOT), m.group(2));
-        }
-        String realm = params.get("realm");
-        if (realm == null) {
-            throw new LayerException("registry " + ref.host() + " asks for a token but names no realm to get it from");
-        }
-        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
-        if (params.containsKey("service")) {
-            url.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
-        }
-        String scope = params.getOrDefault("scope", "repository:" + ref.repository() + ":pull,push");
-        url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
-        URI tokenUri = URI.create(url.toString());
+        authorization = next;
+        return true;
+    }
+
+    /** The login goes to a token service over HTTPS, or to the registry's own host where plain HTTP is allowed. */
+    private void tokenHost(URI tokenUri) throws LayerException {
         if (!"https".equals(tokenUri.getScheme()) && !(plainHttpAllowed && tokenUri.getHost() != null
                 && tokenUri.getHost().equals(URI.create("http://" + ref.apiHost()).getHost()))) {
             throw new LayerException("registry " + ref.host() + " names the token service " + tokenUri.getScheme() + "://"
                     + tokenUri.getAuthority() + ", which is neither HTTPS nor the registry's own host; no login is sent there");
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).GET().timeout(ANSWER_TIMEOUT);
-        if (basic != null) {
-            request.header("Authorization", basic);
-        }
-        HttpResponse<InputStream> token;
-        try {
-            token = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LayerException("interrupted while asking " + tokenUri.getHost() + " for a token");
-        }
-        if (token.statusCode() != 200) {
-            readQuietly(token);
-            throw new LayerException("the token service of registry " + ref.host() + " refused a token to " + what
-                    + " (" + token.statusCode() + ")" + (basic == null ? ": it needs a login" : " with the login given"));
-        }
-        JsonNode json;
-        try (InputStream in = token.body()) {
-            json = Json.read(in.readNBytes(1024 * 1024), "the token answer of " + tokenUri.getHost());
-        } catch (Json.JsonException e) {
-            throw new LayerException("the token service of registry " + ref.host() + " answered something other than JSON");
-        }
-        String value = JsonRead.text(json, "token");
-        if (value == null) {
-            value = JsonRead.text(json, "access_token");
-        }
-        if (value == null) {
-            throw new LayerException("the token service of registry " + ref.host() + " answered without a token");
-        }
-        authorization = "Bearer " + value;
-        return true;
     }
 
     /** The first bytes of an answer's body (an error text), never more; the connection is released. */

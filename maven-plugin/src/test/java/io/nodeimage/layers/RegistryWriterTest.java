@@ -150,7 +150,7 @@ class RegistryWriterTest {
     void aWrongLoginIsRefusedByTheTokenServiceWithoutShowingIt() {
         assertThatThrownBy(() -> writer("ci", "not-it").putBlob("x".getBytes(StandardCharsets.UTF_8), "the layer"))
                 .isInstanceOf(LayerException.class)
-                .hasMessageContaining("the token service of registry 127.0.0.1:" + port + " refused a token to look for blob")
+                .hasMessageContaining("the token service of registry 127.0.0.1:" + port + " (127.0.0.1) refused a token to look for blob")
                 .hasMessageContaining("with the login given").hasMessageNotContaining("not-it");
     }
 }
