@@ -22,8 +22,11 @@ public final class ProfileOutputs {
         RENDER(List.of()),
         BUILD(List.of(BUILD_RECORD, "build-output.log", "build-output-bootc.log", "module-signing-mok.der",
                 "module-signing-mok.pem", "module-signing-mok-bootc.der", "module-signing-mok-bootc.pem")),
-        VERIFY(List.of(FACTS, "report.json", "junit.xml", "report.sarif", "summary.md", VERIFICATION)),
-        CERTIFY(List.of(CERTIFICATE, CERTIFICATE_ENVELOPE, CERTIFICATE_SUMMARY));
+        VERIFY(List.of(FACTS, "report.json", "junit.xml", "report.sarif", "summary.md", VERIFICATION, PUSHED)),
+        // push writes PUSHED without removing later files: in Maven's lifecycle certify (verify phase) runs
+        // before push (deploy phase), and a push must not take the certificate away. Verify removes it: a
+        // record of an earlier push names an image verify may no longer have judged.
+        CERTIFY(List.of(CERTIFICATE, CERTIFICATE_ENVELOPE, CERTIFICATE_SUMMARY, ATTACHED));
 
         private final List<String> files;
 
@@ -43,6 +46,10 @@ public final class ProfileOutputs {
     /** The statement in a signed DSSE envelope, one line, as in-toto's JSON Lines bundles hold it. */
     public static final String CERTIFICATE_ENVELOPE = "certificate.intoto.jsonl";
     public static final String CERTIFICATE_SUMMARY = "certificate.md";
+    /** Where push put the image: the repository, tag and manifest digest (certify binds that digest). */
+    public static final String PUSHED = "pushed.json";
+    /** Where attach put the signed envelope: the artifact's manifest digest and how referrers find it. */
+    public static final String ATTACHED = "attached.json";
 
     private ProfileOutputs() {
     }

@@ -25,6 +25,15 @@ public final class DockerArchive {
 
     /** @param reference the RepoTags entry to pick; null for the only image of the archive */
     public static ImageLayers open(Path file, String reference, String source) throws IOException {
+        return saved(file, reference, source).layers();
+    }
+
+    /** An image of the archive with its configuration's bytes, as a push sends them. */
+    public record Saved(byte[] config, ImageLayers layers) {
+    }
+
+    /** @param reference the RepoTags entry to pick; null for the only image of the archive */
+    public static Saved saved(Path file, String reference, String source) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new LayerException(source + ": no such file " + file);
         }
@@ -66,7 +75,7 @@ public final class DockerArchive {
             TarArchiveEntry entry = entries.get(name);
             listed.add(new ImageLayers.Listed(digestOf(name), entry.getSize(), () -> open(file, name)));
         }
-        return ImageLayers.of(source, configDigest, config, listed);
+        return new Saved(config, ImageLayers.of(source, configDigest, config, listed));
     }
 
     /** "blobs/sha256/<hex>" names its digest; a legacy "<id>/layer.tar" names none (its diff id checks it). */

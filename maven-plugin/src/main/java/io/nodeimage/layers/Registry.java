@@ -1,25 +1,17 @@
 package io.nodeimage.layers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nodeimage.yaml.JsonRead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * An image read from an OCI distribution registry (the distribution specification's pull API) by tag
@@ -31,29 +23,42 @@ import java.util.regex.Pattern;
  */
 public final class Registry {
 
-    /** How sources outside an engine are read. */
-    public record Options(Platform platform, Set<String> plainHttpHosts, RegistryCredentials credentials) {
+    /**
+     * How sources outside an engine are read.
+     *
+     * @param caFile the CA certificates (PEM or DER) registries must chain to instead of the JDK's trust store; null for that store
+     */
+    public record Options(Platform platform, Set<String> plainHttpHosts, RegistryCredentials credentials, java.nio.file.Path caFile) {
+        public Options(Platform platform, Set<String> plainHttpHosts, RegistryCredentials credentials) {
+            this(platform, plainHttpHosts, credentials, null);
+        }
+
         public static Options defaults() {
             return new Options(Platform.host(), Set.of(), RegistryCredentials.dockerConfig());
         }
     }
 
-    private static final Pattern CHALLENGE_PARAM = Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"");
     private static final int MAX_REDIRECTS = 5;
 
     private final RegistryReference ref;
     private final Options options;
     private final String source;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
+    private final HttpClient http;
     /** For the first HTTPS try on this machine: a plain-HTTP server may not answer a TLS hello at all. */
-    private final HttpClient probe = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient probe;
+
     private String scheme;
     private boolean schemeKnown;
     private volatile String authorization;
 
-    private Registry(RegistryReference ref, Options options, String source) {
+    private Registry(RegistryReference ref, Options options, String source) throws LayerException {
+        HttpClient.Builder builder = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1);
+        if (options.caFile() != null) {
+            builder.sslContext(TrustedCa.context(options.caFile()));
+        }
+        this.http = builder.connectTimeout(Duration.ofSeconds(30)).build();
+        this.probe = builder.connectTimeout(Duration.ofSeconds(3)).build();
         this.ref = ref;
         this.options = options;
         this.source = source;
@@ -116,9 +121,11 @@ public final class Registry {
         try {
             answer = send(trying ? probe : http, uri, accept);
         } catch (javax.net.ssl.SSLException | java.net.http.HttpConnectTimeoutException e) {
-            if (!trying) {
+            // A handshake that failed (an untrusted certificate) is a TLS server: plain HTTP would not help.
+            if (!trying || e instanceof javax.net.ssl.SSLHandshakeException) {
                 throw new LayerException((e instanceof javax.net.ssl.SSLException ? "TLS with registry " + ref.host()
                         + " failed (" + e.getMessage() + "); its certificate must be trusted by the JDK's trust store"
+                        + (options.caFile() == null ? "" : " or the CA file given")
                         : "registry " + ref.host() + " does not answer: " + e.getMessage()));
             }
             // A registry on this machine without TLS, as engines allow.
@@ -204,69 +211,13 @@ public final class Registry {
     /** Answers a 401's challenge: a basic login, or a token from the realm it names. False when it cannot. */
     private boolean authenticate(HttpResponse<InputStream> answer) throws IOException {
         readQuietly(answer);
-        String challenge = answer.headers().firstValue("WWW-Authenticate").orElse("");
-        Optional<RegistryCredentials.Login> login = options.credentials().find(ref.host());
-        String basic = login.map(l -> "Basic " + Base64.getEncoder().encodeToString(
-                (l.user() + ":" + l.secret()).getBytes(StandardCharsets.UTF_8))).orElse(null);
-        if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
-            if (basic == null || basic.equals(authorization)) {
-                return false;
-            }
-            authorization = basic;
-            return true;
-        }
-        if (!challenge.regionMatches(true, 0, "Bearer", 0, 6) || authorization != null && authorization.startsWith("Bearer")) {
+        String next = RegistryAuth.answer(http, answer.headers(), ref, options.credentials().find(ref.host()), authorization,
+                "repository:" + ref.repository() + ":pull", "pull " + ref.repository(),
+                "docker login <registry>, or a credential helper in the Docker configuration", this::allowed);
+        if (next == null) {
             return false;
         }
-        Map<String, String> params = new LinkedHashMap<>();
-        Matcher m = CHALLENGE_PARAM.matcher(challenge);
-        while (m.find()) {
-            params.put(m.group(1).toLowerCase(java.util.Locale.ROOT), m.group(2));
-        }
-        String realm = params.get("realm");
-        if (realm == null) {
-            throw new LayerException("registry " + ref.host() + " asks for a token but names no realm to get it from");
-        }
-        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
-        if (params.containsKey("service")) {
-            url.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
-        }
-        String scope = params.getOrDefault("scope", "repository:" + ref.repository() + ":pull");
-        url.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
-        URI tokenUri = URI.create(url.toString());
-        allowed(tokenUri);
-        HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).GET().timeout(Duration.ofSeconds(60));
-        if (basic != null) {
-            request.header("Authorization", basic);
-        }
-        HttpResponse<InputStream> token;
-        try {
-            token = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LayerException("interrupted while asking " + tokenUri.getHost() + " for a token");
-        }
-        if (token.statusCode() != 200) {
-            readQuietly(token);
-            throw new LayerException("the token service of registry " + ref.host() + " (" + tokenUri.getHost()
-                    + ") refused a token to pull " + ref.repository() + " (" + token.statusCode() + ")"
-                    + (basic == null ? ": it needs a login (docker login <registry>, or a credential helper in the Docker configuration)"
-                    : " with the login given"));
-        }
-        JsonNode json;
-        try (InputStream in = token.body()) {
-            json = io.nodeimage.yaml.Json.read(in.readNBytes(1024 * 1024), "the token answer of " + tokenUri.getHost());
-        } catch (io.nodeimage.yaml.Json.JsonException e) {
-            throw new LayerException("the token service of registry " + ref.host() + " answered something other than JSON");
-        }
-        String value = JsonRead.text(json, "token");
-        if (value == null) {
-            value = JsonRead.text(json, "access_token");
-        }
-        if (value == null) {
-            throw new LayerException("the token service of registry " + ref.host() + " answered without a token");
-        }
-        authorization = "Bearer " + value;
+        authorization = next;
         return true;
     }
 

@@ -173,6 +173,25 @@ abstract class AbstractNodeimageMojo extends AbstractMojo {
                 io.nodeimage.layers.RegistryCredentials.dockerConfig());
     }
 
+    /**
+     * How to write to (and read attachments from) a registry: the login of the settings.xml server whose id is
+     * the registry's host (or host:port), its password decrypted as Maven does; else the Docker configuration's.
+     */
+    io.nodeimage.layers.RegistryWriter.Connection registryConnection(String repository, File caFile, boolean allowHttp) {
+        String host = repository.contains("/") ? repository.substring(0, repository.indexOf('/')) : repository;
+        java.util.Map<String, io.nodeimage.layers.RegistryCredentials.Login> logins = new java.util.HashMap<>();
+        java.util.Optional<Server> server = server(host).or(() -> host.contains(":") ? server(host.substring(0, host.indexOf(':')))
+                : java.util.Optional.empty());
+        server.filter(s -> s.getUsername() != null).ifPresent(s -> {
+            logins.put(host, new io.nodeimage.layers.RegistryCredentials.Login(s.getUsername(),
+                    s.getPassword() == null ? "" : s.getPassword()));
+            getLog().info("Registry " + host + ": the login of settings.xml server " + s.getId() + " (user " + s.getUsername() + ")");
+        });
+        return new io.nodeimage.layers.RegistryWriter.Connection(io.nodeimage.layers.RegistryCredentials.firstOf(List.of(
+                io.nodeimage.layers.RegistryCredentials.of(logins), io.nodeimage.layers.RegistryCredentials.dockerConfig())),
+                caFile == null ? null : caFile.toPath(), allowHttp);
+    }
+
     io.nodeimage.inspect.ModuleFactsCache moduleFactsCache(File directory, boolean disabled) {
         if (disabled || directory == null) {
             getLog().debug("Module facts cache off: every module is read from its bytes");

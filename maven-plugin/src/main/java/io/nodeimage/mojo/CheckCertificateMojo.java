@@ -70,6 +70,35 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
     String image;
 
     /**
+     * Check the certificate attached to this image in a registry instead of a file:
+     * {@code <registry>/<repository>@sha256:<hex>}, the image's manifest digest (a tag can move). The
+     * certificates attached to it (by nodeimage:attach) are found as its referrers; one signed by the
+     * {@link #publicKey} must verify, name this digest as its subject, and hold when the image is read from
+     * the registry and judged again. Needs the public key.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.CHECK_IMAGE)
+    String registryImage;
+
+    /**
+     * Allow plain HTTP to the {@link #registryImage}'s registry although it is not on this machine.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.PUSH_ALLOW_HTTP, defaultValue = "false")
+    boolean allowHttp;
+
+    /**
+     * The CA certificates (PEM or DER) the {@link #registryImage}'s registry must chain to, instead of the JDK's
+     * trust store, for reading its attachments.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = PropertyNames.REGISTRY_CA_FILE)
+    File registryCaFile;
+
+    /**
      * Judge against the bundled policy catalog too (as verify did).
      *
      * @since 0.1.0
@@ -140,6 +169,29 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
     @Override
     void run() {
         VerificationKey key = verificationKey();
+        if (registryImage != null && !registryImage.isBlank()) {
+            if (key == null) {
+                throw new io.nodeimage.ConfigurationException("checking " + registryImage + " from its registry needs the "
+                        + "signer's public key", "give -D" + PropertyNames.PUBLIC_KEY + "=<PEM file> (and pin its fingerprint "
+                        + "with " + PropertyNames.PUBLIC_KEY_FINGERPRINT + ")");
+            }
+            String ref = registryImage.startsWith("docker://") ? registryImage.substring("docker://".length()) : registryImage;
+            String shown = "the certificate attached to " + ref;
+            var connection = registryConnection(ref, registryCaFile, allowHttp);
+            CertificateCheck.Claims claims = io.nodeimage.provenance.RegistryCertificate.trusted(ref, connection, key,
+                    getLog()::info);
+            // The image is read from the same registry with the same login; plain HTTP to it as allowed for the attachments.
+            readCredentials = connection.credentials();
+            if (allowHttp && ref.contains("/")) {
+                plainHttpToo = List.of(ref.substring(0, ref.indexOf('/')));
+            }
+            getLog().info(shown + ": the image is read from the registry's layers; its id must be the certificate's "
+                    + "image id, and its rules are judged again (its facts document is not compared: verify read it "
+                    + "through the engine, which also asks the image's own modprobe)");
+            judge(List.of(new Checked(shown, claims, "docker://" + ref)), new ArrayList<>(),
+                    "a certificate holds only for the image, profile and policies it was written for; certify again");
+            return;
+        }
         String defaultFile = key != null ? CertificateEnvelope.FILE : io.nodeimage.provenance.Certifier.STATEMENT;
         List<Path> files = new ArrayList<>();
         if (certificate != null) {
@@ -147,12 +199,7 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
         } else {
             selectedTargets().forEach(p -> files.add(outputDirectory.toPath().resolve(p.name()).resolve(defaultFile)));
         }
-        List<PolicySet> sets = policySets(catalogPolicies);
-        io.nodeimage.policy.SiteSigners signers = moduleSigners(trustedModuleSigners);
-        VerifyService.Settings settings = new VerifyService.Settings(io.nodeimage.policy.Policy.Severity.HIGH,
-                LocalDate.now(), false, io.nodeimage.policy.Waivers.Limits.NONE,
-                crossCheck ? io.nodeimage.policy.Policy.Severity.HIGH : null).withModuleSigners(signers);
-        ProfileSources sources = profileSources();
+        List<Checked> checked = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         String hint = "a certificate holds only for the image, profile and policies it was written for; certify again";
         for (Path f : files) {
@@ -172,16 +219,47 @@ public class CheckCertificateMojo extends AbstractPolicyMojo {
                 }
                 getLog().info(shown + ": signature verified with the " + key);
             }
-            String checked = image != null ? imageSource(image) : claims.image();
+            checked.add(new Checked(shown, claims, image != null ? imageSource(image) : claims.image()));
+        }
+        judge(checked, failures, hint);
+    }
+
+    /** The login images are read with from a registry; the Docker configuration's unless checking from a registry. */
+    private io.nodeimage.layers.RegistryCredentials readCredentials;
+    private List<String> plainHttpToo = List.of();
+
+    /** A certificate whose statement may be read (its signature verified, or unsigned and no key given). */
+    private record Checked(String shown, CertificateCheck.Claims claims, String image) {
+    }
+
+    /** Judges each image again against what its certificate claims. */
+    private void judge(List<Checked> certificates, List<String> failures, String hint) {
+        List<PolicySet> sets = policySets(catalogPolicies);
+        io.nodeimage.policy.SiteSigners signers = moduleSigners(trustedModuleSigners);
+        VerifyService.Settings settings = new VerifyService.Settings(io.nodeimage.policy.Policy.Severity.HIGH,
+                LocalDate.now(), false, io.nodeimage.policy.Waivers.Limits.NONE,
+                crossCheck ? io.nodeimage.policy.Policy.Severity.HIGH : null).withModuleSigners(signers);
+        ProfileSources sources = profileSources();
+        List<String> plainHttp = new ArrayList<>(plainHttpRegistries == null ? List.of() : plainHttpRegistries);
+        plainHttp.addAll(plainHttpToo);
+        for (Checked c : certificates) {
+            String shown = c.shown();
+            CertificateCheck.Claims claims = c.claims();
+            String checked = c.image();
             ResolvedProfile profile = claims.profile() != null && sources.find(claims.profile()).isPresent()
                     ? new ProfileResolver(sources).resolve(claims.profile()) : null;
             ResolvedProfile judgedAs = profile;
             io.nodeimage.layers.Registry.Options options = sourceOptions(profile == null ? null
-                    : profile.profile().os().arch().yamlName(), plainHttpRegistries);
+                    : profile.profile().os().arch().yamlName(), plainHttp);
+            if (readCredentials != null) {
+                options = new io.nodeimage.layers.Registry.Options(options.platform(), options.plainHttpHosts(), readCredentials,
+                        registryCaFile == null ? null : registryCaFile.toPath());
+            }
             List<PolicySet> judgedBy = forProfile(sets, profile, profilePolicy);
             VerifyService run = new VerifyService(judgedBy, settings).withSources(options);
             List<String> differences = CertificateCheck.check(claims, checked, InspectService.imageId(checked, options),
-                    profile, judgedBy, signers, i -> run.judge(i, judgedAs == null ? null : judgedAs.profile()));
+                    profile, judgedBy, signers, i -> run.judge(i, judgedAs == null ? null : judgedAs.profile()),
+                    readCredentials == null);
             if (differences.isEmpty()) {
                 getLog().info(shown + ": holds for " + checked + " (sha256:" + claims.digest() + ")");
             } else {

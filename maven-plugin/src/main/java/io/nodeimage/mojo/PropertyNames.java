@@ -42,6 +42,12 @@ public final class PropertyNames {
     public static final String PUBLIC_KEY = "nodeimage.certificate.publicKey";
     public static final String PUBLIC_KEY_FINGERPRINT = "nodeimage.certificate.publicKeyFingerprint";
     public static final String CHECK_CERTIFICATE_SKIP = "nodeimage.check-certificate.skip";
+    public static final String CHECK_IMAGE = "nodeimage.check.image";
+    public static final String PUSH_REPOSITORY = "nodeimage.push.repository";
+    public static final String PUSH_ALLOW_HTTP = "nodeimage.push.allowHttp";
+    public static final String REGISTRY_CA_FILE = "nodeimage.push.caFile";
+    public static final String PUSH_SKIP = "nodeimage.push.skip";
+    public static final String ATTACH_SKIP = "nodeimage.attach.skip";
     public static final String MATRIX_SKIP = "nodeimage.matrix.skip";
     public static final String MATRIX_OUTPUT = "nodeimage.matrix.output";
     public static final String MATRIX_GITLAB_PIPELINE = "nodeimage.matrix.gitlabPipeline";

@@ -27,10 +27,17 @@ public final class CertificateCheck {
     private CertificateCheck() {
     }
 
-    /** What the certificate claims, as read from it. */
+    /**
+     * What the certificate claims, as read from it.
+     *
+     * @param image the image as the engine named it when verify judged it
+     * @param digest its id's hex (its configuration's digest)
+     * @param subjectName the statement's subject: the image, or the repository it was pushed to
+     * @param subjectDigest the subject's sha256 hex: the image id, or the pushed manifest's digest
+     */
     public record Claims(String image, String digest, String profile, String profileDigest,
                          List<Verification.SetRecord> sets, String factsDigest, Map<String, String> results,
-                         List<Verification.SignerRecord> moduleSigners) {
+                         List<Verification.SignerRecord> moduleSigners, String subjectName, String subjectDigest) {
     }
 
     /** An unsigned statement; an envelope is refused here, as its signature must be checked first. */
@@ -65,15 +72,19 @@ public final class CertificateCheck {
         for (JsonNode r : JsonRead.items(root, "predicate", "results")) {
             results.put(JsonRead.text(r, "policy") + "/" + JsonRead.text(r, "rule"), JsonRead.text(r, "status"));
         }
-        String image = JsonRead.text(root, "subject", 0, "name");
-        String digest = JsonRead.text(root, "subject", 0, "digest", "sha256");
-        if (image == null || digest == null) {
+        String subject = JsonRead.text(root, "subject", 0, "name");
+        String subjectDigest = JsonRead.text(root, "subject", 0, "digest", "sha256");
+        if (subject == null || subjectDigest == null) {
             throw Certifier.unreadable(shown, "its subject has no name or sha256 digest");
         }
-        return new Claims(image, digest, JsonRead.text(root, "predicate", "profile", "name"),
+        // The engine's image, which a pushed certificate names in its predicate (older ones only as the subject).
+        String image = JsonRead.text(root, "predicate", "image", "name");
+        String imageId = JsonRead.text(root, "predicate", "image", "id");
+        return new Claims(image != null ? image : subject, imageId != null ? Certifier.hex(imageId) : subjectDigest,
+                JsonRead.text(root, "predicate", "profile", "name"),
                 JsonRead.text(root, "predicate", "profile", "digest", "sha256"), sets,
                 JsonRead.text(root, "predicate", "facts", "digest", "sha256"), results,
-                Verification.signers(JsonRead.items(root, "predicate", "trustedModuleSigners")));
+                Verification.signers(JsonRead.items(root, "predicate", "trustedModuleSigners")), subject, subjectDigest);
     }
 
     /**
@@ -90,14 +101,25 @@ public final class CertificateCheck {
     /** @param signers the site module signers given now: those the certificate names, or rules judge otherwise */
     public static List<String> check(Claims c, String image, String imageId, ResolvedProfile profile, List<PolicySet> sets,
                                      SiteSigners signers, Function<String, VerifyService.Judged> judge) {
+        return check(c, image, imageId, profile, sets, signers, judge, true);
+    }
+
+    /**
+     * @param compareFacts false when the image is read otherwise than verify read it (from a registry's layers,
+     *                     where verify read it through the engine, its own modprobe asked): the facts documents
+     *                     then differ in how they were read (the image's name, modprobe's answers), not in the
+     *                     image, whose identity its digests prove; its rules are still judged again and compared
+     */
+    public static List<String> check(Claims c, String image, String imageId, ResolvedProfile profile, List<PolicySet> sets,
+                                     SiteSigners signers, Function<String, VerifyService.Judged> judge, boolean compareFacts) {
         List<String> out = new ArrayList<>();
         if (imageId == null) {
             out.add("image " + image + " is not in the engine");
             return out;
         }
         if (!Certifier.hex(imageId).equals(c.digest())) {
-            out.add("image " + image + " is sha256:" + Certifier.hex(imageId) + ", the certificate's subject is sha256:"
-                    + c.digest());
+            out.add("image " + image + " is sha256:" + Certifier.hex(imageId) + ", the certificate's "
+                    + (c.digest().equals(c.subjectDigest()) ? "subject" : "image id") + " is sha256:" + c.digest());
         }
         if (c.profile() != null) {
             if (profile == null) {
@@ -119,7 +141,7 @@ public final class CertificateCheck {
             }
         }
         VerifyService.Judged now = judge.apply(image);
-        if (!Digests.sha256(now.factsJson()).equals(c.factsDigest())) {
+        if (compareFacts && !Digests.sha256(now.factsJson()).equals(c.factsDigest())) {
             out.add("the image's facts now (sha256:" + Digests.sha256(now.factsJson())
                     + ") differ from the certificate's (sha256:" + c.factsDigest() + ")");
         }

@@ -51,7 +51,38 @@ public final class CertificateEnvelope {
      *     the signature is no signature of the key's kind, there is none, or the payload is of another type
      */
     public static byte[] open(Path file, String shown, VerificationKey key) {
-        Dsse.Envelope envelope = read(file, shown);
+        return open(read(file, shown), shown, key);
+    }
+
+    /** An envelope's JSON from elsewhere (a registry's blob), opened as {@link #open(Path, String, VerificationKey)} does. */
+    public static byte[] open(byte[] envelopeJson, String shown, VerificationKey key) {
+        try {
+            return open(Dsse.parse(envelopeJson, shown), shown, key);
+        } catch (Dsse.MalformedEnvelope e) {
+            throw untrusted(e.getMessage());
+        }
+    }
+
+    /**
+     * The sha256 hex of the first subject of an envelope's statement, read WITHOUT checking the signature:
+     * only for the signer's own consistency check (attach refuses a certificate of another image), never to trust it.
+     */
+    public static String subjectDigest(byte[] envelopeJson, String shown) {
+        String text = new String(envelopeJson, StandardCharsets.UTF_8).strip();
+        try {
+            byte[] payload = Dsse.parse(text.getBytes(StandardCharsets.UTF_8), shown).payload();
+            String digest = io.nodeimage.yaml.JsonRead.text(io.nodeimage.yaml.Json.read(payload, shown + " (payload)"),
+                    "subject", 0, "digest", "sha256");
+            if (digest == null) {
+                throw Certifier.unreadable(shown, "its statement has no subject digest");
+            }
+            return digest;
+        } catch (Dsse.MalformedEnvelope | io.nodeimage.yaml.Json.JsonException e) {
+            throw Certifier.unreadable(shown, e.getMessage());
+        }
+    }
+
+    private static byte[] open(Dsse.Envelope envelope, String shown, VerificationKey key) {
         if (envelope.signatures().isEmpty()) {
             throw untrusted(shown + ": the envelope has no signature");
         }

@@ -98,7 +98,10 @@ public final class Certifier {
                     + String.join(System.lineSeparator() + "  ", refusals),
                     "run nodeimage:verify again after any change; the certificate binds what verify judged");
         }
-        String statement = statement(v, now, node(directory));
+        // Pushed after verify and the same image: the registry's manifest digest is what others can fetch and check.
+        Optional<io.nodeimage.push.PushRecord> pushed = io.nodeimage.push.PushRecord.read(directory, shownDirectory)
+                .filter(p -> p.imageId().equals(v.imageId()));
+        String statement = statement(v, now, node(directory), pushed);
         Path statementFile = directory.resolve(STATEMENT);
         Path envelopeFile = directory.resolve(CertificateEnvelope.FILE);
         Path summaryFile = directory.resolve(SUMMARY);
@@ -111,9 +114,10 @@ public final class Certifier {
         AtomicFiles.write(statementFile, statement);
         envelope.ifPresent(e -> AtomicFiles.write(envelopeFile, e));
         String signedBy = key.map(Object::toString).orElse(null);
-        AtomicFiles.write(summaryFile, summary(v, now, Digests.sha256(statement), signedBy));
-        return new Certificate(statementFile, envelope.isPresent() ? envelopeFile : null, summaryFile, v.image(), v.imageId(),
-                signedBy);
+        AtomicFiles.write(summaryFile, summary(v, now, Digests.sha256(statement), signedBy, pushed));
+        return new Certificate(statementFile, envelope.isPresent() ? envelopeFile : null, summaryFile,
+                pushed.map(io.nodeimage.push.PushRecord::repository).orElse(v.image()),
+                pushed.map(io.nodeimage.push.PushRecord::digest).orElse(v.imageId()), signedBy);
     }
 
     /** What differs between the verification record and the inputs now. */
@@ -204,10 +208,22 @@ public final class Certifier {
     }
 
     static String statement(Verification v, Current now, Map<String, Object> node) {
+        return statement(v, now, node, Optional.empty());
+    }
+
+    /**
+     * @param pushed where push put the image verify judged: then the subject is the registry's manifest
+     *               (in-toto's name {@code <registry>/<repository>}, digest the manifest's), else the engine's image
+     */
+    static String statement(Verification v, Current now, Map<String, Object> node, Optional<io.nodeimage.push.PushRecord> pushed) {
         Map<String, Object> subject = new LinkedHashMap<>();
-        subject.put("name", v.image());
-        subject.put("digest", Map.of("sha256", hex(v.imageId())));
+        subject.put("name", pushed.map(io.nodeimage.push.PushRecord::repository).orElse(v.image()));
+        subject.put("digest", Map.of("sha256", hex(pushed.map(io.nodeimage.push.PushRecord::digest).orElse(v.imageId()))));
         Map<String, Object> predicate = new LinkedHashMap<>();
+        // The image as the engine judged it, whatever the subject: its id is its configuration's digest, which
+        // a pushed manifest names too.
+        predicate.put("image", ordered("name", v.image(), "id", v.imageId(), "tag",
+                pushed.map(p -> p.repository() + ":" + p.tag()).orElse(null)));
         Map<String, Object> profile = new LinkedHashMap<>();
         profile.put("name", v.profile());
         profile.put("digest", v.profileDigest() == null ? null : Map.of("sha256", hex(v.profileDigest())));
@@ -269,7 +285,8 @@ public final class Certifier {
         return digest.startsWith("sha256:") ? digest.substring("sha256:".length()) : digest;
     }
 
-    private static String summary(Verification v, Current now, String statementDigest, String signedBy) {
+    private static String summary(Verification v, Current now, String statementDigest, String signedBy,
+                                  Optional<io.nodeimage.push.PushRecord> pushed) {
         long passed = v.results().stream().filter(r -> r.status().equals("pass")).count();
         long waived = v.results().stream().filter(r -> r.status().equals("waived")).count();
         long na = v.results().stream().filter(r -> r.status().equals("not-applicable")).count();
@@ -280,6 +297,8 @@ public final class Certifier {
         s.append("| | |\n|---|---|\n");
         s.append("| image | `").append(v.image()).append("` |\n");
         s.append("| image id | `").append(v.imageId()).append("` |\n");
+        pushed.ifPresent(p -> s.append("| pushed | `").append(p.byDigest()).append("` (tag `").append(p.tag())
+                .append("`) |\n"));
         s.append("| profile | ").append(v.profile() == null ? "none (the image was verified by name)"
                 : "`" + v.profile() + "` (`sha256:" + hex(v.profileDigest()) + "`)").append(" |\n");
         s.append("| verified on | ").append(v.date()).append(", failing on ").append(v.failOn()).append(" and above |\n");

@@ -88,6 +88,47 @@ class CertifierTest {
     }
 
     @Test
+    void aPushOfTheVerifiedImageBecomesTheSubjectAndTheImageIdStaysInThePredicate() throws Exception {
+        record(true, pass("SITE-1"));
+        String manifest = "sha256:" + "5e".repeat(32);
+        new io.nodeimage.push.PushRecord("it/site:1.0", IMAGE_ID, "127.0.0.1:5000/nodes/site", "1.0", manifest,
+                io.nodeimage.layers.OciJson.MANIFEST, 812).write(dir);
+
+        Certifier.Certificate c = Certifier.certify(dir, "t", now(IMAGE_ID, PROFILE_DIGEST, List.of(policies),
+                Optional.of(clean)), false);
+
+        com.fasterxml.jackson.databind.JsonNode st = io.nodeimage.yaml.Json.read(c.statement(), "statement");
+        assertThat(st.at("/subject/0/name").asText()).isEqualTo("127.0.0.1:5000/nodes/site");
+        assertThat(st.at("/subject/0/digest/sha256").asText()).isEqualTo("5e".repeat(32));
+        assertThat(st.at("/predicate/image/id").asText()).isEqualTo(IMAGE_ID);
+        assertThat(st.at("/predicate/image/name").asText()).isEqualTo("it/site:1.0");
+        assertThat(st.at("/predicate/image/tag").asText()).isEqualTo("127.0.0.1:5000/nodes/site:1.0");
+        assertThat(c.subject()).isEqualTo("127.0.0.1:5000/nodes/site");
+        assertThat(c.digest()).isEqualTo(manifest);
+        CertificateCheck.Claims claims = CertificateCheck.read(c.statement(), "certificate.intoto.json");
+        // Checked against the engine's image by its id; the subject is what a registry serves.
+        assertThat(claims.image()).isEqualTo("it/site:1.0");
+        assertThat(claims.digest()).isEqualTo("ab".repeat(32));
+        assertThat(claims.subjectDigest()).isEqualTo("5e".repeat(32));
+        assertThat(Files.readString(c.summary())).contains("| pushed | `127.0.0.1:5000/nodes/site@" + manifest + "` (tag `1.0`) |");
+    }
+
+    @Test
+    void aPushOfAnotherImageIsNotBound() throws Exception {
+        record(true, pass("SITE-1"));
+        new io.nodeimage.push.PushRecord("it/site:1.0", "sha256:" + "77".repeat(32), "127.0.0.1:5000/nodes/site", "1.0",
+                "sha256:" + "5e".repeat(32), io.nodeimage.layers.OciJson.MANIFEST, 812).write(dir);
+
+        Certifier.Certificate c = Certifier.certify(dir, "t", now(IMAGE_ID, PROFILE_DIGEST, List.of(policies),
+                Optional.of(clean)), false);
+
+        com.fasterxml.jackson.databind.JsonNode st = io.nodeimage.yaml.Json.read(c.statement(), "statement");
+        assertThat(st.at("/subject/0/name").asText()).isEqualTo("it/site:1.0");
+        assertThat(st.at("/subject/0/digest/sha256").asText()).isEqualTo("ab".repeat(32));
+        assertThat(st.at("/predicate/image/tag").isNull()).isTrue();
+    }
+
+    @Test
     void everyReasonToRefuseIsNamedAtOnce() throws Exception {
         record(false, new Verification.ResultRecord("site", "1.0.0", "SITE-9", "critical", "fail", null, null, null, false),
                 waived("SITE-2", "2026-11-25", true));
