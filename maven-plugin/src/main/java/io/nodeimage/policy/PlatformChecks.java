@@ -37,6 +37,12 @@ final class PlatformChecks {
         if (r.nestedVirtualization() != null) {
             return skipNested(f);
         }
+        if (r.numaBalancing() != null && f.runtime() != null
+                && SysctlConfig.value(f.sysctl(), "kernel.numa_balancing").isEmpty()) {
+            // A kernel without NUMA balancing has no such file, but neither does a root that hides it: not a verdict.
+            return Optional.of(new RuntimeChecks.Skip("the node shows no /proc/sys/kernel/numa_balancing (a kernel "
+                    + "built without NUMA balancing, or a root that does not show it)", true));
+        }
         return Optional.empty();
     }
 
@@ -113,9 +119,9 @@ final class PlatformChecks {
         if (f.runtime() != null) {
             String path = "/proc/sys/kernel/numa_balancing";
             look.path(path);
-            // 1 is balancing, 2 memory tiering, 3 both; no file: a kernel built without it.
-            Policy.Mode actual = s == null || s.value().equals("0") ? Policy.Mode.DISABLED : Policy.Mode.ENABLED;
-            look.evidence.add(path + " = " + (s == null ? "(absent: the kernel has no NUMA balancing)" : s.value()));
+            // 1 is balancing, 2 memory tiering, 3 both (skip saw to it that the file was read).
+            Policy.Mode actual = s.value().equals("0") ? Policy.Mode.DISABLED : Policy.Mode.ENABLED;
+            look.evidence.add(path + " = " + s.value());
             return actual == wanted ? Optional.empty()
                     : Optional.of("automatic NUMA balancing is " + actual.yamlName() + " on the running kernel, not " + wanted.yamlName());
         }
@@ -183,7 +189,7 @@ final class PlatformChecks {
         }
         if (!x86(f)) {
             return Optional.of(new RuntimeChecks.Skip("nested virtualization is judged on x86_64 and aarch64; the image is "
-                    + f.architecture(), false));
+                    + (f.architecture().isEmpty() ? "of an architecture it does not name" : f.architecture()), false));
         }
         boolean kvm = f.kernels().stream().anyMatch(k -> KVM_MODULES.stream().anyMatch(m -> ParameterValues.present(k, m)));
         return kvm ? Optional.empty() : Optional.of(new RuntimeChecks.Skip("no KVM: kvm_intel and kvm_amd are in no kernel "
