@@ -196,9 +196,11 @@ public final class Evaluator {
         if (!a.arch().isEmpty() && !a.arch().contains(t.arch())) {
             return Applicability.no("the policy is for " + String.join(", ", a.arch()) + "; the image is " + t.describe());
         }
-        if (!a.drivers().isEmpty() && facts.drivers().stream().noneMatch(d -> a.drivers().contains(d.vendor()))
+        if (!a.drivers().isEmpty() && facts.drivers().stream().noneMatch(d -> a.drivers().contains(d.vendor()) && !inbox(d))
                 && t.accelerators().stream().noneMatch(a.drivers()::contains)) {
+            boolean onlyInbox = facts.drivers().stream().anyMatch(d -> a.drivers().contains(d.vendor()));
             return Applicability.no("the image has no " + String.join(" or ", a.drivers()) + " driver module"
+                    + (onlyInbox ? " beyond the kernel's own amdgpu, which every x86_64 distribution kernel carries" : "")
                     + (t.profile() == null ? "" : ", and profile " + t.profile() + " declares no such accelerator"));
         }
         List<String> missing = a.features().stream().filter(f -> !t.features().contains(f)).toList();
@@ -222,6 +224,15 @@ public final class Evaluator {
                     + "; the image was made from " + t.profile());
         }
         return Applicability.YES;
+    }
+
+    /**
+     * The kernel's own amdgpu (in the tree, not added by amdgpu-dkms) is in every x86_64 distribution kernel: it
+     * says nothing about whether the image is an AMD GPU node, so appliesTo.drivers does not count it (the
+     * profile's accelerators still do).
+     */
+    private static boolean inbox(Facts.Driver d) {
+        return d.vendor().equals("amd") && "inbox".equals(d.flavor());
     }
 
     /** "9" covers "9.6": a policy may name a major release. */

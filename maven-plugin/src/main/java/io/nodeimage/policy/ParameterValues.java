@@ -2,7 +2,8 @@ package io.nodeimage.policy;
 
 import io.nodeimage.inspect.Facts;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,23 +53,34 @@ final class ParameterValues {
             // modprobe.d options do not reach a module built into the kernel.
             return out;
         }
-        Optional<Facts.ModuleState> state = f.modules().stream()
-                .filter(s -> s.kernel().equals(k.version()) && name(s.module()).equals(name)).findFirst();
-        if (state.isEmpty()) {
-            return out;
-        }
-        List<String> options = state.get().options();
-        List<String> from = state.get().optionsFrom();
-        for (int i = 0; i < options.size(); i++) {
-            Matcher m = OPTION.matcher(options.get(i));
-            while (m.find()) {
-                if (m.group(1).equals(parameter)) {
-                    String v = m.group(2) == null ? "Y" : m.group(2).replace("\"", "");
-                    out = new Value(v, i < from.size() ? from.get(i) : "modprobe.d (options " + name + ")");
+        // kmod looks options up by the name of the module's file: Debian ships nvidia_uvm as
+        // nvidia-current-open-uvm.ko, whose options lines name nvidia-current-open-uvm.
+        Set<String> names = new TreeSet<>(Set.of(name));
+        k.modules().stream().filter(m -> m.canonicalName().equals(name)).forEach(m -> names.add(fileName(m.path())));
+        for (Facts.ModuleState state : f.modules()) {
+            if (!state.kernel().equals(k.version()) || !names.contains(name(state.module()))) {
+                continue;
+            }
+            List<String> options = state.options();
+            List<String> from = state.optionsFrom();
+            for (int i = 0; i < options.size(); i++) {
+                Matcher m = OPTION.matcher(options.get(i));
+                while (m.find()) {
+                    if (m.group(1).equals(parameter)) {
+                        String v = m.group(2) == null ? "Y" : m.group(2).replace("\"", "");
+                        out = new Value(v, i < from.size() ? from.get(i) : "modprobe.d (options " + state.module() + ")");
+                    }
                 }
             }
         }
         return out;
+    }
+
+    /** kvm-intel for /usr/lib/modules/.../kvm-intel.ko.zst, in the kernel's spelling (kvm_intel). */
+    private static String fileName(String path) {
+        String base = path.substring(path.lastIndexOf('/') + 1);
+        int ko = base.indexOf(".ko");
+        return name(ko > 0 ? base.substring(0, ko) : base);
     }
 
     /** Booleans compare as the kernel parses them (Y, y, 1 and N, n, 0); anything else as written. */

@@ -202,6 +202,25 @@ class PlatformRulesTest {
     }
 
     @Test
+    void optionsAreFoundUnderTheNameOfTheModulesFileAsKmodLooksThemUp() {
+        // Debian's nvidia-open-kernel-dkms: the module is nvidia_uvm, its file nvidia-current-open-uvm.ko.
+        String k = "6.1.0-50-amd64";
+        io.nodeimage.inspect.KernelModule uvm = new io.nodeimage.inspect.KernelModule("/usr/lib/modules/" + k
+                + "/updates/dkms/nvidia-current-open-uvm.ko", "nvidia_uvm", "535.247.01", "Dual MIT/GPL", k, null, List.of(),
+                List.of(), io.nodeimage.inspect.Compression.NONE, java.util.Optional.empty());
+        Facts facts = new Facts("(test)", "", Map.of(), "amd64",
+                List.of(new Facts.KernelTree(k, "/usr/lib/modules/" + k, List.of(), List.of(uvm), List.of(), Map.of())),
+                List.of(), List.of(new Facts.ModuleState("nvidia_current_open_uvm", k, "loadable", false, null, null,
+                        List.of("uvm_disable_hmm=1"), null, null, null, List.of("/etc/modprobe.d/nvidia-uvm.conf:1"))),
+                List.of(), List.of(), Map.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(new Facts.Driver("nvidia", uvm.path(), k, "535.247.01", "535", "open", true)), List.of(), List.of());
+        RuleResult r = judge(catalog(), facts, new Evaluator.Target(null, "debian", "12", "x86_64")).get("NODE-MT-001");
+        assertThat(r.status()).isEqualTo(RuleResult.Status.FAIL);
+        assertThat(r.message()).isEqualTo("nvidia_uvm uvm_disable_hmm is not N in kernel " + k
+                + " (1 from /etc/modprobe.d/nvidia-uvm.conf:1)");
+    }
+
+    @Test
     void theOptionalPoliciesTestsHold() {
         PolicyTests.Report report = PolicyTests.run(RepositoryFiles.root().resolve("policies/src/test/nodeimage/policies-optional"),
                 RepositoryFiles.root(), PolicyLoader.load(OPTIONAL, RepositoryFiles.root(), false).policies(), DAY, true);
