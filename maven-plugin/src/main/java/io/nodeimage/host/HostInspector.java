@@ -35,17 +35,23 @@ public final class HostInspector {
      * @param filePaths paths whose metadata the policies ask about
      * @param imageTree read the node's installed tree too (module trees, /etc, the package database) where
      *     the root has one, as inspect reads an image; false for only what the running kernel shows
+     * @param moduleParameters {@code module/parameter} pairs the policies ask about, read from /sys/module
      */
     public record Request(Path root, Path nvidiaSmiXml, Set<String> sysctlKeys, Set<String> filePaths,
-                          boolean imageTree) {
+                          boolean imageTree, Set<String> moduleParameters) {
         public Request {
             sysctlKeys = Set.copyOf(sysctlKeys);
             filePaths = Set.copyOf(filePaths);
+            moduleParameters = moduleParameters == null ? Set.of() : Set.copyOf(moduleParameters);
         }
 
         /** Reading the installed tree too, where the root has one. */
         public Request(Path root, Path nvidiaSmiXml, Set<String> sysctlKeys, Set<String> filePaths) {
             this(root, nvidiaSmiXml, sysctlKeys, filePaths, true);
+        }
+
+        public Request(Path root, Path nvidiaSmiXml, Set<String> sysctlKeys, Set<String> filePaths, boolean imageTree) {
+            this(root, nvidiaSmiXml, sysctlKeys, filePaths, imageTree, Set.of());
         }
     }
 
@@ -87,7 +93,8 @@ public final class HostInspector {
                 ? InstalledTree.read(files, architecture, request.filePaths(), findings) : Optional.empty();
         Facts.Runtime runtime = new Facts.Runtime(release, mask, mask < 0 ? List.of() : KernelTaint.decode(mask),
                 modulesSupported, LoadedModules.read(files), lockdown(files), secureBoot(files, findings), gpus,
-                request.nvidiaSmiXml() == null ? null : request.nvidiaSmiXml().toString(), installed.isPresent());
+                request.nvidiaSmiXml() == null ? null : request.nvidiaSmiXml().toString(), installed.isPresent(),
+                ModuleParameters.read(files, request.moduleParameters()), ResctrlMount.read(files).orElse(null));
         // What the node runs is the truth where it differs from what it would boot next: the kernel's own
         // command line, sysctl values and driver, never the boot loader's files, sysctl.d or a module file.
         List<Facts.CmdlineSource> cmdline = files.line("/proc/cmdline")

@@ -85,9 +85,21 @@ public record Facts(
      * @param reason why, in kmod's terms, naming the configuration lines involved
      * @param modprobe what the image's own {@code modprobe -D} showed for the name, when verify asked it
      *     (loadable, builtin, install, after-install, not-loaded, absent); null when not asked
+     * @param optionsFrom where each of {@code options} is written, {@code file:line}, in the same order
+     *     (empty when the facts do not say: facts written by hand)
      */
     public record ModuleState(String module, String kernel, String state, boolean blacklisted, String install,
-                              String installFrom, List<String> options, String softdep, String reason, String modprobe) {
+                              String installFrom, List<String> options, String softdep, String reason, String modprobe,
+                              List<String> optionsFrom) {
+
+        public ModuleState {
+            optionsFrom = optionsFrom == null ? List.of() : List.copyOf(optionsFrom);
+        }
+
+        public ModuleState(String module, String kernel, String state, boolean blacklisted, String install,
+                           String installFrom, List<String> options, String softdep, String reason, String modprobe) {
+            this(module, kernel, state, blacklisted, install, installFrom, options, softdep, reason, modprobe, List.of());
+        }
 
         public ModuleState(String module, String kernel, String state, boolean blacklisted, String install,
                            String installFrom, List<String> options, String softdep, String reason) {
@@ -102,7 +114,7 @@ public record Facts(
         /** The same state with what the image's own modprobe showed for the name (see KmodCrossCheck). */
         public ModuleState withModprobe(String observed) {
             return new ModuleState(module, kernel, state, blacklisted, install, installFrom, options, softdep, reason,
-                    observed);
+                    observed, optionsFrom);
         }
 
         /**
@@ -173,10 +185,14 @@ public record Facts(
      * @param nvidiaSmi the nvidia-smi -q -x file GPU modes were read from; null when none was given
      * @param imageTree the node's installed tree (module trees, /etc, the package database) was read as
      *     inspect reads an image's, so the image's facts above are the node's installed ones
+     * @param moduleParameters {@code /sys/module/<module>/parameters/<parameter>} as the kernel shows it, keyed
+     *     {@code module/parameter}, for the parameters the policies ask about that the running kernel has (a module
+     *     not loaded, or without the parameter, is left out)
+     * @param resctrl the resctrl file system as mounted; null when it is not mounted
      */
     public record Runtime(String kernelRelease, long taintMask, List<String> taints, boolean modulesSupported,
                           List<LoadedModule> loadedModules, String lockdown, String secureBoot, List<Gpu> gpus,
-                          String nvidiaSmi, boolean imageTree) {
+                          String nvidiaSmi, boolean imageTree, Map<String, String> moduleParameters, Resctrl resctrl) {
         /** A node whose installed tree was not read: only what its kernel shows. */
         public Runtime(String kernelRelease, long taintMask, List<String> taints, boolean modulesSupported,
                        List<LoadedModule> loadedModules, String lockdown, String secureBoot, List<Gpu> gpus,
@@ -185,11 +201,40 @@ public record Facts(
                     nvidiaSmi, false);
         }
 
+        /** Without module parameters or resctrl: what the policies asked nothing about. */
+        public Runtime(String kernelRelease, long taintMask, List<String> taints, boolean modulesSupported,
+                       List<LoadedModule> loadedModules, String lockdown, String secureBoot, List<Gpu> gpus,
+                       String nvidiaSmi, boolean imageTree) {
+            this(kernelRelease, taintMask, taints, modulesSupported, loadedModules, lockdown, secureBoot, gpus,
+                    nvidiaSmi, imageTree, Map.of(), null);
+        }
+
         public Runtime {
             taints = List.copyOf(taints);
             loadedModules = List.copyOf(loadedModules);
             gpus = List.copyOf(gpus);
+            moduleParameters = moduleParameters == null ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(moduleParameters));
         }
+    }
+
+    /**
+     * The resctrl file system (cache and memory bandwidth allocation: Intel RDT, AMD PQoS, Arm MPAM) as the
+     * running kernel has it mounted, from {@code /proc/mounts}.
+     *
+     * @param mountPoint where it is mounted, normally /sys/fs/resctrl
+     * @param options its mount options (cdp, mba_MBps, ...)
+     * @param groups the control groups made in it (directories of the root, except info, mon_data and
+     *     mon_groups), by name, each with its {@code schemata} text
+     */
+    public record Resctrl(String mountPoint, String options, List<ResctrlGroup> groups) {
+        public Resctrl {
+            groups = List.copyOf(groups);
+        }
+    }
+
+    /** @param schemata the group's schemata file, lines as the kernel writes them ({@code L3:0=ff;1=ff}, {@code MB:0=50}) */
+    public record ResctrlGroup(String name, String schemata) {
     }
 
     /**

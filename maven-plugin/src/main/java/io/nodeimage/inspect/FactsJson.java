@@ -88,6 +88,10 @@ public final class FactsJson {
                 state.put("modprobe", s.modprobe());
             }
             state.put("options", s.options());
+            // Only where there are options: the facts of an image without any stay byte for byte what they were.
+            if (!s.optionsFrom().isEmpty()) {
+                state.put("optionsFrom", s.optionsFrom());
+            }
             state.put("softdep", s.softdep());
             states.add(state);
         }
@@ -175,6 +179,22 @@ public final class FactsJson {
         }).toList());
         out.put("nvidiaSmi", r.nvidiaSmi());
         out.put("imageTree", r.imageTree());
+        // Written only when there is something: the runtime facts of earlier nodes keep their bytes.
+        if (!r.moduleParameters().isEmpty()) {
+            out.put("moduleParameters", new java.util.TreeMap<>(r.moduleParameters()));
+        }
+        if (r.resctrl() != null) {
+            Map<String, Object> resctrl = new LinkedHashMap<>();
+            resctrl.put("mountPoint", r.resctrl().mountPoint());
+            resctrl.put("options", r.resctrl().options());
+            resctrl.put("groups", r.resctrl().groups().stream().map(g -> {
+                Map<String, Object> group = new LinkedHashMap<>();
+                group.put("name", g.name());
+                group.put("schemata", g.schemata());
+                return (Object) group;
+            }).toList());
+            out.put("resctrl", resctrl);
+        }
         return out;
     }
 }

@@ -544,7 +544,7 @@ public final class Inspector {
                 out.add(new Facts.ModuleState(name, k.version(), v.state(), config.blacklisted(name),
                         v.install() == null ? null : v.install().rest(),
                         v.install() == null ? null : v.install().file() + ":" + v.install().line(), config.options(name),
-                        config.softdep(name).orElse(null), v.reason()));
+                        config.softdep(name).orElse(null), v.reason(), null, config.optionSources(name)));
             }
         }
         return out;

@@ -161,6 +161,18 @@ public final class ModprobeConfig {
         return out;
     }
 
+    /** Where each of {@link #options} is written, file:line, in the same order. */
+    public List<String> optionSources(String module) {
+        String name = underscores(module);
+        List<String> out = new ArrayList<>();
+        for (Command c : commands) {
+            if (c.keyword().equals("options") && glob(c.module(), name) && !c.rest().isBlank()) {
+                out.add(c.file() + ":" + c.line());
+            }
+        }
+        return out;
+    }
+
     public boolean blacklisted(String module) {
         return blacklist(module).isPresent();
     }

@@ -42,9 +42,16 @@ public final class Evaluator {
      * os-release), the profile it was made from (null when judged without one) and the accelerator
      * vendors that profile declares.
      */
-    public record Target(String profile, String family, String release, String arch, List<String> accelerators) {
+    /** {@code features}: the platform features the profile declares (hmm, nested-virtualization, mpam); none without one. */
+    public record Target(String profile, String family, String release, String arch, List<String> accelerators,
+                         List<String> features) {
         public Target {
             accelerators = accelerators == null ? List.of() : List.copyOf(accelerators);
+            features = features == null ? List.of() : List.copyOf(features);
+        }
+
+        public Target(String profile, String family, String release, String arch, List<String> accelerators) {
+            this(profile, family, release, arch, accelerators, List.of());
         }
 
         public Target(String profile, String family, String release, String arch) {
@@ -88,7 +95,8 @@ public final class Evaluator {
                             applies.undecided()));
                     continue;
                 }
-                Optional<RuntimeChecks.Skip> skip = RuntimeChecks.skip(rule, facts);
+                Optional<RuntimeChecks.Skip> skip = PlatformChecks.handles(rule) ? PlatformChecks.skip(rule, facts)
+                        : RuntimeChecks.skip(rule, facts);
                 if (skip.isPresent()) {
                     out.add(result(lp, rule, RuleResult.Status.NOT_APPLICABLE, skip.get().reason(), new RuleChecks.Look(),
                             null, false, skip.get().undecided()));
@@ -105,7 +113,8 @@ public final class Evaluator {
                     continue;
                 }
                 RuleChecks.Look look = new RuleChecks.Look();
-                Optional<String> failure = RuntimeChecks.handles(rule, facts) ? RuntimeChecks.check(rule, facts, look)
+                Optional<String> failure = PlatformChecks.handles(rule) ? PlatformChecks.check(rule, facts, look)
+                        : RuntimeChecks.handles(rule, facts) ? RuntimeChecks.check(rule, facts, look)
                         : RuleChecks.check(rule, facts, look, lp, signers);
                 if (failure.isEmpty()) {
                     out.add(result(lp, rule, RuleResult.Status.PASS, "holds", look, null, false, false));
@@ -187,10 +196,23 @@ public final class Evaluator {
         if (!a.arch().isEmpty() && !a.arch().contains(t.arch())) {
             return Applicability.no("the policy is for " + String.join(", ", a.arch()) + "; the image is " + t.describe());
         }
-        if (!a.drivers().isEmpty() && facts.drivers().stream().noneMatch(d -> a.drivers().contains(d.vendor()))
+        if (!a.drivers().isEmpty() && facts.drivers().stream().noneMatch(d -> a.drivers().contains(d.vendor()) && !inbox(d))
                 && t.accelerators().stream().noneMatch(a.drivers()::contains)) {
+            boolean onlyInbox = facts.drivers().stream().anyMatch(d -> a.drivers().contains(d.vendor()));
             return Applicability.no("the image has no " + String.join(" or ", a.drivers()) + " driver module"
+                    + (onlyInbox ? " beyond the kernel's own amdgpu, which every x86_64 distribution kernel carries" : "")
                     + (t.profile() == null ? "" : ", and profile " + t.profile() + " declares no such accelerator"));
+        }
+        List<String> missing = a.features().stream().filter(f -> !t.features().contains(f)).toList();
+        if (!missing.isEmpty()) {
+            return Applicability.no("the policy is for profiles that declare " + String.join(", ", a.features())
+                    + (t.profile() == null ? "; the image was judged without a profile, which declares no feature"
+                    : "; profile " + t.profile() + " does not declare " + String.join(", ", missing)));
+        }
+        List<String> declared = a.withoutFeatures().stream().filter(t.features()::contains).toList();
+        if (!declared.isEmpty()) {
+            return Applicability.no("the policy is for profiles that do not declare " + String.join(", ", a.withoutFeatures())
+                    + "; profile " + t.profile() + " declares " + String.join(", ", declared));
         }
         if (!a.profiles().isEmpty() && t.profile() == null) {
             return new Applicability(false, true, "the policy selects profiles " + String.join(", ", a.profiles())
@@ -202,6 +224,15 @@ public final class Evaluator {
                     + "; the image was made from " + t.profile());
         }
         return Applicability.YES;
+    }
+
+    /**
+     * The kernel's own amdgpu (in the tree, not added by amdgpu-dkms) is in every x86_64 distribution kernel: it
+     * says nothing about whether the image is an AMD GPU node, so appliesTo.drivers does not count it (the
+     * profile's accelerators still do).
+     */
+    private static boolean inbox(Facts.Driver d) {
+        return d.vendor().equals("amd") && "inbox".equals(d.flavor());
     }
 
     /** "9" covers "9.6": a policy may name a major release. */

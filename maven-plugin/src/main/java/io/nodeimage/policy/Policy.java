@@ -36,8 +36,11 @@ public record Policy(
         @Required @Doc("The rules.") List<Rule> rules,
         @Doc("Exceptions to rules, each with a reason, an approver and an expiry date.") List<Waiver> waivers) {
 
+    /** The platform features a profile can declare, which appliesTo's features and withoutFeatures name. */
+    public static final List<String> FEATURES = List.of("hmm", "mpam", "nested-virtualization");
+
     public Policy {
-        appliesTo = appliesTo == null ? new AppliesTo(null, null, null, null, null) : appliesTo;
+        appliesTo = appliesTo == null ? new AppliesTo(null, null, null, null, null, null, null) : appliesTo;
         rules = rules == null ? List.of() : List.copyOf(rules);
         waivers = waivers == null ? List.of() : List.copyOf(waivers);
     }
@@ -55,8 +58,16 @@ public record Policy(
                     + "skipped, and a skipped critical rule (any rule in strict mode) fails the run.")
             List<@Shape(GLOB) String> profiles,
             @Doc("GPU driver vendors (nvidia, amd): the image has a driver module of one of them, or its "
-                    + "profile declares an accelerator of one of them.") List<@Shape(WORD) String> drivers) {
+                    + "profile declares an accelerator of one of them.") List<@Shape(WORD) String> drivers,
+            @Doc("Platform features (hmm, nested-virtualization, mpam): the policy applies only when the image's "
+                    + "profile declares every one of them. An image or node judged without a profile declares none.")
+            List<@Shape(WORD) String> features,
+            @Doc("Platform features the profile must not declare: the policy applies only when it declares none of "
+                    + "them (an image or node judged without a profile declares none).")
+            List<@Shape(WORD) String> withoutFeatures) {
         public AppliesTo {
+            features = features == null ? List.of() : List.copyOf(features);
+            withoutFeatures = withoutFeatures == null ? List.of() : List.copyOf(withoutFeatures);
             family = family == null ? List.of() : List.copyOf(family);
             release = release == null ? List.of() : List.copyOf(release);
             arch = arch == null ? List.of() : List.copyOf(arch);
@@ -92,7 +103,15 @@ public record Policy(
             @Doc("Running nodes only (verify-host): taint flags the running kernel must not carry.") TaintCheck taint,
             @Doc("Running nodes only (verify-host): the GPUs' modes, as nvidia-smi -q -x reports them.") GpuCheck gpu,
             @Doc("Running nodes only (verify-host): Secure Boot as the firmware reports it, and the kernel "
-                    + "lockdown it brings.") SecureBootCheck secureBoot) {
+                    + "lockdown it brings.") SecureBootCheck secureBoot,
+            @Doc("A kernel module's parameter: on an image from the module's modprobe.d options, on a running node "
+                    + "from /sys/module.") ModuleParameterCheck moduleParameter,
+            @Doc("Automatic NUMA balancing: on an image from sysctl.d, the kernel command line and the kernel's "
+                    + "default; on a running node from /proc/sys/kernel/numa_balancing.") ModeCheck numaBalancing,
+            @Doc("KVM nested virtualization: x86_64 from the kvm_intel and kvm_amd nested parameter, aarch64 from "
+                    + "kvm-arm.mode=nested on the kernel command line.") ModeCheck nestedVirtualization,
+            @Doc("The resctrl file system (cache and memory bandwidth partitions, Arm MPAM, Intel RDT): on an image "
+                    + "its mount unit enabled, on a running node mounted with the groups named.") ResctrlCheck resctrl) {
         public Rule {
             references = references == null ? List.of() : List.copyOf(references);
         }
@@ -105,6 +124,16 @@ public record Policy(
                                    List<Reference> references) {
             return new Rule(id, title, severity, rationale, remediation, references, null, null, null, null, null, null,
                     null, null, null, null, null, null, null);
+        }
+
+        /** A rule of one of the kinds before platform features (the profile's own rules). */
+        public Rule(String id, String title, Severity severity, String rationale, String remediation,
+                    List<Reference> references, ModuleCheck kernelModule, ModulesCheck kernelModules, DriverCheck driver,
+                    PackageCheck packageState, SysctlCheck sysctl, KernelConfigCheck kernelConfig, CmdlineCheck cmdline,
+                    ServiceCheck service, FileCheck file, LoadedModuleCheck loadedModule, TaintCheck taint, GpuCheck gpu,
+                    SecureBootCheck secureBoot) {
+            this(id, title, severity, rationale, remediation, references, kernelModule, kernelModules, driver, packageState,
+                    sysctl, kernelConfig, cmdline, service, file, loadedModule, taint, gpu, secureBoot, null, null, null, null);
         }
     }
 
@@ -236,6 +265,33 @@ public record Policy(
             @Doc("Where Secure Boot is on, the least lockdown the kernel must be in: integrity (no unsigned module, no "
                     + "write to kernel memory) or confidentiality (nor any read of it). Not applicable where Secure "
                     + "Boot is off.") Lockdown lockdown) {
+    }
+
+    /**
+     * A module parameter. Values are compared as the kernel parses them: for a boolean parameter Y, y, 1 and
+     * N, n, 0 (as /sys/module shows Y and N for what modprobe.d wrote 1 and 0) are one value.
+     */
+    public record ModuleParameterCheck(
+            @Required @Doc("The module's name ('-' and '_' alike), as modprobe.d names it.") @Shape(MODULE) String module,
+            @Required @Doc("The parameter, as modinfo lists it.") @Shape(WORD) String parameter,
+            @Required @Doc("The value it must have.") @Shape(WORD) String value,
+            @Key("default") @Doc("The value the module takes when no option sets it, as its source declares it; on an image with no "
+                    + "option for the parameter this is judged. Absent: an image that does not set it fails.")
+            @Shape(WORD) String defaultValue) {
+    }
+
+    public record ModeCheck(@Required @Doc("enabled or disabled.") Mode state) {
+    }
+
+    public record ResctrlCheck(
+            @Doc("true (the default): resctrl is mounted at boot (an image: the sys-fs-resctrl.mount unit is enabled; "
+                    + "a node: /proc/mounts has it); false: it is not.") Boolean mounted,
+            @Doc("Control groups that must exist on a running node (directories of the mount, each with its "
+                    + "schemata). An image is judged on the mount unit only: its groups are made when it boots.")
+            List<@Shape(WORD) String> groups) {
+        public ResctrlCheck {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
     }
 
     public record Waiver(

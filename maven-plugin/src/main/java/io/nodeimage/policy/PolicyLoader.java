@@ -35,7 +35,8 @@ public final class PolicyLoader {
 
     public static final String CATALOG_ROOT = "nodeimage/policies/";
     private static final String CHECKS = "kernelModule, kernelModules, driver, package, sysctl, kernelConfig, "
-            + "cmdline, service, file, loadedModule, taint, gpu, secureBoot";
+            + "cmdline, service, file, loadedModule, taint, gpu, secureBoot, moduleParameter, numaBalancing, "
+            + "nestedVirtualization, resctrl";
     /** Certificates are a few kilobytes; a bundle of a CA chain stays far below this. */
     private static final int MAX_CERTIFICATE_BYTES = 256 * 1024;
 
@@ -223,13 +224,15 @@ public final class PolicyLoader {
 
     private static void check(Policy policy, YNode.Mapping doc, boolean waiverFile, Problems problems,
                               Map<String, Location> rules, Map<Integer, Location> waivers) {
+        features(policy.appliesTo(), doc, problems);
         Set<String> ids = new LinkedHashSet<>();
         for (int i = 0; i < policy.rules().size(); i++) {
             Policy.Rule r = policy.rules().get(i);
             Location at = YNode.at(doc, "rules", i).map(YNode::location).orElse(doc.location());
             String path = KeyPath.index("rules", i);
             long checks = Stream.of(r.kernelModule(), r.kernelModules(), r.driver(), r.packageState(), r.sysctl(),
-                    r.kernelConfig(), r.cmdline(), r.service(), r.file(), r.loadedModule(), r.taint(), r.gpu(), r.secureBoot())
+                    r.kernelConfig(), r.cmdline(), r.service(), r.file(), r.loadedModule(), r.taint(), r.gpu(), r.secureBoot(),
+                    r.moduleParameter(), r.numaBalancing(), r.nestedVirtualization(), r.resctrl())
                     .filter(Objects::nonNull).count();
             String inRule = path;
             boolean misspelt = problems.list().stream().anyMatch(x -> x.path().startsWith(inRule + "."));
@@ -283,6 +286,26 @@ public final class PolicyLoader {
                     && !ids.contains(w.rule().substring(slash + 1)) && !waiverFile) {
                 problems.add(ruleAt, KeyPath.key(path, "rule"), "waives '" + w.rule() + "', which is not a rule of this "
                         + "policy", DidYouMean.hint(w.rule().substring(slash + 1), ids));
+            }
+        }
+    }
+
+    /** Features are the profile's words: one nobody declares, or one both wanted and refused, never applies. */
+    private static void features(Policy.AppliesTo a, YNode.Mapping doc, Problems problems) {
+        for (String key : List.of("features", "withoutFeatures")) {
+            List<String> named = key.equals("features") ? a.features() : a.withoutFeatures();
+            for (int k = 0; k < named.size(); k++) {
+                String f = named.get(k);
+                Location at = YNode.at(doc, "appliesTo", key, k).map(YNode::location).orElse(doc.location());
+                String path = KeyPath.index(KeyPath.key("appliesTo", key), k);
+                if (!Policy.FEATURES.contains(f)) {
+                    problems.add(at, path, "'" + Quote.forMessage(f) + "' is not a platform feature a profile declares",
+                            DidYouMean.hint(f, Policy.FEATURES).isEmpty() ? "use one of " + String.join(", ", Policy.FEATURES)
+                                    : DidYouMean.hint(f, Policy.FEATURES));
+                } else if (key.equals("withoutFeatures") && a.features().contains(f)) {
+                    problems.add(at, path, "'" + f + "' is in both features and withoutFeatures, so the policy never applies",
+                            "keep it in one of them");
+                }
             }
         }
     }

@@ -8,6 +8,7 @@ import static io.nodeimage.yaml.Syntax.RELATIVE_PATH;
 import static io.nodeimage.yaml.Syntax.TRUSTED_CERTIFICATE;
 import static io.nodeimage.yaml.Syntax.WORD;
 import static io.nodeimage.yaml.Syntax.DATE;
+import static io.nodeimage.yaml.Syntax.TEXT;
 
 import io.nodeimage.host.KernelTaint;
 import io.nodeimage.inspect.ModuleSignature;
@@ -46,7 +47,9 @@ public record PolicyTest(
 
     public record Target(@Shape(WORD) String family, @Shape(WORD) String release, @Shape(WORD) String arch,
                          @Doc("The profile the image was made from; absent: judged without one.") @Shape(NAME) String profile,
-                         @Doc("Accelerator vendors the profile declares: nvidia, amd.") List<@Shape(WORD) String> accelerators) {
+                         @Doc("Accelerator vendors the profile declares: nvidia, amd.") List<@Shape(WORD) String> accelerators,
+                         @Doc("Platform features the profile declares: hmm, nested-virtualization, mpam.")
+                         List<@Shape(WORD) String> features) {
     }
 
     /**
@@ -77,12 +80,19 @@ public record PolicyTest(
     public record RuntimeSpec(
             @Doc("Taint letters the running kernel carries, such as [O] or [P, O, E].") List<KernelTaint> taints,
             @Doc("Modules loaded, by name.") List<@Shape(MODULE) String> loaded,
+            @Doc("Module parameters as /sys/module shows them, keyed module/parameter: {nvidia_uvm/uvm_disable_hmm: N}.")
+            Map<String, String> parameters,
+            @Doc("The resctrl file system as mounted at /sys/fs/resctrl: its groups and their schemata; absent: not mounted.")
+            ResctrlSpec resctrl,
             @Doc("GPUs as the driver and nvidia-smi show them; modes absent: no nvidia-smi output was given.")
             List<GpuSpec> gpus,
             @Doc("enabled or disabled, as the firmware's EFI variable says; absent: the node shows none.")
             Policy.Mode secureBoot,
             @Doc("The kernel's lockdown mode: none, integrity or confidentiality; absent: no lockdown in the kernel.")
             Policy.Lockdown lockdown) {
+    }
+
+    public record ResctrlSpec(@Doc("Groups by name, each with its schemata text.") Map<@Shape(WORD) String, @Shape(TEXT) String> groups) {
     }
 
     public record GpuSpec(@Doc("The model, such as NVIDIA H100 80GB HBM3.") String model, Policy.Mode persistence,
@@ -105,7 +115,8 @@ public record PolicyTest(
     }
 
     public record StateSpec(@Required String module, @Required @Shape(WORD) String kernel,
-                            @Required @Doc("loadable, disabled, absent or builtin.") ModuleStateName state) {
+                            @Required @Doc("loadable, disabled, absent or builtin.") ModuleStateName state,
+                            @Doc("Its options lines in modprobe.d, in order, such as [\"uvm_disable_hmm=1\"].") List<String> options) {
     }
 
     /** The states inspect gives a module, as modprobe would treat it. */

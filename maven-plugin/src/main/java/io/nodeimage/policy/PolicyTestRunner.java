@@ -40,11 +40,12 @@ public final class PolicyTestRunner {
         for (int i = 0; i < test.cases().size(); i++) {
             PolicyTest.Case c = test.cases().get(i);
             SiteSigners given = signers.get(i);
-            PolicyTest.Target t = c.target() == null ? new PolicyTest.Target(null, null, null, null, null) : c.target();
+            PolicyTest.Target t = c.target() == null ? new PolicyTest.Target(null, null, null, null, null, null) : c.target();
             Evaluator.Target target = new Evaluator.Target(t.profile(), orEmpty(t.family()), orEmpty(t.release()),
-                    orEmpty(t.arch()), t.accelerators());
+                    orEmpty(t.arch()), t.accelerators(), t.features());
             Map<String, RuleResult> results = new LinkedHashMap<>();
-            new Evaluator(today, Waivers.Limits.NONE, given).evaluate(List.of(policy), facts(c.facts(), policy, given), target)
+            new Evaluator(today, Waivers.Limits.NONE, given).evaluate(List.of(policy),
+                            facts(c.facts(), policy, given, "aarch64".equals(t.arch()) ? "arm64" : "amd64"), target)
                     .forEach(r -> results.put(r.ruleId(), r));
             c.expect().forEach((rule, expected) -> {
                 RuleResult r = results.get(rule);
@@ -66,7 +67,7 @@ public final class PolicyTestRunner {
     }
 
     static Facts facts(PolicyTest.FactsSpec f) {
-        return facts(f, null, SiteSigners.NONE);
+        return facts(f, null, SiteSigners.NONE, "amd64");
     }
 
     /**
@@ -104,7 +105,8 @@ public final class PolicyTestRunner {
         return new io.nodeimage.inspect.KernelKeys.Key("CN=built-in key of test kernel " + kernel, "built-in-key-of-" + kernel);
     }
 
-    static Facts facts(PolicyTest.FactsSpec f, LoadedPolicy policy, SiteSigners signers) {
+    /** @param architecture the facts' architecture, in the image's words (amd64, arm64): the case's target arch */
+    static Facts facts(PolicyTest.FactsSpec f, LoadedPolicy policy, SiteSigners signers, String architecture) {
         List<String> kernelVersions = f.kernels() == null ? List.of() : f.kernels();
         List<Facts.KernelTree> kernels = new ArrayList<>();
         for (String k : kernelVersions) {
@@ -124,7 +126,9 @@ public final class PolicyTestRunner {
         List<Facts.ModuleState> states = new ArrayList<>();
         if (f.states() != null) {
             f.states().forEach(s -> states.add(new Facts.ModuleState(s.module().replace('-', '_'), s.kernel(),
-                    s.state().yamlName(), false, null, null, List.of(), null)));
+                    s.state().yamlName(), false, null, null, s.options() == null ? List.of() : s.options(), null, null, null,
+                    s.options() == null ? List.of() : java.util.stream.IntStream.range(0, s.options().size())
+                            .mapToObj(i -> "/etc/modprobe.d/test.conf:" + (i + 1)).toList())));
         }
         Map<String, Facts.Setting> sysctl = new LinkedHashMap<>();
         if (f.sysctl() != null) {
@@ -146,7 +150,7 @@ public final class PolicyTestRunner {
                     x.mode() == null ? "0644" : x.mode(), -1, -1, x.owner() == null ? "root" : x.owner(),
                     x.group() == null ? "root" : x.group(), 0, null)));
         }
-        return new Facts("(test)", "", Map.of(), "amd64", kernels, List.of(), states, List.of(),
+        return new Facts("(test)", "", Map.of(), architecture, kernels, List.of(), states, List.of(),
                 f.cmdline() == null ? List.of() : List.of(new Facts.CmdlineSource("(test)", f.cmdline())),
                 sysctl, packages, f.enabledUnits() == null ? List.of() : f.enabledUnits(), List.of(), List.of(), drivers,
                 files, List.of(), runtime(f.runtime()));
@@ -169,8 +173,12 @@ public final class PolicyTestRunner {
                     mode(g.mig()), mode(g.ecc()), null));
         }
         boolean smi = specs.stream().anyMatch(g -> g.persistence() != null || g.mig() != null || g.ecc() != null);
+        Facts.Resctrl resctrl = r.resctrl() == null ? null : new Facts.Resctrl("/sys/fs/resctrl", "rw,relatime",
+                r.resctrl().groups() == null ? List.of() : r.resctrl().groups().entrySet().stream()
+                        .map(g -> new Facts.ResctrlGroup(g.getKey(), g.getValue())).toList());
         return new Facts.Runtime(null, mask, taints, true, loaded, r.lockdown() == null ? null : r.lockdown().yamlName(),
-                r.secureBoot() == null ? null : r.secureBoot().yamlName(), gpus, smi ? "(test)" : null);
+                r.secureBoot() == null ? null : r.secureBoot().yamlName(), gpus, smi ? "(test)" : null, false,
+                r.parameters(), resctrl);
     }
 
     private static String mode(Policy.Mode m) {

@@ -189,10 +189,9 @@ public final class VerifyService {
      * @param imageTree read the node's installed tree too (module trees, /etc, packages) where it has one
      */
     public Judged judgeHost(Path root, Path nvidiaSmiXml, boolean imageTree) {
-        java.util.Set<String> keys = new java.util.TreeSet<>();
-        policies.forEach(p -> p.policy().rules().stream().filter(r -> r.sysctl() != null)
-                .forEach(r -> keys.add(r.sysctl().key())));
-        Facts facts = HostInspector.inspect(new HostInspector.Request(root, nvidiaSmiXml, keys, filePaths(), imageTree));
+        Facts facts = HostInspector.inspect(new HostInspector.Request(root, nvidiaSmiXml,
+                io.nodeimage.policy.HostQuestions.sysctlKeys(policies), filePaths(), imageTree,
+                io.nodeimage.policy.HostQuestions.moduleParameters(policies)));
         List<String> warnings = new java.util.ArrayList<>();
         Evaluator.Evaluation evaluation = new Evaluator(settings.today(), settings.waivers(), settings.moduleSigners())
                 .judge(policies, facts, target(facts, null, warnings));

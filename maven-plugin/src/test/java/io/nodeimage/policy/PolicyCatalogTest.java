@@ -16,7 +16,7 @@ class PolicyCatalogTest {
         PolicyLoader.Result result = PolicyLoader.load(null, null, true);
         assertThat(result.problems()).isEmpty();
         assertThat(result.policies()).extracting(p -> p.policy().name()).containsExactly("cis-kernel-modules-debian12",
-                "cis-kernel-modules-rhel10", "cis-kernel-modules-rhel9", "cis-kernel-modules-ubuntu2204", "cis-kernel-modules-ubuntu2404", "container-hardening", "node-runtime", "nvidia-driver-baseline", "nvidia-node-runtime",
+                "cis-kernel-modules-rhel10", "cis-kernel-modules-rhel9", "cis-kernel-modules-ubuntu2204", "cis-kernel-modules-ubuntu2404", "container-hardening", "multi-tenant-gpu-node", "multi-tenant-hmm", "multi-tenant-mpam", "multi-tenant-numa-amd-instinct", "multi-tenant-numa-grace", "node-runtime", "nvidia-driver-baseline", "nvidia-node-runtime",
                 "secure-boot-module-signing");
         assertThat(result.policies()).allSatisfy(p -> assertThat(p.policy().rules()).isNotEmpty());
     }
@@ -41,7 +41,8 @@ class PolicyCatalogTest {
         assertThat(formatted).as("every problem of the file in one run").containsExactly(
                 "broken.yaml:6:23: rules[0].severity: 'urgent' is not one of info, low, medium, high, critical",
                 "broken.yaml:7:5: rules[1]: rule 'B' has 2 checks; a rule has exactly one; use one of kernelModule, "
-                        + "kernelModules, driver, package, sysctl, kernelConfig, cmdline, service, file, loadedModule, taint, gpu, secureBoot, and split the rest "
+                        + "kernelModules, driver, package, sysctl, kernelConfig, cmdline, service, file, loadedModule, taint, gpu, secureBoot, "
+                        + "moduleParameter, numaBalancing, nestedVirtualization, resctrl, and split the rest "
                         + "into rules of their own",
                 "broken.yaml:8:29: rules[2].kernelModul: unknown key 'kernelModul'; did you mean 'kernelModule'?",
                 "broken.yaml:10:12: waivers[0].rule: waives 'Z', which is not a rule of this policy; expected one of: A, B, C",

@@ -184,7 +184,9 @@ class ReportFormatsTest {
         }
         // Surefire groups test cases by class name: one suite a policy.
         assertThat(suites).extracting(ReportTestSuite::getFullClassName).containsExactly("site", "cis-kernel-modules-debian12",
-                "cis-kernel-modules-rhel10", "cis-kernel-modules-rhel9", "cis-kernel-modules-ubuntu2204", "cis-kernel-modules-ubuntu2404", "container-hardening", "node-runtime", "nvidia-driver-baseline",
+                "cis-kernel-modules-rhel10", "cis-kernel-modules-rhel9", "cis-kernel-modules-ubuntu2204", "cis-kernel-modules-ubuntu2404", "container-hardening",
+                "multi-tenant-gpu-node", "multi-tenant-hmm", "multi-tenant-mpam", "multi-tenant-numa-amd-instinct",
+                "multi-tenant-numa-grace", "node-runtime", "nvidia-driver-baseline",
                 "nvidia-node-runtime", "secure-boot-module-signing", "nodeimage-kmod-cross-check");
         assertThat(suites.stream().mapToInt(ReportTestSuite::getNumberOfTests).sum()).isEqualTo(report.get("results").size());
         assertThat(suites.stream().mapToInt(ReportTestSuite::getNumberOfFailures).sum())

@@ -38,6 +38,28 @@ class VerifyHostTest {
     }
 
     @Test
+    void theH100NodesUvmHmmAndNumaBalancingAreReadBecauseTheRulesAskForThem() throws Exception {
+        VerifyService service = service("""
+                rules:
+                  - {id: NUMA-OFF, severity: low, numaBalancing: {state: disabled}}
+                """);
+        Path root = LiveNode.copy(dir.resolve("node")).resolve("root");
+        VerifyService.Judged judged = service.judgeHost(root, null, true);
+        assertThat(judged.facts().runtime().moduleParameters()).containsExactly(
+                java.util.Map.entry("nvidia_uvm/uvm_disable_hmm", "N"));
+        assertThat(judged.facts().sysctl()).containsKey("kernel.numa_balancing");
+        assertThat(judged.results()).filteredOn(r -> List.of("NODE-MT-001", "NUMA-OFF").contains(r.ruleId()))
+                .extracting(r -> r.ruleId() + " " + r.status().yamlName()).containsExactly("NUMA-OFF pass", "NODE-MT-001 pass");
+        // A node whose UVM runs with HMM off fails the bundled multi-tenant-gpu-node rule, and says where it read it.
+        Files.writeString(root.resolve("sys/module/nvidia_uvm/parameters/uvm_disable_hmm"), "Y\n");
+        RuleResult off = service.judgeHost(root, null, true).results().stream().filter(r -> r.ruleId().equals("NODE-MT-001"))
+                .findFirst().orElseThrow();
+        assertThat(off.status()).isEqualTo(RuleResult.Status.FAIL);
+        assertThat(off.message()).isEqualTo("nvidia_uvm uvm_disable_hmm is Y on the running kernel, not N");
+        assertThat(off.imagePath()).isEqualTo("/sys/module/nvidia_uvm/parameters/uvm_disable_hmm");
+    }
+
+    @Test
     void theH100NodeFailsOnItsSysctlAndWritesEveryReport() throws Exception {
         VerifyService service = service("""
                 rules:
