@@ -36,8 +36,27 @@ public record Policy(
         @Required @Doc("The rules.") List<Rule> rules,
         @Doc("Exceptions to rules, each with a reason, an approver and an expiry date.") List<Waiver> waivers) {
 
-    /** The platform features a profile can declare, which appliesTo's features and withoutFeatures name. */
-    public static final List<String> FEATURES = List.of("hmm", "mpam", "nested-virtualization");
+    /**
+     * The platform features a profile can declare, which appliesTo's features and withoutFeatures name:
+     * platform.hmm required (hmm) or disabled (hmm-disabled), platform.mpam with groups, platform.nestedVirtualization
+     * true.
+     */
+    public static final List<String> FEATURES = List.of("hmm", "hmm-disabled", "mpam", "nested-virtualization");
+
+    /** The features a profile declares, from its platform keys. */
+    public static List<String> features(io.nodeimage.profile.Profile.Platform p) {
+        List<String> out = new java.util.ArrayList<>();
+        if (p.hmm() != null) {
+            out.add(p.hmm() == io.nodeimage.profile.Profile.Hmm.REQUIRED ? "hmm" : "hmm-disabled");
+        }
+        if (p.mpam() != null && !p.mpam().groups().isEmpty()) {
+            out.add("mpam");
+        }
+        if (Boolean.TRUE.equals(p.nestedVirtualization())) {
+            out.add("nested-virtualization");
+        }
+        return out;
+    }
 
     public Policy {
         appliesTo = appliesTo == null ? new AppliesTo(null, null, null, null, null, null, null) : appliesTo;
@@ -59,7 +78,7 @@ public record Policy(
             List<@Shape(GLOB) String> profiles,
             @Doc("GPU driver vendors (nvidia, amd): the image has a driver module of one of them, or its "
                     + "profile declares an accelerator of one of them.") List<@Shape(WORD) String> drivers,
-            @Doc("Platform features (hmm, nested-virtualization, mpam): the policy applies only when the image's "
+            @Doc("Platform features (hmm, hmm-disabled, nested-virtualization, mpam): the policy applies only when the image's "
                     + "profile declares every one of them. An image or node judged without a profile declares none.")
             List<@Shape(WORD) String> features,
             @Doc("Platform features the profile must not declare: the policy applies only when it declares none of "

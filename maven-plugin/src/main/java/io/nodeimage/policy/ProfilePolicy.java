@@ -68,7 +68,8 @@ public final class ProfilePolicy {
     /** The profile keys rules are made from, as their ids name them. */
     public static final List<String> KEYS = List.of("kernel.package", "packages.install", "packages.remove",
             "kernel.modules.disable", "kernel.cmdline", "sysctl", "services.enable", "services.disable", "services.mask",
-            "files", "accelerators.driver");
+            "files", "accelerators.driver", "platform.hmm", "platform.numaBalancing", "platform.nestedVirtualization",
+            "platform.mpam");
 
     /** The profile key a rule reference names: sysctl for profile:sysctl/kernel.kptr_restrict. */
     public static String key(String ruleRef) {
@@ -137,6 +138,40 @@ public final class ProfilePolicy {
         for (int i = 0; i < profile.accelerators().size(); i++) {
             driver(profile.accelerators().get(i), i);
         }
+        platform(profile.platform());
+    }
+
+    /**
+     * The multi-tenant keys, as the plan renders them: UVM's uvm_disable_hmm option, sysctl
+     * kernel.numa_balancing, KVM's nested mode, the resctrl mount and groups. Only what the profile writes:
+     * a vendor recommendation applied where the key is absent gets no rule (as for other vendor data).
+     */
+    private void platform(Profile.Platform p) {
+        if (p.hmm() != null) {
+            boolean on = p.hmm() == Profile.Hmm.REQUIRED;
+            add("platform.hmm", p.hmm().yamlName(), "NVIDIA UVM's HMM is " + (on ? "on" : "off") + " (uvm_disable_hmm "
+                            + (on ? "N" : "Y") + "), as platform.hmm asks", at("platform", "hmm"),
+                    check -> check.moduleParameter(new Policy.ModuleParameterCheck("nvidia_uvm", "uvm_disable_hmm",
+                            on ? "N" : "Y", null)));
+        }
+        if (p.numaBalancing() != null) {
+            Policy.Mode mode = p.numaBalancing() == Profile.NumaBalancing.ENABLED ? Policy.Mode.ENABLED : Policy.Mode.DISABLED;
+            add("platform.numaBalancing", mode.yamlName(), "automatic NUMA balancing is " + mode.yamlName()
+                    + ", as platform.numaBalancing asks", at("platform", "numaBalancing"),
+                    check -> check.numaBalancing(new Policy.ModeCheck(mode)));
+        }
+        if (p.nestedVirtualization() != null) {
+            Policy.Mode mode = p.nestedVirtualization() ? Policy.Mode.ENABLED : Policy.Mode.DISABLED;
+            add("platform.nestedVirtualization", p.nestedVirtualization().toString(), "KVM nested virtualization is "
+                    + mode.yamlName() + ", as platform.nestedVirtualization asks", at("platform", "nestedVirtualization"),
+                    check -> check.nestedVirtualization(new Policy.ModeCheck(mode)));
+        }
+        if (p.mpam() != null && !p.mpam().groups().isEmpty()) {
+            List<String> groups = p.mpam().groups().stream().map(Profile.ResctrlGroup::name).toList();
+            add("platform.mpam", "resctrl", "resctrl is mounted at boot with groups " + String.join(", ", groups)
+                    + ", as platform.mpam asks", at("platform", "mpam"),
+                    check -> check.resctrl(new Policy.ResctrlCheck(true, groups)));
+        }
     }
 
     private void services(String key, List<String> units, Policy.UnitState state) {
@@ -170,87 +205,20 @@ public final class ProfilePolicy {
                 check -> check.driver(new Policy.DriverCheck(vendor, range, d.flavor().yamlName(), null)));
     }
 
-    /** One check of a rule; the others stay null. */
-    private static final class Check {
-        Policy.ModuleCheck kernelModule;
-        Policy.DriverCheck driver;
-        Policy.PackageCheck packageState;
-        Policy.SysctlCheck sysctl;
-        Policy.CmdlineCheck cmdline;
-        Policy.ServiceCheck service;
-        Policy.FileCheck file;
-
-        Check kernelModule(Policy.ModuleCheck c) {
-            kernelModule = c;
-            return this;
-        }
-
-        Check driver(Policy.DriverCheck c) {
-            driver = c;
-            return this;
-        }
-
-        Check packageState(Policy.PackageCheck c) {
-            packageState = c;
-            return this;
-        }
-
-        Check sysctl(Policy.SysctlCheck c) {
-            sysctl = c;
-            return this;
-        }
-
-        Check cmdline(Policy.CmdlineCheck c) {
-            cmdline = c;
-            return this;
-        }
-
-        Check service(Policy.ServiceCheck c) {
-            service = c;
-            return this;
-        }
-
-        Check file(Policy.FileCheck c) {
-            file = c;
-            return this;
-        }
-
-        /** The check as one line, for the digest: every value it judges by. */
-        String describe() {
-            if (kernelModule != null) {
-                return "kernelModule " + kernelModule.name() + " " + kernelModule.state().yamlName();
-            } else if (driver != null) {
-                return "driver " + driver.vendor() + " " + driver.flavor() + " " + driver.version();
-            } else if (packageState != null) {
-                return "package " + packageState.name() + " " + packageState.state().yamlName() + " " + packageState.version();
-            } else if (sysctl != null) {
-                return "sysctl " + sysctl.key() + " " + sysctl.value();
-            } else if (cmdline != null) {
-                return "cmdline " + cmdline.argument() + " " + cmdline.state().yamlName();
-            } else if (service != null) {
-                return "service " + service.name() + " " + service.state().yamlName();
-            }
-            return "file " + file.path() + " " + file.state().yamlName() + " " + file.maxMode() + " " + file.owner()
-                    + " " + file.group();
-        }
-    }
-
     /**
      * A rule for the value at a profile key; a value listed twice (or by two accelerators of one vendor)
      * is one rule, at its first place.
      */
-    private void add(String key, String value, String title, Location at, java.util.function.UnaryOperator<Check> fill) {
+    private void add(String key, String value, String title, Location at, java.util.function.UnaryOperator<ProfileCheck> fill) {
         // A path keeps its own leading slash: profile:files/etc/motd.
         String id = RULE_PREFIX + key + (value.startsWith("/") ? "" : "/") + value;
         if (rules.containsKey(id)) {
             return;
         }
-        Check c = fill.apply(new Check());
+        ProfileCheck c = fill.apply(new ProfileCheck());
         List<Policy.Reference> references = List.of(new Policy.Reference("profile " + resolved.name() + ", " + key
                 + " at " + at.file() + ":" + at.line(), null));
-        rules.put(id, new Policy.Rule(id, title, Policy.Severity.HIGH, RATIONALE, REMEDIATION, references,
-                c.kernelModule, null, c.driver, c.packageState, c.sysctl, null, c.cmdline, c.service, c.file,
-                null, null, null, null));
+        rules.put(id, c.rule(id, title, RATIONALE, REMEDIATION, references));
         locations.put(id, at);
         checks.put(id, c.describe());
     }

@@ -246,7 +246,8 @@ public final class VerifyService {
                     + ": judged as the image");
         }
         List<String> vendors = profile.accelerators().stream().map(a -> a.vendor().yamlName()).distinct().toList();
-        return new Evaluator.Target(profile.name(), family, release, arch, vendors);
+        return new Evaluator.Target(profile.name(), family, release, arch, vendors,
+                Policy.features(profile.platform()));
     }
 
     public Outcome verify(String image, Profile profile, String profileDigest, Path directory) {

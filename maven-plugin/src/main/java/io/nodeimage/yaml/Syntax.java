@@ -99,7 +99,7 @@ public enum Syntax {
      * the image's own profile, which names its key and value (io.nodeimage.policy.ProfilePolicy).
      */
     RULE_REF("([a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?/)?[A-Za-z0-9][A-Za-z0-9._+-]{0,63}"
-            + "|profile:[a-z][a-z.]{0,31}/[A-Za-z0-9_.,:/@+=-]{1,1024}", 1064,
+            + "|profile:[a-z][A-Za-z.]{0,39}/[A-Za-z0-9_.,:/@+=-]{1,1024}", 1064,
             "a rule id such as CIS-UBUNTU2404-1.1.1.1, or policy/rule such as cis-kernel-modules-ubuntu2404/CIS-UBUNTU2404-1.1.1.1, "
                     + "or a rule of the image's profile such as profile:sysctl/kernel.kptr_restrict"),
     /** A file relative to its document (a policy test) or the project (a profile's source): no leading '/', no '..'. */

@@ -251,6 +251,24 @@ class ProfilePolicyTest {
     }
 
     @Test
+    void theRubinProfilesPlatformKeysAreRulesAndFeatures(@TempDir Path dir) {
+        ProfileSources sources = ProfileSources.withBundledCatalog(dir, dir);
+        ResolvedProfile rubin = new ProfileResolver(sources).resolve("ubuntu-24.04-nvidia-vera-rubin");
+        Map<String, Policy.Rule> rules = ProfilePolicy.of(rubin).policy().rules().stream()
+                .collect(Collectors.toMap(Policy.Rule::id, r -> r, (a, b) -> a, LinkedHashMap::new));
+        assertThat(rules.get("profile:platform.hmm/disabled").moduleParameter())
+                .isEqualTo(new Policy.ModuleParameterCheck("nvidia_uvm", "uvm_disable_hmm", "Y", null));
+        assertThat(rules.get("profile:platform.numaBalancing/disabled").numaBalancing())
+                .isEqualTo(new Policy.ModeCheck(Policy.Mode.DISABLED));
+        assertThat(rules.get("profile:platform.nestedVirtualization/false").nestedVirtualization())
+                .isEqualTo(new Policy.ModeCheck(Policy.Mode.DISABLED));
+        assertThat(ProfilePolicy.of(rubin).ruleLocations().get("profile:platform.hmm/disabled").toString())
+                .contains("ubuntu-24.04-nvidia-vera-rubin.yaml:");
+        // What appliesTo features see: HMM turned off on purpose, no nested guests declared, no MPAM.
+        assertThat(Policy.features(rubin.profile().platform())).containsExactly("hmm-disabled");
+    }
+
+    @Test
     void everyCatalogProfilesRulesCanBeWaivedAndNameAKnownKey(@TempDir Path dir) {
         ProfileSources sources = ProfileSources.withBundledCatalog(dir, dir);
         int rules = 0;

@@ -43,4 +43,17 @@ class VerifyServiceTargetTest {
         assertThat(warnings).isEmpty();
         assertThat(t.release()).isEqualTo("9.6");
     }
+
+    @Test
+    void theProfilesPlatformKeysAreTheFeaturesAppliesToSees(@TempDir Path dir) {
+        ProfileSources sources = ProfileSources.withBundledCatalog(dir, dir);
+        var rubin = new ProfileResolver(sources).resolve("ubuntu-24.04-nvidia-vera-rubin").profile();
+        Evaluator.Target t = VerifyService.target(facts(Map.of("ID", "ubuntu", "VERSION_ID", "24.04")), rubin, new ArrayList<>());
+        assertThat(t.features()).containsExactly("hmm-disabled");
+        var hopper = new ProfileResolver(sources).resolve("ubuntu-24.04-nvidia-hopper").profile();
+        assertThat(VerifyService.target(facts(Map.of("ID", "ubuntu", "VERSION_ID", "24.04")), hopper, new ArrayList<>())
+                .features()).isEmpty();
+        assertThat(VerifyService.target(facts(Map.of("ID", "ubuntu", "VERSION_ID", "24.04")), null, new ArrayList<>())
+                .features()).as("judged without a profile: nothing declared").isEmpty();
+    }
 }
