@@ -6,8 +6,6 @@ import io.nodeimage.yaml.KeyPath;
 import io.nodeimage.yaml.Location;
 import io.nodeimage.yaml.Problems;
 import io.nodeimage.yaml.YNode;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -95,22 +93,7 @@ public final class PlatformSupport implements TargetCheck {
 
     /** At the deepest node of the path the tree has; without a tree, at the profile. */
     private static void add(Profile p, YNode.Mapping tree, Problems problems, String message, String hint, Object... path) {
-        Location location = tree == null ? Location.startOf("profile " + p.name()) : tree.location();
-        if (tree != null) {
-            List<Object> walked = new ArrayList<>();
-            for (Object step : path) {
-                walked.add(step);
-                Optional<YNode> node = YNode.at(tree, walked.toArray());
-                if (node.isEmpty()) {
-                    break;
-                }
-                location = node.get().location();
-            }
-        }
-        String shown = "";
-        for (Object step : path) {
-            shown = step instanceof Integer i ? KeyPath.index(shown, i) : KeyPath.key(shown, (String) step);
-        }
-        problems.add(location, shown, message, hint);
+        Location location = tree == null ? Location.startOf("profile " + p.name()) : KeyPath.deepest(tree, path);
+        problems.add(location, KeyPath.of(path), message, hint);
     }
 }

@@ -11,10 +11,8 @@ import io.nodeimage.profile.Profile.PageSize;
 import io.nodeimage.profile.Profile.Vendor;
 import io.nodeimage.yaml.DidYouMean;
 import io.nodeimage.yaml.KeyPath;
-import io.nodeimage.yaml.Location;
 import io.nodeimage.yaml.Problems;
 import io.nodeimage.yaml.YNode;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -274,20 +272,6 @@ final class ProfileRules {
 
     /** Adds a problem at the deepest node of the path that exists in the merged tree. */
     void add(YNode.Mapping tree, String message, String hint, Object... path) {
-        Location location = tree.location();
-        List<Object> walked = new ArrayList<>();
-        for (Object step : path) {
-            walked.add(step);
-            var node = YNode.at(tree, walked.toArray());
-            if (node.isEmpty()) {
-                break;
-            }
-            location = node.get().location();
-        }
-        String shown = "";
-        for (Object step : path) {
-            shown = step instanceof Integer i ? KeyPath.index(shown, i) : KeyPath.key(shown, (String) step);
-        }
-        problems.add(location, shown, message, hint);
+        problems.add(KeyPath.deepest(tree, path), KeyPath.of(path), message, hint);
     }
 }
