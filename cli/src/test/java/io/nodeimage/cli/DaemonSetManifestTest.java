@@ -38,7 +38,7 @@ class DaemonSetManifestTest {
     }
 
     @Test
-    void mountsTheFiveHostFoldersReadOnlyUnderHost() {
+    void mountsTheNodesFoldersReadOnlyUnderHost() {
         Map<String, String> hostPaths = list(pod.get("volumes")).stream().map(DaemonSetManifestTest::map)
                 .filter(v -> v.containsKey("hostPath"))
                 .collect(Collectors.toMap(v -> (String) v.get("name"), v -> (String) map(v.get("hostPath")).get("path")));
@@ -47,7 +47,7 @@ class DaemonSetManifestTest {
                 .filter(m -> ((String) m.get("mountPath")).startsWith("/host")).toList();
 
         assertThat(underHost).extracting(m -> m.get("mountPath"))
-                .containsExactlyInAnyOrder("/host/proc", "/host/sys", "/host/etc", "/host/lib/modules", "/host/boot");
+                .containsExactlyInAnyOrder("/host/proc", "/host/sys", "/host/etc", "/host/lib/modules", "/host/boot", "/host/usr");
         for (Map<String, Object> m : underHost) {
             assertThat(m.get("readOnly")).as(m.toString()).isEqualTo(true);
             String path = hostPaths.get((String) m.get("name"));
@@ -56,7 +56,7 @@ class DaemonSetManifestTest {
         // Only the report folder and the JVM's scratch space may be written.
         assertThat(mounts).filteredOn(m -> !Boolean.TRUE.equals(m.get("readOnly")))
                 .extracting(m -> m.get("mountPath")).containsExactlyInAnyOrder("/reports", "/tmp");
-        assertThat(hostPaths).containsEntry("reports", "/var/lib/nodeimage/reports").hasSize(6);
+        assertThat(hostPaths).containsEntry("reports", "/var/lib/nodeimage/reports").hasSize(7);
     }
 
     @Test

@@ -25,6 +25,8 @@ import java.util.TreeSet;
 public final class HostInspector {
 
     /** The EFI global variable that says whether firmware booted with Secure Boot on. */
+    /** The lockdown of a node whose securityfs is not mounted under the root. */
+    public static final String LOCKDOWN_UNKNOWN = "unknown";
     public static final String SECURE_BOOT_VAR = "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e98c0330f0d6";
 
     /**
@@ -91,8 +93,9 @@ public final class HostInspector {
         String architecture = architecture(files, nvidia);
         Optional<Facts> installed = request.imageTree()
                 ? InstalledTree.read(files, architecture, request.filePaths(), findings) : Optional.empty();
+        String secureBoot = secureBoot(files, findings);
         Facts.Runtime runtime = new Facts.Runtime(release, mask, mask < 0 ? List.of() : KernelTaint.decode(mask),
-                modulesSupported, LoadedModules.read(files), lockdown(files), secureBoot(files, findings), gpus,
+                modulesSupported, LoadedModules.read(files), lockdown(files, secureBoot), secureBoot, gpus,
                 request.nvidiaSmiXml() == null ? null : request.nvidiaSmiXml().toString(), installed.isPresent(),
                 ModuleParameters.read(files, request.moduleParameters()), ResctrlMount.read(files).orElse(null));
         // What the node runs is the truth where it differs from what it would boot next: the kernel's own
@@ -148,8 +151,16 @@ public final class HostInspector {
         return out;
     }
 
-    /** The mode in brackets: {@code none [integrity] confidentiality}. */
-    private static String lockdown(HostFiles files) {
+    /**
+     * The mode in brackets: {@code none [integrity] confidentiality}; null when the kernel has no lockdown.
+     * Under Secure Boot an empty /sys/kernel/security is securityfs not mounted under the root, not a kernel
+     * without lockdown: {@link #LOCKDOWN_UNKNOWN}, which rules treat as not checked.
+     */
+    private static String lockdown(HostFiles files, String secureBoot) {
+        if (secureBoot != null && !files.exists("/sys/kernel/security/lockdown")
+                && files.list("/sys/kernel/security").isEmpty()) {
+            return LOCKDOWN_UNKNOWN;
+        }
         return files.line("/sys/kernel/security/lockdown").map(l -> {
             int open = l.indexOf('[');
             int close = l.indexOf(']', open + 1);

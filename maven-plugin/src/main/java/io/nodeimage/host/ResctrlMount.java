@@ -19,9 +19,14 @@ final class ResctrlMount {
     private ResctrlMount() {
     }
 
-    /** Empty when no resctrl file system is mounted. */
+    /**
+     * Empty when no resctrl file system is mounted. The node's mounts are its init's ({@code /proc/1/mounts}):
+     * {@code /proc/mounts} is {@code self/mounts}, and a pod reading a node's proc mounted at /host (no host
+     * PID namespace) would see its own mount namespace there, where resctrl shows up at /host/sys/fs/resctrl
+     * or not at all.
+     */
     static Optional<Facts.Resctrl> read(HostFiles files) {
-        Optional<String> mounts = files.text("/proc/mounts");
+        Optional<String> mounts = files.text("/proc/1/mounts").or(() -> files.text("/proc/mounts"));
         if (mounts.isEmpty()) {
             return Optional.empty();
         }

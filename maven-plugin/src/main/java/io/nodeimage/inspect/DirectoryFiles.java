@@ -23,7 +23,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * sorted order, so two reads of one tree give the same facts.
  *
  * <p>A file this process may not read (a node's /etc/shadow for a non-root reader) is listed with its
- * metadata and empty content, and named by {@link #unreadable()}: metadata rules still judge it.
+ * metadata and empty content, and named by {@link #unreadable()}: metadata rules still judge it; so is a
+ * path behind a loop of links, which reads as absent.
  */
 public final class DirectoryFiles implements ImageFiles {
 
@@ -89,7 +90,9 @@ public final class DirectoryFiles implements ImageFiles {
                 return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
             }
         }
-        throw new IOException(path + ": too many links in its parents under " + root);
+        // A loop of links: nothing there to read, and one bad link must not stop the run.
+        note(path);
+        return Optional.empty();
     }
 
     private void visit(String name, Path file, Visitor visitor) throws IOException {
@@ -149,7 +152,8 @@ public final class DirectoryFiles implements ImageFiles {
     /** The file's bytes; an unreadable one reads as empty and is noted. */
     private InputStream open(String name, Path file) {
         try {
-            return Files.newInputStream(file);
+            // Not through a link: one that replaced the file since it was listed could lead out of the root.
+            return Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             note(name);
             return InputStream.nullInputStream();

@@ -44,7 +44,7 @@ final class ParameterValues {
                 int dot = token.indexOf('.');
                 int eq = token.indexOf('=');
                 if (dot > 0 && (eq < 0 || dot < eq) && name(token.substring(0, dot)).equals(name)
-                        && (eq < 0 ? token.substring(dot + 1) : token.substring(dot + 1, eq)).equals(parameter)) {
+                        && name(eq < 0 ? token.substring(dot + 1) : token.substring(dot + 1, eq)).equals(name(parameter))) {
                     out = new Value(eq < 0 ? "Y" : token.substring(eq + 1), c.path());
                 }
             }
@@ -66,7 +66,8 @@ final class ParameterValues {
             for (int i = 0; i < options.size(); i++) {
                 Matcher m = OPTION.matcher(options.get(i));
                 while (m.find()) {
-                    if (m.group(1).equals(parameter)) {
+                    // The kernel takes '-' and '_' in a parameter's name alike, as in a module's.
+                    if (name(m.group(1)).equals(name(parameter))) {
                         String v = m.group(2) == null ? "Y" : m.group(2).replace("\"", "");
                         out = new Value(v, i < from.size() ? from.get(i) : "modprobe.d (options " + state.module() + ")");
                     }
@@ -83,7 +84,10 @@ final class ParameterValues {
         return name(ko > 0 ? base.substring(0, ko) : base);
     }
 
-    /** Booleans compare as the kernel parses them (Y, y, 1 and N, n, 0); anything else as written. */
+    /**
+     * Booleans compare as the kernel's kstrtobool parses a bool parameter: a first letter y, Y, t, T or 1
+     * is true, n, N, f, F or 0 false, and on / off; anything else as written.
+     */
     static boolean same(String actual, String wanted) {
         if (actual == null) {
             return false;
@@ -98,9 +102,14 @@ final class ParameterValues {
     }
 
     private static Boolean bool(String v) {
-        return switch (v) {
-            case "Y", "y", "1" -> true;
-            case "N", "n", "0" -> false;
+        if (v.isEmpty()) {
+            return null;
+        }
+        return switch (v.charAt(0)) {
+            case 'Y', 'y', 'T', 't', '1' -> true;
+            case 'N', 'n', 'F', 'f', '0' -> false;
+            case 'O', 'o' -> v.length() > 1 && (v.charAt(1) == 'n' || v.charAt(1) == 'N') ? Boolean.TRUE
+                    : v.length() > 1 && (v.charAt(1) == 'f' || v.charAt(1) == 'F') ? Boolean.FALSE : null;
             default -> null;
         };
     }

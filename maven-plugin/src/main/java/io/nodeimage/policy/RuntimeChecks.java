@@ -70,6 +70,11 @@ final class RuntimeChecks {
                 return Optional.of(new Skip("the node shows no Secure Boot state (no EFI SecureBoot variable under "
                         + "/sys/firmware/efi/efivars: booted without UEFI, or efivarfs is not mounted under the root)", true));
             }
+            if (rule.secureBoot().lockdown() != null && "enabled".equals(runtime.secureBoot())
+                    && io.nodeimage.host.HostInspector.LOCKDOWN_UNKNOWN.equals(runtime.lockdown())) {
+                return Optional.of(new Skip("the kernel's lockdown cannot be read: /sys/kernel/security is empty under the "
+                        + "root (securityfs not mounted there)", true));
+            }
             if (rule.secureBoot().state() == null && !"enabled".equals(runtime.secureBoot())) {
                 return Optional.of(new Skip("Secure Boot is " + (runtime.secureBoot() == null ? "not shown by the node (no EFI "
                         + "SecureBoot variable)" : runtime.secureBoot()) + ": lockdown is judged where it is on", false));

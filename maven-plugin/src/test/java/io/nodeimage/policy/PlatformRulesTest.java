@@ -140,6 +140,19 @@ class PlatformRulesTest {
         r = judge(policies, inspect(root, policies), NODE);
         assertThat(r.get("NODE-MT-NEST-001").status()).isEqualTo(RuleResult.Status.PASS);
         assertThat(r.get("PARTS").status()).isEqualTo(RuleResult.Status.PASS);
+
+        // A DaemonSet pod reading the node's proc at /host: proc/mounts is the pod's own namespace (resctrl at
+        // /host/sys/fs/resctrl, or absent), proc/1/mounts the node's init's. The node's is what counts.
+        Files.writeString(root.resolve("proc/mounts"), "overlay / overlay ro 0 0
+"
+                + "resctrl /host/sys/fs/resctrl resctrl ro,relatime 0 0
+");
+        Files.createDirectories(root.resolve("proc/1"));
+        Files.writeString(root.resolve("proc/1/mounts"), "resctrl /sys/fs/resctrl resctrl rw,relatime,mba_MBps 0 0
+");
+        assertThat(inspect(root, policies).runtime().resctrl().groups()).extracting(Facts.ResctrlGroup::name)
+                .containsExactly("tenant-a", "tenant-b");
+        assertThat(judge(policies, inspect(root, policies), NODE).get("PARTS").status()).isEqualTo(RuleResult.Status.PASS);
     }
 
     @Test

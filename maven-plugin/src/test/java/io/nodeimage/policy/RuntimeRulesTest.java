@@ -202,7 +202,12 @@ class RuntimeRulesTest {
         Path efivars = Files.createDirectories(root.resolve("sys/firmware/efi/efivars"));
         Path variable = efivars.resolve(Path.of(io.nodeimage.host.HostInspector.SECURE_BOOT_VAR).getFileName().toString());
         Files.write(variable, new byte[] {6, 0, 0, 0, 1});
+        // securityfs not mounted under the root: an empty /sys/kernel/security says nothing about lockdown.
         Files.createDirectories(root.resolve("sys/kernel/security"));
+        r = judge.get();
+        assertThat(r.get("LOCKED").status()).isEqualTo(RuleResult.Status.NOT_APPLICABLE);
+        assertThat(r.get("LOCKED").undecided()).isTrue();
+        assertThat(r.get("LOCKED").message()).startsWith("the kernel's lockdown cannot be read");
         Files.writeString(root.resolve("sys/kernel/security/lockdown"), "[none] integrity confidentiality\n");
         r = judge.get();
         assertThat(statuses(r)).containsExactly(Map.entry("SB", "pass"), Map.entry("LOCKED", "fail"));
