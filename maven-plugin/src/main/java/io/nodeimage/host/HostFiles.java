@@ -28,13 +28,50 @@ final class HostFiles {
         return root;
     }
 
-    /** Where a node path is under the root; the path is the node's, such as /proc/modules. */
+    /**
+     * Where a node path is under the root, links in its parents followed inside the root (the last part
+     * itself is not followed): an absolute link on a node means the node's root, not this machine's, so a
+     * pod reading a node at /host never reads its own /usr for the node's.
+     */
     Path resolve(String nodePath) {
+        return confined(nodePath, false);
+    }
+
+    /** As {@link #resolve}, the last part followed too: where a read of the path's content goes. */
+    Path content(String nodePath) {
+        return confined(nodePath, true);
+    }
+
+    private Path confined(String nodePath, boolean followLast) {
+        String current = io.nodeimage.layers.ImagePaths.resolve("/", nodePath);
+        for (int hop = 0; hop < 40; hop++) {
+            String[] parts = current.substring(1).split("/");
+            String walked = "";
+            String next = null;
+            for (int i = 0; i < parts.length && !parts[0].isEmpty(); i++) {
+                walked += "/" + parts[i];
+                Path p = root.resolve(walked.substring(1));
+                if ((i < parts.length - 1 || followLast) && Files.isSymbolicLink(p)) {
+                    try {
+                        String target = io.nodeimage.layers.ImagePaths.resolve(walked, Files.readSymbolicLink(p).toString());
+                        next = target + current.substring(walked.length());
+                    } catch (IOException e) {
+                        return p;
+                    }
+                    break;
+                }
+            }
+            if (next == null) {
+                return current.equals("/") ? root : root.resolve(current.substring(1));
+            }
+            current = io.nodeimage.layers.ImagePaths.resolve("/", next);
+        }
+        // A loop of links: the path as given, which reads as absent.
         return root.resolve(nodePath.substring(1));
     }
 
     boolean exists(String nodePath) {
-        return Files.exists(resolve(nodePath));
+        return Files.exists(content(nodePath));
     }
 
     /**
@@ -42,7 +79,7 @@ final class HostFiles {
      * file only root may read: the caller decides whether its absence matters).
      */
     Optional<String> text(String nodePath, int limit) {
-        return bytes(resolve(nodePath), limit).map(b -> new String(b, StandardCharsets.UTF_8));
+        return bytes(content(nodePath), limit).map(b -> new String(b, StandardCharsets.UTF_8));
     }
 
     Optional<String> text(String nodePath) {
@@ -56,7 +93,7 @@ final class HostFiles {
 
     /** Names in a directory, sorted; empty when it does not exist. */
     List<String> list(String nodePath) {
-        try (Stream<Path> s = Files.list(resolve(nodePath))) {
+        try (Stream<Path> s = Files.list(content(nodePath))) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             return List.of();

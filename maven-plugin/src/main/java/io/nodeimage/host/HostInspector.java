@@ -170,7 +170,7 @@ public final class HostInspector {
 
     /** efivarfs: four bytes of attributes, then the variable's one byte (1: Secure Boot is on). */
     private static String secureBoot(HostFiles files, List<Facts.Finding> findings) {
-        Optional<byte[]> b = HostFiles.bytes(files.resolve(SECURE_BOOT_VAR), 64);
+        Optional<byte[]> b = HostFiles.bytes(files.content(SECURE_BOOT_VAR), 64);
         if (b.isEmpty()) {
             return null;
         }

@@ -150,4 +150,19 @@ class HostInspectorTest {
         assertThat(HostInspector.bus("0000:3B:00.0")).isEqualTo("0000:3b:00.0");
         assertThat(List.of(HostInspector.bus("0000:00:06.0"))).containsExactly("0000:00:06.0");
     }
+
+    @Test
+    void anAbsoluteLinkOnTheNodeMeansTheNodesRootNotThisMachines() throws Exception {
+        Path root = LiveNode.copy(dir).resolve("root");
+        Files.delete(root.resolve("etc/os-release"));
+        Files.createDirectories(root.resolve("usr/lib"));
+        Files.writeString(root.resolve("usr/lib/os-release"), "ID=node-os\nVERSION_ID=\"7\"\n");
+        // As a node may have it; read from a pod at /host, the OS would follow it to the pod's own /usr.
+        Files.createSymbolicLink(root.resolve("etc/os-release"), Path.of("/usr/lib/os-release"));
+        Facts f = facts(root, null);
+        assertThat(f.osRelease()).containsEntry("ID", "node-os").containsEntry("VERSION_ID", "7");
+        // A link climbing out of the root stays in it.
+        Files.createSymbolicLink(root.resolve("etc/escape"), Path.of("../../../../../../etc/passwd"));
+        assertThat(new HostFiles(root).text("/etc/escape")).isEmpty();
+    }
 }

@@ -143,13 +143,10 @@ class PlatformRulesTest {
 
         // A DaemonSet pod reading the node's proc at /host: proc/mounts is the pod's own namespace (resctrl at
         // /host/sys/fs/resctrl, or absent), proc/1/mounts the node's init's. The node's is what counts.
-        Files.writeString(root.resolve("proc/mounts"), "overlay / overlay ro 0 0
-"
-                + "resctrl /host/sys/fs/resctrl resctrl ro,relatime 0 0
-");
+        Files.writeString(root.resolve("proc/mounts"), "overlay / overlay ro 0 0\n"
+                + "resctrl /host/sys/fs/resctrl resctrl ro,relatime 0 0\n");
         Files.createDirectories(root.resolve("proc/1"));
-        Files.writeString(root.resolve("proc/1/mounts"), "resctrl /sys/fs/resctrl resctrl rw,relatime,mba_MBps 0 0
-");
+        Files.writeString(root.resolve("proc/1/mounts"), "resctrl /sys/fs/resctrl resctrl rw,relatime,mba_MBps 0 0\n");
         assertThat(inspect(root, policies).runtime().resctrl().groups()).extracting(Facts.ResctrlGroup::name)
                 .containsExactly("tenant-a", "tenant-b");
         assertThat(judge(policies, inspect(root, policies), NODE).get("PARTS").status()).isEqualTo(RuleResult.Status.PASS);
