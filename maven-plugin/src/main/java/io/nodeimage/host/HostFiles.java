@@ -42,32 +42,10 @@ final class HostFiles {
         return confined(nodePath, true);
     }
 
+    /** A loop of links reads as the path given, which is absent. */
     private Path confined(String nodePath, boolean followLast) {
-        String current = io.nodeimage.layers.ImagePaths.resolve("/", nodePath);
-        for (int hop = 0; hop < 40; hop++) {
-            String[] parts = current.substring(1).split("/");
-            String walked = "";
-            String next = null;
-            for (int i = 0; i < parts.length && !parts[0].isEmpty(); i++) {
-                walked += "/" + parts[i];
-                Path p = root.resolve(walked.substring(1));
-                if ((i < parts.length - 1 || followLast) && Files.isSymbolicLink(p)) {
-                    try {
-                        String target = io.nodeimage.layers.ImagePaths.resolve(walked, Files.readSymbolicLink(p).toString());
-                        next = target + current.substring(walked.length());
-                    } catch (IOException e) {
-                        return p;
-                    }
-                    break;
-                }
-            }
-            if (next == null) {
-                return current.equals("/") ? root : root.resolve(current.substring(1));
-            }
-            current = io.nodeimage.layers.ImagePaths.resolve("/", next);
-        }
-        // A loop of links: the path as given, which reads as absent.
-        return root.resolve(nodePath.substring(1));
+        return io.nodeimage.layers.ImagePaths.onDisk(root, nodePath, followLast)
+                .orElseGet(() -> root.resolve(nodePath.substring(1)));
     }
 
     boolean exists(String nodePath) {

@@ -64,35 +64,14 @@ public final class DirectoryFiles implements ImageFiles {
         return true;
     }
 
-    /** Where {@code path} is under the root, following links in its parents inside the tree; empty when absent. */
-    private Optional<Path> locate(String path) throws IOException {
-        String current = ImagePaths.resolve("/", path);
-        for (int hop = 0; hop <= MAX_LINK_HOPS * 4; hop++) {
-            String[] parts = current.substring(1).split("/");
-            String walked = "";
-            boolean relinked = false;
-            for (int i = 0; i < parts.length - 1 && !parts[0].isEmpty(); i++) {
-                walked += "/" + parts[i];
-                Path p = root.resolve(walked.substring(1));
-                if (Files.isSymbolicLink(p)) {
-                    String target = ImagePaths.resolve(walked, Files.readSymbolicLink(p).toString());
-                    String rest = current.substring(walked.length());
-                    current = target.equals("/") ? rest : target + rest;
-                    relinked = true;
-                    break;
-                }
-                if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    return Optional.empty();
-                }
-            }
-            if (!relinked) {
-                Path p = current.equals("/") ? root : root.resolve(current.substring(1));
-                return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
-            }
+    /** Where {@code path} is under the root, links in its parents followed inside the tree; empty when absent. */
+    private Optional<Path> locate(String path) {
+        Optional<Path> at = ImagePaths.onDisk(root, path, false);
+        if (at.isEmpty()) {
+            // A loop of links: nothing there to read, and one bad link must not stop the run.
+            note(path);
         }
-        // A loop of links: nothing there to read, and one bad link must not stop the run.
-        note(path);
-        return Optional.empty();
+        return at.filter(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS));
     }
 
     private void visit(String name, Path file, Visitor visitor) throws IOException {

@@ -82,7 +82,9 @@ public final class Certifier {
                 refusals.add("the waiver of " + r.rule() + " (" + r.policy() + ") expired on " + r.waiverExpires());
             }
         }
-        refusals.addAll(changes(v, directory, now));
+        // Read once: the digest checked and the node section recorded come from the same bytes.
+        FactsFile facts = FactsFile.read(directory);
+        refusals.addAll(changes(v, facts, now));
         if (now.git().isEmpty()) {
             if (!allowDirty) {
                 refusals.add("the project is not in a git work tree, so the certificate could not name its commit");
@@ -101,7 +103,7 @@ public final class Certifier {
         // Pushed after verify and the same image: the registry's manifest digest is what others can fetch and check.
         Optional<io.nodeimage.push.PushRecord> pushed = io.nodeimage.push.PushRecord.read(directory, shownDirectory)
                 .filter(p -> p.imageId().equals(v.imageId()));
-        String statement = statement(v, now, node(directory), pushed);
+        String statement = statement(v, now, facts.node(), pushed);
         Path statementFile = directory.resolve(STATEMENT);
         Path envelopeFile = directory.resolve(CertificateEnvelope.FILE);
         Path summaryFile = directory.resolve(SUMMARY);
@@ -121,7 +123,7 @@ public final class Certifier {
     }
 
     /** What differs between the verification record and the inputs now. */
-    static List<String> changes(Verification v, Path directory, Current now) {
+    static List<String> changes(Verification v, FactsFile facts, Current now) {
         List<String> out = new ArrayList<>();
         if (now.imageId() == null) {
             out.add("image " + v.image() + " is no longer in the engine");
@@ -134,16 +136,29 @@ public final class Certifier {
         }
         out.addAll(policyChanges(v.policySets(), now.sets()));
         out.addAll(signerChanges(v.moduleSigners(), now.moduleSigners()));
-        try {
-            Path facts = directory.resolve("facts.json");
-            String digest = Files.isRegularFile(facts) ? Digests.sha256(Files.readAllBytes(facts)) : null;
-            if (!v.factsDigest().equals(digest)) {
-                out.add("facts.json differs from the facts verify judged");
-            }
-        } catch (IOException e) {
-            out.add("facts.json cannot be read: " + e.getMessage());
+        if (facts.unreadable() != null) {
+            out.add("facts.json cannot be read: " + facts.unreadable());
+        } else if (!v.factsDigest().equals(facts.bytes() == null ? null : Digests.sha256(facts.bytes()))) {
+            out.add("facts.json differs from the facts verify judged");
         }
         return out;
+    }
+
+    /** facts.json as verify left it: its bytes (null when absent), or why it could not be read. */
+    record FactsFile(byte[] bytes, String unreadable) {
+        static FactsFile read(Path directory) {
+            Path file = directory.resolve("facts.json");
+            try {
+                return new FactsFile(Files.isRegularFile(file) ? Files.readAllBytes(file) : null, null);
+            } catch (IOException e) {
+                return new FactsFile(null, e.getMessage());
+            }
+        }
+
+        /** The image's kernels and drivers, for checking running nodes against it; null without facts. */
+        Map<String, Object> node() {
+            return bytes == null ? null : Drift.section(io.nodeimage.yaml.Json.read(bytes, "facts.json"));
+        }
     }
 
     /** Per set name: added, removed or changed sets, naming the changed files. */
@@ -199,12 +214,6 @@ public final class Certifier {
         now.keySet().forEach(f -> changed.add(f + " not given to verify"));
         return List.of("the site module signers (" + SiteSigners.PROPERTY + ") differ from those verify trusted: "
                 + String.join(", ", changed) + "; give the same files, or verify again");
-    }
-
-    /** The image's kernels and drivers, from the facts verify judged, for checking running nodes against it. */
-    private static Map<String, Object> node(Path directory) {
-        Path facts = directory.resolve("facts.json");
-        return Files.isRegularFile(facts) ? Drift.section(io.nodeimage.yaml.Json.read(facts, "facts.json")) : null;
     }
 
     static String statement(Verification v, Current now, Map<String, Object> node) {
