@@ -142,17 +142,7 @@ public record Policy(
         public static Rule finding(String id, String title, Severity severity, String rationale, String remediation,
                                    List<Reference> references) {
             return new Rule(id, title, severity, rationale, remediation, references, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null);
-        }
-
-        /** A rule of one of the kinds before platform features (the profile's own rules). */
-        public Rule(String id, String title, Severity severity, String rationale, String remediation,
-                    List<Reference> references, ModuleCheck kernelModule, ModulesCheck kernelModules, DriverCheck driver,
-                    PackageCheck packageState, SysctlCheck sysctl, KernelConfigCheck kernelConfig, CmdlineCheck cmdline,
-                    ServiceCheck service, FileCheck file, LoadedModuleCheck loadedModule, TaintCheck taint, GpuCheck gpu,
-                    SecureBootCheck secureBoot) {
-            this(id, title, severity, rationale, remediation, references, kernelModule, kernelModules, driver, packageState,
-                    sysctl, kernelConfig, cmdline, service, file, loadedModule, taint, gpu, secureBoot, null, null, null, null);
+                    null, null, null, null, null, null, null, null, null, null, null);
         }
     }
 

@@ -23,8 +23,7 @@ final class RuntimeChecks {
 
     static Optional<Skip> skip(Policy.Rule rule, Facts facts) {
         Facts.Runtime runtime = facts.runtime();
-        boolean runtimeRule = rule.loadedModule() != null || rule.taint() != null || rule.gpu() != null
-                || rule.secureBoot() != null;
+        boolean runtimeRule = runtimeOnly(rule);
         if (runtime == null) {
             if (runtimeRule) {
                 return Optional.of(new Skip("a rule about a running node: an image runs no kernel "
@@ -121,12 +120,16 @@ final class RuntimeChecks {
         throw new IllegalStateException("rule " + r.id() + " is not a runtime check");
     }
 
+    /** The kinds only a running kernel answers. */
+    private static boolean runtimeOnly(Policy.Rule r) {
+        return r.loadedModule() != null || r.taint() != null || r.gpu() != null || r.secureBoot() != null;
+    }
+
     /** Whether the rule is judged here rather than by {@link RuleChecks}. */
     static boolean handles(Policy.Rule r, Facts f) {
         // A module rule on a node is the kernel's answer when the module is loaded (or nothing can be);
         // otherwise the installed tree's modprobe.d decides, as on an image.
-        return r.loadedModule() != null || r.taint() != null || r.gpu() != null || r.secureBoot() != null
-                || (r.kernelModule() != null && f.runtime() != null && (!f.runtime().imageTree()
+        return runtimeOnly(r) || (r.kernelModule() != null && f.runtime() != null && (!f.runtime().imageTree()
                 || !f.runtime().modulesSupported() || loaded(f.runtime(), r.kernelModule().name())));
     }
 
